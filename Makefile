@@ -1,0 +1,42 @@
+# Two commands set up a fresh machine:  `make run` (install + start the app)  and  `make test` (install + all tests).
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip
+CHROMIUM ?= /usr/bin/chromium
+PORT   ?= 8501
+
+.PHONY: run test test-fast bench browser clean
+
+$(VENV)/.app-installed: requirements.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.test-installed: $(VENV)/.app-installed requirements-test.txt
+	$(PIP) install --quiet -r requirements-test.txt
+	touch $@
+
+run: $(VENV)/.app-installed
+	$(PY) -m streamlit run app.py --server.port $(PORT)
+
+# Debian's Chromium for the real-browser tests (Playwright's own browser download does not work offline),
+# and a CJK font so the 中文 screenshots show characters, not boxes.
+browser:
+	@if [ ! -x $(CHROMIUM) ] || ! fc-list 2>/dev/null | grep -qi 'wenquanyi\|noto sans cjk'; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
+	fi
+	@$(CHROMIUM) --version
+
+test: $(VENV)/.test-installed browser
+	$(PY) -m pytest -q -p no:cacheprovider tests
+
+test-fast: $(VENV)/.test-installed
+	$(PY) -m pytest -q -p no:cacheprovider tests/unit tests/app
+
+bench: $(VENV)/.test-installed
+	for script in benchmarks/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) docs/screenshots/*.tmp.png

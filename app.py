@@ -1,0 +1,28 @@
+"""NN Playground: navigation over the topic pages, the sidebar (language, seed, device), page config."""
+# Imported eagerly on purpose: lazy first imports from two script threads at once (a `run_every` fragment
+# and a rerun) raised "partially initialized module" errors (DESIGN.md).
+import pandas  # noqa: F401
+import plotly.graph_objects  # noqa: F401
+import streamlit as st
+import torch  # noqa: F401
+
+from core.device import configure_threads, device_label
+from ui.i18n import LANGUAGES, t
+from ui.nav import PAGES
+from ui.page import DEFAULT_SEED, Page
+
+configure_threads()
+st.set_page_config(page_title="NN Playground", page_icon=":material/hub:", layout="wide")
+
+sidebar = Page("app")
+with st.sidebar:
+    sidebar.choice("lang", list(LANGUAGES), "en", labels=LANGUAGES, style="segmented", label=t("app.language"))
+    sidebar.number("seed", 0, 2**31 - 1, DEFAULT_SEED, 1, label=t("app.seed"))
+    st.caption(t("app.device", device=device_label()))
+sidebar.finish(where=st.sidebar, unknown=False)  # the page itself reports parameters nobody uses
+
+sections: dict[str, list] = {}
+for spec in PAGES:
+    sections.setdefault(t(f"nav.{spec.section}"), []).append(
+        st.Page(spec.path, title=t(f"{spec.slug}.nav"), icon=spec.icon, url_path=spec.slug))
+st.navigation(sections).run()

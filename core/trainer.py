@@ -1,0 +1,69 @@
+"""The resumable-trainer protocol every live demo follows: `step(n)` as often as you like, history, a stop rule."""
+from __future__ import annotations
+
+import abc
+import math
+
+
+class Trainer(abc.ABC):
+    """A training run that can be advanced a few steps at a time and paused between calls.
+
+    Subclasses implement `_advance(n)`: run n steps (an SGD update, an epoch, a GAN iteration — `unit` says
+    which) and return the metrics after them. The base class counts steps, keeps the history of metrics
+    (one point per `step` call, x = steps done), and stops on the step budget, on a goal, or on trouble:
+    a metric that is NaN/inf, or a watched loss that grew `diverge_factor` times past its first value.
+    """
+
+    unit: str = "step"  # what one step is; the UI labels the counter with it
+    watch: str | None = "loss"  # metric checked for divergence (None: only NaN/inf are checked)
+    diverge_factor: float = 1e3
+
+    def __init__(self, max_steps: int):
+        self.max_steps = int(max_steps)
+        self.steps_done = 0
+        self.history: dict[str, list[float]] = {"step": []}
+        self.problem: str | None = None  # "not_finite" or "diverged": why the run stopped on its own
+        self.problem_metric: str | None = None
+        self._first_watch: float | None = None
+
+    @abc.abstractmethod
+    def _advance(self, n: int) -> dict[str, float]:
+        """Run n training steps and return the metrics measured after them."""
+
+    def goal_reached(self) -> bool:
+        """Whether the run has met its target (override: e.g. accuracy reached); the runner then stops."""
+        return False
+
+    @property
+    def done(self) -> bool:
+        return self.steps_done >= self.max_steps or self.problem is not None or self.goal_reached()
+
+    def step(self, n: int = 1) -> dict[str, float]:
+        """Advance up to n steps (never past the budget or a problem); return the latest metrics."""
+        n = max(0, min(int(n), self.max_steps - self.steps_done))
+        if n == 0 or self.problem is not None:
+            return self.latest()
+        metrics = self._advance(n)
+        self.steps_done += n
+        self.history["step"].append(self.steps_done)
+        for name, value in metrics.items():
+            self.history.setdefault(name, []).append(float(value))
+        self._check(metrics)
+        return metrics
+
+    def latest(self) -> dict[str, float]:
+        """The most recent value of every metric recorded so far."""
+        return {name: values[-1] for name, values in self.history.items() if values and name != "step"}
+
+    def _check(self, metrics: dict[str, float]) -> None:
+        for name, value in metrics.items():
+            if not math.isfinite(float(value)):
+                self.problem, self.problem_metric = "not_finite", name
+                return
+        if self.watch is None or self.watch not in metrics:
+            return
+        value = abs(float(metrics[self.watch]))
+        if self._first_watch is None:
+            self._first_watch = value
+        elif value > self.diverge_factor * max(self._first_watch, 1.0):
+            self.problem, self.problem_metric = "diverged", self.watch

@@ -1,0 +1,56 @@
+"""The trainer protocol: budgets, history, NaN and divergence detection (on a hand-made toy trainer)."""
+import math
+
+from core.trainer import Trainer
+
+
+class Countdown(Trainer):
+    """Loss follows a given list, one value per step, so every branch is easy to reach."""
+
+    unit = "epoch"
+
+    def __init__(self, losses, max_steps=100):
+        super().__init__(max_steps)
+        self.losses = list(losses)
+
+    def _advance(self, n):
+        return {"loss": self.losses[min(self.steps_done + n - 1, len(self.losses) - 1)], "acc": 0.5}
+
+
+def test_step_counts_and_records_history():
+    tr = Countdown([4.0, 3.0, 2.0, 1.0], max_steps=10)
+    tr.step(1)
+    tr.step(2)
+    assert tr.steps_done == 3
+    assert tr.history["step"] == [1, 3]
+    assert tr.history["loss"] == [4.0, 2.0]
+    assert tr.latest() == {"loss": 2.0, "acc": 0.5}
+
+
+def test_budget_is_never_exceeded():
+    tr = Countdown([1.0], max_steps=5)
+    tr.step(3)
+    tr.step(3)
+    assert tr.steps_done == 5 and tr.done
+    tr.step(10)
+    assert tr.steps_done == 5
+
+
+def test_nan_stops_the_run_and_names_the_metric():
+    tr = Countdown([1.0, math.nan])
+    tr.step(1)
+    assert not tr.done
+    tr.step(1)
+    assert tr.problem == "not_finite" and tr.problem_metric == "loss" and tr.done
+    before = tr.steps_done
+    tr.step(5)
+    assert tr.steps_done == before
+
+
+def test_divergence_is_relative_to_the_first_loss():
+    tr = Countdown([2.0, 100.0, 1999.0, 2001.0])
+    for _ in range(3):
+        tr.step(1)
+    assert tr.problem is None
+    tr.step(1)
+    assert tr.problem == "diverged"

@@ -1,0 +1,56 @@
+"""Shared figure style and the chart call every page uses."""
+from __future__ import annotations
+
+from typing import Sequence
+
+import plotly.graph_objects as go
+import streamlit as st
+
+PALETTE = ["#2563eb", "#f97316", "#16a34a", "#dc2626", "#9333ea", "#0891b2", "#ca8a04", "#db2777",
+           "#4b5563", "#65a30d"]
+DIVERGING = [[0.0, "#f97316"], [0.5, "#f8fafc"], [1.0, "#2563eb"]]  # negative orange, positive blue (as TF Playground)
+CHART_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
+
+
+def styled(fig: go.Figure, *, title: str | None = None, height: int = 320, revision: str | None = None,
+           legend: bool = True) -> go.Figure:
+    """The app's look: compact margins, white template, and a `uirevision` so zoom survives live updates."""
+    fig.update_layout(
+        template="plotly_white", height=height, margin=dict(l=10, r=10, t=40 if title else 10, b=10),
+        title=dict(text=title, x=0.01, font=dict(size=14)) if title else None, showlegend=legend,
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1.0),
+        uirevision=revision or title or "fixed",
+    )
+    return fig
+
+
+def curves_figure(x: Sequence[float], series: dict[str, Sequence[float]], *, title: str | None = None,
+                  x_title: str = "", y_title: str = "", log_y: bool = False, height: int = 260) -> go.Figure:
+    """Training curves: one line per named series over a shared x (steps, epochs)."""
+    fig = go.Figure()
+    for i, (name, ys) in enumerate(series.items()):
+        fig.add_trace(go.Scatter(x=list(x), y=list(ys), name=name, mode="lines",
+                                 line=dict(color=PALETTE[i % len(PALETTE)], width=2)))
+    fig.update_xaxes(title_text=x_title)
+    fig.update_yaxes(title_text=y_title, type="log" if log_y else "linear")
+    return styled(fig, title=title, height=height)
+
+
+def matrix_figure(values, *, row_labels=None, col_labels=None, title: str | None = None, text: bool = True,
+                  colorscale=None, zmid: float | None = None, height: int = 260, fmt: str = ".2f") -> go.Figure:
+    """A small matrix as a heat map with its numbers written in (attention, kernels, gates, confusion)."""
+    import numpy as np
+
+    arr = np.asarray(values, dtype=float)
+    fig = go.Figure(go.Heatmap(
+        z=arr, x=col_labels, y=row_labels, colorscale=colorscale or "Blues", zmid=zmid,
+        text=np.vectorize(lambda v: format(v, fmt))(arr) if text else None,
+        texttemplate="%{text}" if text else None, hovertemplate="%{y}, %{x}: %{z:.4f}<extra></extra>",
+        showscale=False))
+    fig.update_yaxes(autorange="reversed")
+    return styled(fig, title=title, height=height, legend=False)
+
+
+def show(fig: go.Figure, key: str, where=None) -> None:
+    """Draw a figure with a stable key (no duplicate-id errors, state kept across live refreshes)."""
+    (where or st).plotly_chart(fig, key=key, config=CHART_CONFIG)

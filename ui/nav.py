@@ -1,0 +1,40 @@
+"""The page list: section, URL slug (also the script name and translation namespace) and icon."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    section: str  # catalog key under "nav." for the section title
+    slug: str  # URL path, script name under pages/, and translation namespace
+    icon: str
+
+    @property
+    def path(self) -> str:
+        return f"pages/{self.slug}.py"
+
+
+ALL_PAGES: list[PageSpec] = [
+    PageSpec("basics", "activation", ":material/show_chart:"),
+    PageSpec("basics", "playground", ":material/scatter_plot:"),
+    PageSpec("basics", "backprop", ":material/account_tree:"),
+    PageSpec("basics", "perceptron", ":material/linear_scale:"),
+    PageSpec("basics", "losses", ":material/functions:"),
+    PageSpec("basics", "optimizers", ":material/trending_down:"),
+    PageSpec("basics", "fitting", ":material/tune:"),
+    PageSpec("vision", "convolution", ":material/filter:"),
+    PageSpec("vision", "pooling", ":material/grid_view:"),
+    PageSpec("vision", "cnn", ":material/image_search:"),
+    PageSpec("sequences", "rnn", ":material/loop:"),
+    PageSpec("sequences", "lstm", ":material/memory:"),
+    PageSpec("generative", "autoencoder", ":material/compress:"),
+    PageSpec("generative", "gan", ":material/auto_awesome:"),
+    PageSpec("attention", "attention", ":material/visibility:"),
+    PageSpec("attention", "transformer", ":material/translate:"),
+]
+# Pages land one by one while they are being built; the list offers those on disk.
+PAGES: list[PageSpec] = [spec for spec in ALL_PAGES if (ROOT / spec.path).exists()]

@@ -1,0 +1,228 @@
+"""A topic page's frame: translated header, and controls whose values live in the URL (shareable links).
+
+Every control has a stable short name (`lr`, `w1`, the name in the formula). Its value is written to the
+URL's query string when it differs from the default, so a copied link reopens the page as it was; on a
+page's first run the link's values are read back, checked, clamped to range or ignored, and each
+correction is shown as a notice at the top of the page. URL values are language-independent option
+names, never translated labels. Widget keys are "<page>.<name>", so pages never share a widget's state;
+a shadow copy keeps each value while the user visits other pages.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Callable, Sequence
+
+import streamlit as st
+
+from ui.i18n import has, t
+
+GLOBAL_PARAMS = {"lang", "seed"}  # owned by the sidebar in app.py
+DEFAULT_SEED = 42
+
+
+class LinkValueError(ValueError):
+    """A link parameter that cannot be used as it is."""
+
+
+def seed() -> int:
+    """The app-wide random seed chosen in the sidebar (and carried by links)."""
+    return int(st.session_state.get("app.seed", DEFAULT_SEED))
+
+
+def _leave_legacy_multipage_mode() -> None:
+    """Make sure app.py (navigation, sidebar) runs even when a fresh server's first visit is a page URL.
+
+    Streamlit decides per server process whether a `pages/` folder beside the main script means its
+    legacy multipage mode; until some session has run `st.navigation`, a first visit to /<page> runs
+    pages/<page>.py alone, without app.py. Switching the flag off and rerunning routes through app.py.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+class Page:
+    """Header, bound controls and link notices of one page; `ns` is its catalog namespace."""
+
+    def __init__(self, ns: str):
+        _leave_legacy_multipage_mode()
+        self.ns = ns
+        visited = f"_visited.{ns}"
+        self.first_run = visited not in st.session_state
+        st.session_state[visited] = True
+        self.names: set[str] = set()
+        self._notices: list[str] = []
+        self._notice_box = None
+
+    # ----- layout -----
+    def header(self, intro: bool = True) -> None:
+        """Title, the one-paragraph introduction, and the place where link notices appear."""
+        st.title(t(f"{self.ns}.title"))
+        if intro and has(f"{self.ns}.intro"):
+            st.markdown(t(f"{self.ns}.intro"))
+        self._notice_box = st.container()
+
+    def finish(self, *, where=None, unknown: bool = True) -> None:
+        """Call last: notices for unknown link parameters, then all notices of this run."""
+        if self.first_run and unknown:
+            for name in list(st.query_params.keys()):
+                if name not in self.names and name not in GLOBAL_PARAMS:
+                    self._notices.append(t("link.unknown", name=name[:40]))
+                    del st.query_params[name]
+        if self._notices:
+            box = where or (self._notice_box if self._notice_box is not None else st)
+            box.warning("\n\n".join(self._notices), icon=":material/link_off:")
+
+    # ----- controls -----
+    def slider(self, name: str, lo: float, hi: float, default: float, step: float | None = None,
+               *, fmt: str | None = None, where=None, label: str | None = None) -> float:
+        """A numeric slider; link values outside [lo, hi] are clamped with a notice."""
+        is_int = all(isinstance(v, int) for v in (lo, hi, default)) and (step is None or isinstance(step, int))
+        decode = _number_decoder(lo, hi, is_int)
+        render = lambda key, label, help: (where or st).slider(  # noqa: E731
+            label, min_value=lo, max_value=hi, step=step, format=fmt, key=key, help=help)
+        return self._control(name, default, decode, _encode_number, render, label)
+
+    def number(self, name: str, lo: float, hi: float, default: float, step: float | None = None,
+               *, fmt: str | None = None, where=None, label: str | None = None) -> float:
+        """A typed number (for exact values such as weights); clamped like the slider."""
+        is_int = all(isinstance(v, int) for v in (lo, hi, default)) and (step is None or isinstance(step, int))
+        decode = _number_decoder(lo, hi, is_int)
+        render = lambda key, label, help: (where or st).number_input(  # noqa: E731
+            label, min_value=lo, max_value=hi, step=step, format=fmt, key=key, help=help)
+        return self._control(name, default, decode, _encode_number, render, label)
+
+    def choice(self, name: str, options: Sequence[Any], default: Any, *, labels: dict | Callable | None = None,
+               style: str = "select", where=None, label: str | None = None) -> Any:
+        """Pick one of `options` (strings or numbers). `labels` translates them for display only.
+
+        style: "select" (drop-down), "radio", "segmented" (buttons), or "slider" (ordered values, e.g. a
+        learning rate ladder).
+        """
+        options = list(options)
+        by_text = {str(option): option for option in options}
+
+        def decode(raw: str):
+            if raw in by_text:
+                return by_text[raw], None
+            raise LinkValueError
+
+        fmt = _formatter(labels)
+        container = where or st
+
+        def render(key, label, help):
+            if style == "radio":
+                return container.radio(label, options, key=key, help=help, format_func=fmt, horizontal=True)
+            if style == "segmented":
+                return container.segmented_control(label, options, key=key, help=help, format_func=fmt,
+                                                   selection_mode="single", required=True)
+            if style == "slider":
+                return container.select_slider(label, options, key=key, help=help, format_func=fmt)
+            return container.selectbox(label, options, key=key, help=help, format_func=fmt)
+
+        return self._control(name, default, decode, str, render, label)
+
+    def choices(self, name: str, options: Sequence[str], default: Sequence[str], *,
+                labels: dict | Callable | None = None, where=None, label: str | None = None) -> list[str]:
+        """Pick several options; the link holds them comma-separated."""
+        options = list(options)
+
+        def decode(raw: str):
+            picked = [part for part in raw.split(",") if part]
+            kept = [p for p in picked if p in options]
+            if not kept and picked:
+                raise LinkValueError
+            return kept, (None if len(kept) == len(picked) else ",".join(kept))
+
+        render = lambda key, label, help: (where or st).multiselect(  # noqa: E731
+            label, options, key=key, help=help, format_func=_formatter(labels))
+        return self._control(name, list(default), decode, ",".join, render, label)
+
+    def toggle(self, name: str, default: bool, *, where=None, label: str | None = None) -> bool:
+        def decode(raw: str):
+            if raw.lower() in ("1", "true", "yes", "on"):
+                return True, None
+            if raw.lower() in ("0", "false", "no", "off"):
+                return False, None
+            raise LinkValueError
+
+        render = lambda key, label, help: (where or st).toggle(label, key=key, help=help)  # noqa: E731
+        return self._control(name, default, decode, lambda v: "1" if v else "0", render, label)
+
+    def text(self, name: str, default: str, *, max_chars: int = 200, area: bool = False, where=None,
+             label: str | None = None) -> str:
+        """Free text (sentences, formulas, sequences); links longer than `max_chars` are cut with a notice."""
+        def decode(raw: str):
+            return (raw[:max_chars], None) if len(raw) <= max_chars else (raw[:max_chars], raw[:max_chars])
+
+        container = where or st
+
+        def render(key, label, help):
+            if area:
+                return container.text_area(label, key=key, help=help, max_chars=max_chars)
+            return container.text_input(label, key=key, help=help, max_chars=max_chars)
+
+        return self._control(name, default, decode, str, render, label)
+
+    # ----- the binding itself -----
+    def _control(self, name, default, decode, encode, render, label):
+        key = f"{self.ns}.{name}"
+        self.names.add(name)
+        if key not in st.session_state:
+            value = st.session_state.get(f"_keep.{key}", default)
+            raw = st.query_params.get(name) if self.first_run else None
+            if raw is not None:
+                try:
+                    value, corrected = decode(raw)
+                    if corrected is not None:
+                        self._notices.append(t("link.clamped", name=name, raw=raw[:40], value=corrected))
+                except (LinkValueError, ValueError, OverflowError):
+                    value = default
+                    self._notices.append(t("link.ignored", name=name, raw=raw[:40], value=encode(default)))
+            st.session_state[key] = value
+        label = label if label is not None else t(f"{self.ns}.controls.{name}")
+        help_key = f"{self.ns}.controls.{name}_help"
+        value = render(key, label, t(help_key) if has(help_key) else None)
+        st.session_state[f"_keep.{key}"] = value
+        self._sync_url(name, None if value == default else encode(value))
+        return value
+
+    @staticmethod
+    def _sync_url(name: str, encoded: str | None) -> None:
+        current = st.query_params.get(name)
+        if encoded is None:
+            if current is not None:
+                del st.query_params[name]
+        elif current != encoded:
+            st.query_params[name] = encoded
+
+
+def _formatter(labels: dict | Callable | None) -> Callable[[Any], str]:
+    if labels is None:
+        return str
+    if callable(labels):
+        return labels
+    return lambda option: labels.get(option, str(option))
+
+
+def _encode_number(value: float) -> str:
+    return str(value) if isinstance(value, int) else f"{value:.6g}"
+
+
+def _number_decoder(lo: float, hi: float, is_int: bool):
+    def decode(raw: str):
+        x = float(raw)
+        if not math.isfinite(x):
+            raise LinkValueError
+        if is_int:
+            if x != int(x):
+                raise LinkValueError
+            x = int(x)
+        if x < lo or x > hi:
+            clamped = min(max(x, lo), hi)
+            return clamped, _encode_number(clamped)
+        return x, None
+
+    return decode

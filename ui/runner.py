@@ -1,0 +1,155 @@
+"""The one live-training runner: Start / Pause / Step / Reset, progress, budgets, trouble notices.
+
+Recipe (see DESIGN.md): the trainer lives in `st.session_state` under "<ns>.run" — never in a shared
+cache, so two tabs never share a model. Buttons change state in `on_click` callbacks, which run before
+the script, because `run_every` of the fragment is fixed by the full rerun that creates it. The live
+panel is `st.fragment(panel, run_every=interval if running else None)`: a timer only while running.
+Each tick trains for about `tick_s` seconds, then draws; when the run stops by itself (budget, goal,
+NaN) a full rerun removes the timer.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Hashable
+
+import streamlit as st
+
+from core.trainer import Trainer
+from ui.i18n import t
+
+TICK_S = 0.12  # training time per refresh: leaves room to draw ~4+ times a second
+INTERVAL_S = 0.25  # fragment timer while running
+DEFAULT_TIME_BUDGET_S = 180.0  # per run: keeps one user from holding a core forever
+
+
+@dataclass
+class Run:
+    """One session's training run: the trainer plus what the runner knows about it."""
+
+    trainer: Trainer
+    config: Hashable
+    running: bool = False
+    seconds: float = 0.0  # training time spent (the time budget counts this)
+    sec_per_step: float | None = None  # measured, to size each tick's chunk
+    stop_reason: str | None = None  # "budget", "goal", "steps" or the trainer's problem
+    extra: dict[str, Any] = field(default_factory=dict)  # page-owned data that lives and dies with the run
+
+
+def current_run(ns: str) -> Run | None:
+    """The page's run, if one exists (pages read it e.g. to classify a drawing with the current model)."""
+    return st.session_state.get(f"{ns}.run")
+
+
+def live_training(ns: str, build: Callable[[], Trainer], config: Hashable, draw: Callable[[Run], None], *,
+                  steps_per_click: int = 1, time_budget_s: float = DEFAULT_TIME_BUDGET_S,
+                  tick_s: float = TICK_S, interval_s: float = INTERVAL_S) -> Run:
+    """Render the controls and the live panel for the trainer `build()` makes from `config`.
+
+    A new `config` (the settings that define the model and data) starts a fresh run, paused. `draw(run)`
+    renders the page's live charts from `run.trainer`; it is called on every refresh.
+    """
+    key = f"{ns}.run"
+    run: Run | None = st.session_state.get(key)
+    if run is None or run.config != config:
+        run = Run(build(), config)
+        st.session_state[key] = run
+
+    _buttons(key, build, config, steps_per_click, time_budget_s, run)
+
+    def panel() -> None:
+        live = st.session_state[key]
+        if live.running:
+            _train_for(live, tick_s, time_budget_s)
+            if not live.running:  # stopped by itself during this tick: drop the timer
+                st.rerun(scope="app")
+        _progress(live, time_budget_s)
+        draw(live)
+
+    st.fragment(panel, run_every=interval_s if run.running else None)()
+    return run
+
+
+def _buttons(key, build, config, steps_per_click, time_budget_s, run: Run) -> None:
+    start, step, reset, _ = st.columns([1, 1, 1, 3])
+    if run.running:
+        start.button(t("runner.pause"), key=f"{key}.pause", icon=":material/pause:", on_click=_set_running,
+                     args=(key, False), width="stretch", type="primary")
+    else:
+        start.button(t("runner.start"), key=f"{key}.start", icon=":material/play_arrow:", on_click=_set_running,
+                     args=(key, True, time_budget_s), width="stretch", type="primary",
+                     disabled=run.trainer.done)
+    step.button(t("runner.step", n=steps_per_click, unit=t(f"runner.unit.{run.trainer.unit}")),
+                key=f"{key}.step", icon=":material/skip_next:", on_click=_step, args=(key, steps_per_click),
+                width="stretch", disabled=run.running or run.trainer.done)
+    reset.button(t("runner.reset"), key=f"{key}.reset", icon=":material/restart_alt:", on_click=_reset,
+                 args=(key, build, config), width="stretch")
+
+
+def _set_running(key: str, running: bool, time_budget_s: float = DEFAULT_TIME_BUDGET_S) -> None:
+    run: Run = st.session_state[key]
+    if running and (run.trainer.done or run.seconds >= time_budget_s):
+        return
+    run.running = running
+    run.stop_reason = None if running else "paused"
+
+
+def _step(key: str, n: int) -> None:
+    run: Run = st.session_state[key]
+    started = time.perf_counter()
+    run.trainer.step(n)
+    run.seconds += time.perf_counter() - started
+    run.stop_reason = _why_done(run.trainer)
+
+
+def _reset(key: str, build, config) -> None:
+    st.session_state[key] = Run(build(), config)
+
+
+def _train_for(run: Run, tick_s: float, time_budget_s: float) -> None:
+    """Train in chunks sized from the measured time per step until this tick's time is used."""
+    started = time.perf_counter()
+    while True:
+        now = time.perf_counter()
+        left = tick_s - (now - started)
+        if left <= 0 or run.trainer.done:
+            break
+        n = 1 if run.sec_per_step is None else max(1, int(left / max(run.sec_per_step, 1e-6)))
+        run.trainer.step(n)
+        took = time.perf_counter() - now
+        per_step = took / n
+        run.sec_per_step = per_step if run.sec_per_step is None else 0.5 * run.sec_per_step + 0.5 * per_step
+    run.seconds += time.perf_counter() - started
+    reason = _why_done(run.trainer)
+    if reason is None and run.seconds >= time_budget_s:
+        reason = "budget"
+    if reason is not None:
+        run.running = False
+        run.stop_reason = reason
+
+
+def _why_done(trainer: Trainer) -> str | None:
+    if trainer.problem is not None:
+        return trainer.problem
+    if trainer.goal_reached():
+        return "goal"
+    if trainer.steps_done >= trainer.max_steps:
+        return "steps"
+    return None
+
+
+def _progress(run: Run, time_budget_s: float) -> None:
+    tr = run.trainer
+    unit = t(f"runner.unit.{tr.unit}")
+    text = t("runner.progress", unit=unit, n=f"{tr.steps_done:,}", total=f"{tr.max_steps:,}",
+             seconds=f"{run.seconds:.1f}")
+    st.progress(min(1.0, tr.steps_done / max(tr.max_steps, 1)), text=text)
+    reason = run.stop_reason
+    if reason in ("not_finite", "diverged"):
+        st.error(t(f"runner.problem.{reason}", metric=tr.problem_metric or "loss"), icon=":material/warning:")
+    elif reason == "budget":
+        st.info(t("runner.budget", seconds=int(time_budget_s)), icon=":material/timer:")
+    elif reason == "goal":
+        st.success(t("runner.goal"), icon=":material/check_circle:")
+    elif reason == "steps":
+        st.info(t("runner.steps_done", unit=unit), icon=":material/flag:")
