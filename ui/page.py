@@ -107,6 +107,9 @@ class Page:
         def decode(raw: str):
             if raw in by_text:
                 return by_text[raw], None
+            for option in options:  # numbers written another way: "10" for 10.0, "1e-3" for 0.001
+                if isinstance(option, (int, float)) and not isinstance(option, bool) and float(raw) == option:
+                    return option, None
             raise LinkValueError
 
         fmt = _formatter(labels)

@@ -71,19 +71,18 @@ def live_training(ns: str, build: Callable[[], Trainer], config: Hashable, draw:
 
 
 def _buttons(key, build, config, steps_per_click, time_budget_s, run: Run) -> None:
-    start, step, reset, _ = st.columns([1, 1, 1, 3])
+    row = st.container(horizontal=True, gap="small")
     if run.running:
-        start.button(t("runner.pause"), key=f"{key}.pause", icon=":material/pause:", on_click=_set_running,
-                     args=(key, False), width="stretch", type="primary")
+        row.button(t("runner.pause"), key=f"{key}.pause", icon=":material/pause:", on_click=_set_running,
+                   args=(key, False), type="primary")
     else:
-        start.button(t("runner.start"), key=f"{key}.start", icon=":material/play_arrow:", on_click=_set_running,
-                     args=(key, True, time_budget_s), width="stretch", type="primary",
-                     disabled=run.trainer.done)
-    step.button(t("runner.step", n=steps_per_click, unit=t(f"runner.unit.{run.trainer.unit}")),
-                key=f"{key}.step", icon=":material/skip_next:", on_click=_step, args=(key, steps_per_click),
-                width="stretch", disabled=run.running or run.trainer.done)
-    reset.button(t("runner.reset"), key=f"{key}.reset", icon=":material/restart_alt:", on_click=_reset,
-                 args=(key, build, config), width="stretch")
+        row.button(t("runner.start"), key=f"{key}.start", icon=":material/play_arrow:", on_click=_set_running,
+                   args=(key, True, time_budget_s), type="primary", disabled=run.trainer.done)
+    row.button(t("runner.step", n=steps_per_click, unit=t(f"runner.unit.{run.trainer.unit}")),
+               key=f"{key}.step", icon=":material/skip_next:", on_click=_step, args=(key, steps_per_click),
+               disabled=run.running or run.trainer.done)
+    row.button(t("runner.reset"), key=f"{key}.reset", icon=":material/restart_alt:", on_click=_reset,
+               args=(key, build, config))
 
 
 def _set_running(key: str, running: bool, time_budget_s: float = DEFAULT_TIME_BUDGET_S) -> None:

@@ -1,0 +1,79 @@
+"""The Playground page as a visitor uses it: defaults, controls, live training, links, bad settings."""
+from tests.app.harness import by_key, open_page, press, train, warnings_text
+
+
+def trainer(at):
+    return at.session_state["playground.run"].trainer
+
+
+def test_default_page_renders_in_both_languages():
+    for lang, word in (("en", "Epoch"), ("zh", "轮数")):
+        at = open_page("playground", lang=lang)
+        assert [m.label for m in at.metric][0] == word
+        assert trainer(at).cfg.hidden == (4, 2) and trainer(at).hyper.lr == 0.03
+
+
+def test_training_ticks_advance_epochs_and_lower_the_loss():
+    at = open_page("playground")
+    first_loss = trainer(at).evaluate()["train_loss"]
+    train(at, "playground", ticks=3)
+    assert trainer(at).steps_done > 10
+    assert trainer(at).latest()["train_loss"] < first_loss
+    press(at, "playground.run.pause")
+    steps = trainer(at).steps_done
+    at.run()
+    assert trainer(at).steps_done == steps  # paused means paused
+    press(at, "playground.run.reset")
+    assert trainer(at).steps_done == 0
+
+
+def test_learning_rate_applies_live_but_architecture_starts_over():
+    at = open_page("playground")
+    press(at, "playground.run.step")
+    assert trainer(at).steps_done == 1
+    by_key(at.selectbox, "playground.lr").set_value(0.1).run()
+    assert trainer(at).steps_done == 1 and trainer(at).hyper.lr == 0.1
+    by_key(at.slider, "playground.layers").set_value(3).run()
+    assert trainer(at).steps_done == 0 and len(trainer(at).cfg.hidden) == 3
+    assert at.query_params["layers"] == "3" and at.query_params["lr"] == "0.1"
+
+
+def test_a_link_reopens_the_same_setup():
+    params = {"data": "spiral", "layers": "3", "n1": "8", "n2": "8", "n3": "5", "features": "x1,x2,sin_x1",
+              "act": "relu", "opt": "adam", "lr": "0.01", "noise": "10", "classes": "3", "loss": "cross_entropy"}
+    cfg = trainer(open_page("playground", params=params)).cfg
+    assert (cfg.dataset, cfg.hidden, cfg.features, cfg.activation, cfg.optimizer, cfg.classes, cfg.loss) == (
+        "spiral", (8, 8, 5), ("x1", "x2", "sin_x1"), "relu", "adam", 3, "cross_entropy")
+    assert cfg.noise == 0.1
+
+
+def test_tampered_link_is_clamped_or_ignored_with_notices():
+    at = open_page("playground", params={"lr": "abc", "layers": "99", "n1": "-3", "features": "x9,x1",
+                                         "data": "<script>", "hack": "1"})
+    text = warnings_text(at)
+    cfg = trainer(at).cfg
+    assert cfg.hidden == (1, 2, 2, 2, 2, 2)  # layers clamped to 6, n1 clamped to 1
+    assert trainer(at).hyper.lr == 0.03 and cfg.dataset == "circle" and cfg.features == ("x1",)
+    for word in ("lr", "layers", "n1", "features", "data", "hack"):
+        assert word in text
+
+
+def test_no_features_gives_a_message_not_a_crash():
+    at = open_page("playground")
+    by_key(at.multiselect, "playground.features").set_value([]).run()
+    assert not at.exception
+    assert any("feature" in w.value for w in at.warning)
+
+
+def test_divergence_pauses_and_explains():
+    at = open_page("playground", params={"problem": "regression", "act": "relu", "lr": "10", "layers": "2",
+                                         "n1": "8", "n2": "8"})
+    train(at, "playground", ticks=3)
+    assert trainer(at).problem in ("not_finite", "diverged")
+    assert at.error and "learning rate" in at.error[0].value
+
+
+def test_regression_and_export():
+    at = open_page("playground", params={"problem": "regression", "rdata": "multi_gauss"})
+    assert trainer(at).cfg.problem == "regression"
+    assert "nn.Linear" in at.code[0].value

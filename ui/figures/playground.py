@@ -1,0 +1,94 @@
+"""Playground figures: the decision-boundary heat map with the points, and every hidden neuron's map."""
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from ui.figures.common import DIVERGING, styled
+
+CLASS_COLORS = ["#f97316", "#2563eb", "#16a34a", "#9333ea"]  # class 0 orange, 1 blue (TF Playground), 2, 3
+
+
+def _class_colorscale(classes: int) -> list:
+    """A stepped, light colour scale so class regions read as areas behind the points."""
+    light = ["#fed7aa", "#bfdbfe", "#bbf7d0", "#e9d5ff"][:classes]
+    scale = []
+    for k, color in enumerate(light):
+        scale += [[k / classes, color], [(k + 1) / classes, color]]
+    return scale
+
+
+def boundary_figure(grid: np.ndarray, extent: float, points: np.ndarray, labels: np.ndarray,
+                    train_idx: np.ndarray, test_idx: np.ndarray, *, classes: int, regression: bool,
+                    show_test: bool, names: dict[str, str], height: int = 420) -> go.Figure:
+    """What the network outputs everywhere (background) and the data (dots: training filled, test ringed).
+
+    Two classes and regression: a diverging map of the output in [-1, 1] (orange −, blue +), as TF Playground;
+    more classes: the predicted class's colour.
+    """
+    axis = np.linspace(-extent, extent, grid.shape[0])
+    if regression or classes == 2:
+        heat = go.Heatmap(x=axis, y=axis, z=grid, zmin=-1, zmax=1, colorscale=DIVERGING, showscale=False,
+                          opacity=0.75, hovertemplate="x1 %{x:.2f}, x2 %{y:.2f}: %{z:.2f}<extra></extra>")
+    else:
+        heat = go.Heatmap(x=axis, y=axis, z=grid, zmin=-0.5, zmax=classes - 0.5,
+                          colorscale=_class_colorscale(classes), showscale=False, hoverinfo="skip")
+    fig = go.Figure(heat)
+    groups = [("train", train_idx, dict(line=dict(color="white", width=1)))]
+    if show_test:
+        groups.append(("test", test_idx, dict(line=dict(color="#111827", width=1.5))))
+    for group, idx, marker in groups:
+        pts = points[idx]
+        if regression:
+            fig.add_trace(go.Scattergl(
+                x=pts[:, 0], y=pts[:, 1], mode="markers", name=names[group],
+                marker=dict(size=6, color=labels[idx], cmin=-1, cmax=1, colorscale=DIVERGING, **marker)))
+            continue
+        for k in range(classes):
+            sel = pts[labels[idx] == k]
+            fig.add_trace(go.Scattergl(
+                x=sel[:, 0], y=sel[:, 1], mode="markers", name=f"{names[group]} · {names['class']} {k}",
+                marker=dict(size=6, color=CLASS_COLORS[k], **marker), showlegend=False))
+    fig.update_xaxes(range=[-extent, extent], constrain="domain", title_text="x1", zeroline=False)
+    fig.update_yaxes(range=[-extent, extent], scaleanchor="x", title_text="x2", zeroline=False)
+    return styled(fig, height=height, legend=False, revision="playground.boundary")
+
+
+def neuron_mosaic(hidden: list[np.ndarray], gap: int = 3) -> tuple[np.ndarray, list[tuple[int, int, int]]]:
+    """Tile every hidden neuron's map into one array (columns = layers, rows = neurons), NaN between tiles.
+
+    One heat map with gaps draws far faster than dozens of subplots. Returns the mosaic and, per tile,
+    (layer, neuron, top-left x) for labels.
+    """
+    if not hidden:
+        return np.full((1, 1), np.nan), []
+    res = hidden[0].shape[0]
+    rows = max(h.shape[2] for h in hidden)
+    height = rows * res + (rows - 1) * gap
+    width = len(hidden) * res + (len(hidden) - 1) * gap
+    mosaic = np.full((height, width), np.nan, dtype=np.float32)
+    tiles = []
+    for layer, acts in enumerate(hidden):
+        x0 = layer * (res + gap)
+        for neuron in range(acts.shape[2]):
+            y0 = neuron * (res + gap)
+            tile = acts[:, :, neuron]
+            span = max(float(np.abs(tile).max()), 1e-6)
+            mosaic[y0:y0 + res, x0:x0 + res] = tile / span  # each neuron on its own scale, sign kept
+            tiles.append((layer, neuron, x0))
+    return mosaic, tiles
+
+
+def neurons_figure(hidden: list[np.ndarray], layer_label: str, height: int = 300) -> go.Figure:
+    """What every hidden neuron computes over the input plane (orange negative, blue positive)."""
+    mosaic, _ = neuron_mosaic(hidden)
+    fig = go.Figure(go.Heatmap(z=mosaic, zmin=-1, zmax=1, colorscale=DIVERGING, showscale=False,
+                               hoverinfo="skip"))
+    res = hidden[0].shape[0] if hidden else 1
+    ticks = [layer * (res + 3) + res / 2 for layer in range(len(hidden))]
+    fig.update_xaxes(tickvals=ticks, ticktext=[f"{layer_label} {i + 1}" for i in range(len(hidden))],
+                     showgrid=False, zeroline=False)
+    fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=False, scaleanchor="x")
+    return styled(fig, height=height, legend=False, revision="playground.neurons")
+
+
