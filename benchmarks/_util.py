@@ -1,0 +1,71 @@
+"""Helpers shared by the benchmark scripts: timing, AppTest script-run times, a server + Chromium session."""
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("NNPG_DEVICE", "cpu")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
+
+
+def median_ms(fn, repeat: int = 7) -> float:
+    """Median wall time of fn() in milliseconds (after one warm-up call)."""
+    fn()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def script_run_ms(slug: str, actions, repeat: int = 7) -> dict[str, float]:
+    """Median script-run time (ms) of each named action on pages/<slug>.py under AppTest.
+
+    `actions` maps a name to a function(at) that changes a control (the run itself is timed separately, so
+    the number is the script's time, not the test harness's).
+    """
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "pages" / f"{slug}.py"), default_timeout=300)
+    at.run()
+    results = {}
+    for name, act in actions.items():
+        times = []
+        for i in range(repeat + 1):
+            act(at, i)
+            start = time.perf_counter()
+            at.run()
+            if i:  # the first run warms caches
+                times.append((time.perf_counter() - start) * 1000)
+            if at.exception:
+                raise RuntimeError(at.exception[0].message)
+        results[name] = statistics.median(times)
+    return results
+
+
+@contextmanager
+def server_and_browser(port: int = 8765):
+    """A Streamlit server on 127.0.0.1 and a headless Debian Chromium page."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, start_server
+
+    proc = start_server(port)
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.set_default_timeout(90_000)
+            yield f"http://127.0.0.1:{port}", page
+            browser.close()
+    finally:
+        proc.terminate()
+        proc.wait(10)
