@@ -10,8 +10,11 @@ from core.device import configure_threads, device_label
 from ui.i18n import LANGUAGES, t
 from ui.nav import PAGES
 from ui.page import DEFAULT_SEED, Page
+from ui.runner import mark_activity
+from ui.share import share_box
 
 configure_threads()
+mark_activity()
 st.set_page_config(page_title="NN Playground", page_icon=":material/hub:", layout="wide")
 
 sidebar = Page("app")
@@ -26,3 +29,5 @@ for spec in PAGES:
     sections.setdefault(t(f"nav.{spec.section}"), []).append(
         st.Page(spec.path, title=t(f"{spec.slug}.nav"), icon=spec.icon, url_path=spec.slug))
 st.navigation(sections).run()
+with st.sidebar:  # after the page ran, so the link carries the page's settings of this run
+    share_box()

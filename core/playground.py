@@ -252,6 +252,14 @@ class PlaygroundTrainer(Trainer):
                                  self.opt_state)
         return self.evaluate()
 
+    def model_tensors(self) -> dict[str, torch.Tensor]:
+        return {f"layer{i}.{part}": p for i, layer in enumerate(self.params) for part, p in zip("wb", layer)}
+
+    def load_model_tensors(self, tensors: dict[str, torch.Tensor]) -> None:
+        for i, layer in enumerate(self.params):
+            for j, part in enumerate("wb"):
+                layer[j] = tensors[f"layer{i}.{part}"].to(device).clone()
+
     def evaluate(self) -> dict[str, float]:
         """Train/test loss (and accuracy for classification) of the current network."""
         with torch.no_grad():

@@ -4,6 +4,8 @@ from __future__ import annotations
 import abc
 import math
 
+import torch
+
 
 class Trainer(abc.ABC):
     """A training run that can be advanced a few steps at a time and paused between calls.
@@ -50,6 +52,21 @@ class Trainer(abc.ABC):
             self.history.setdefault(name, []).append(float(value))
         self._check(metrics)
         return metrics
+
+    def model_tensors(self) -> dict[str, torch.Tensor] | None:
+        """The trained tensors a user can download (default: `self.model`'s state_dict; None: nothing to save)."""
+        model = getattr(self, "model", None)
+        if isinstance(model, torch.nn.Module):
+            return {name: value.detach() for name, value in model.state_dict().items()}
+        return None
+
+    def load_model_tensors(self, tensors: dict[str, torch.Tensor]) -> None:
+        """Continue from downloaded tensors; the caller has checked names, shapes and dtypes against ours."""
+        model = getattr(self, "model", None)
+        if not isinstance(model, torch.nn.Module):
+            raise TypeError(f"{type(self).__name__} has no model to load into")
+        device = next(iter(model.state_dict().values())).device
+        model.load_state_dict({name: value.to(device) for name, value in tensors.items()}, strict=True)
 
     def latest(self) -> dict[str, float]:
         """The most recent value of every metric recorded so far."""

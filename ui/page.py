@@ -24,6 +24,25 @@ class LinkValueError(ValueError):
     """A link parameter that cannot be used as it is."""
 
 
+def apply_values(ns: str, values: dict[str, str]) -> None:
+    """Set a page's controls from link-style values on its next run (use in an on_click callback).
+
+    Every control of the page is reset first, so controls the values don't name return to their defaults;
+    the values then go through the same checks as a link's.
+    """
+    if "seed" in values:  # the seed is the sidebar's (app-wide) control
+        try:
+            st.session_state["app.seed"] = min(max(int(float(values["seed"])), 0), 2**31 - 1)
+        except (TypeError, ValueError, OverflowError):
+            pass
+        values = {name: value for name, value in values.items() if name != "seed"}
+    for name in st.session_state.get(f"_names.{ns}", []):
+        for key in (f"{ns}.{name}", f"_keep.{ns}.{name}"):
+            if key in st.session_state:
+                del st.session_state[key]
+    st.session_state[f"_pending.{ns}"] = {name: str(value) for name, value in values.items()}
+
+
 def seed() -> int:
     """The app-wide random seed chosen in the sidebar (and carried by links)."""
     return int(st.session_state.get("app.seed", DEFAULT_SEED))
@@ -52,6 +71,8 @@ class Page:
         visited = f"_visited.{ns}"
         self.first_run = visited not in st.session_state
         st.session_state[visited] = True
+        # values to apply as if they came from a link: a lesson preset or an uploaded model's settings
+        self.pending: dict[str, str] | None = st.session_state.pop(f"_pending.{ns}", None)
         self.names: set[str] = set()
         self._notices: list[str] = []
         self._notice_box = None
@@ -64,8 +85,15 @@ class Page:
             st.markdown(t(f"{self.ns}.intro"))
         self._notice_box = st.container()
 
+    def presets(self) -> None:
+        """One-click lesson presets for this page (assets/presets.toml), each also a shareable link."""
+        from ui.presets import preset_buttons
+
+        preset_buttons(self.ns)
+
     def finish(self, *, where=None, unknown: bool = True) -> None:
         """Call last: notices for unknown link parameters, then all notices of this run."""
+        st.session_state[f"_names.{self.ns}"] = sorted(self.names)
         if self.first_run and unknown:
             for name in list(st.query_params.keys()):
                 if name not in self.names and name not in GLOBAL_PARAMS:
@@ -174,16 +202,19 @@ class Page:
         key = f"{self.ns}.{name}"
         self.names.add(name)
         if key not in st.session_state:
-            value = st.session_state.get(f"_keep.{key}", default)
-            raw = st.query_params.get(name) if self.first_run else None
+            if self.pending is not None:  # a preset or a model's settings: unnamed controls go to default
+                value, raw = default, self.pending.get(name)
+            else:
+                value = st.session_state.get(f"_keep.{key}", default)
+                raw = st.query_params.get(name) if self.first_run else None
             if raw is not None:
                 try:
-                    value, corrected = decode(raw)
+                    value, corrected = decode(str(raw))
                     if corrected is not None:
-                        self._notices.append(t("link.clamped", name=name, raw=raw[:40], value=corrected))
+                        self._notices.append(t("link.clamped", name=name, raw=str(raw)[:40], value=corrected))
                 except (LinkValueError, ValueError, OverflowError):
                     value = default
-                    self._notices.append(t("link.ignored", name=name, raw=raw[:40], value=encode(default)))
+                    self._notices.append(t("link.ignored", name=name, raw=str(raw)[:40], value=encode(default)))
             st.session_state[key] = value
         label = label if label is not None else t(f"{self.ns}.controls.{name}")
         help_key = f"{self.ns}.controls.{name}_help"

@@ -9,18 +9,29 @@ NaN) a full rerun removes the timer.
 """
 from __future__ import annotations
 
+import os
+import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from typing import Any, Callable, Hashable
 
 import streamlit as st
 
 from core.trainer import Trainer
+from ui.checkpoints import model_file_panel, restore_into
 from ui.i18n import t
 
 TICK_S = 0.12  # training time per refresh: leaves room to draw ~4+ times a second
 INTERVAL_S = 0.25  # fragment timer while running
 DEFAULT_TIME_BUDGET_S = 180.0  # per run: keeps one user from holding a core forever
+IDLE_PAUSE_S = 120.0  # a run pauses when nobody touched the page (a full rerun) for this long
+# Server-wide: at most this many sessions train at the same instant (one per core by default); the others
+# wait for a slot tick by tick, so with many users everyone trains more slowly and nobody fails.
+MAX_CONCURRENT_TRAININGS = int(os.environ.get("NNPG_MAX_TRAININGS", os.cpu_count() or 1))
+_slots = threading.BoundedSemaphore(MAX_CONCURRENT_TRAININGS)
+_queue: list[str] = []  # sessions waiting for a slot, oldest first
+_queue_lock = threading.Lock()
 
 
 @dataclass
@@ -51,23 +62,61 @@ def live_training(ns: str, build: Callable[[], Trainer], config: Hashable, draw:
     """
     key = f"{ns}.run"
     run: Run | None = st.session_state.get(key)
-    if run is None or run.config != config:
+    restoring = f"_restore.{ns}" in st.session_state
+    if run is None or run.config != config or restoring:
         run = Run(build(), config)
         st.session_state[key] = run
+        if restoring:
+            restore_into(ns, run.trainer)
 
     _buttons(key, build, config, steps_per_click, time_budget_s, run)
+    session = st.session_state.setdefault("_session_id", uuid.uuid4().hex)
 
     def panel() -> None:
         live = st.session_state[key]
         if live.running:
-            _train_for(live, tick_s, time_budget_s)
+            if _idle_for() > IDLE_PAUSE_S:
+                live.running, live.stop_reason = False, "idle"
+                st.rerun(scope="app")
+            waiting = _tick_in_a_slot(session, lambda: _train_for(live, tick_s, time_budget_s))
+            if waiting:
+                st.info(t("runner.waiting", position=waiting, slots=MAX_CONCURRENT_TRAININGS),
+                        icon=":material/hourglass_top:")
             if not live.running:  # stopped by itself during this tick: drop the timer
                 st.rerun(scope="app")
         _progress(live, time_budget_s)
         draw(live)
 
     st.fragment(panel, run_every=interval_s if run.running else None)()
+    model_file_panel(ns, run)
     return run
+
+
+def mark_activity() -> None:
+    """Called by app.py on every full rerun: a person is using the page."""
+    st.session_state["_last_activity"] = time.monotonic()
+
+
+def _idle_for() -> float:
+    last = st.session_state.get("_last_activity")
+    return 0.0 if last is None else time.monotonic() - last
+
+
+def _tick_in_a_slot(session: str, work: Callable[[], None]) -> int:
+    """Run `work` if a training slot is free; otherwise return this session's place in the queue (1-based)."""
+    if _slots.acquire(timeout=0.02):
+        try:
+            with _queue_lock:
+                if session in _queue:
+                    _queue.remove(session)
+            work()
+        finally:
+            _slots.release()
+        return 0
+    with _queue_lock:
+        if session not in _queue:
+            _queue.append(session)
+        return _queue.index(session) + 1
 
 
 def _buttons(key, build, config, steps_per_click, time_budget_s, run: Run) -> None:
@@ -152,3 +201,5 @@ def _progress(run: Run, time_budget_s: float) -> None:
         st.success(t("runner.goal"), icon=":material/check_circle:")
     elif reason == "steps":
         st.info(t("runner.steps_done", unit=unit), icon=":material/flag:")
+    elif reason == "idle":
+        st.info(t("runner.idle", minutes=int(IDLE_PAUSE_S // 60)), icon=":material/bedtime:")

@@ -77,3 +77,38 @@ def test_regression_and_export():
     at = open_page("playground", params={"problem": "regression", "rdata": "multi_gauss"})
     assert trainer(at).cfg.problem == "regression"
     assert "nn.Linear" in at.code[0].value
+
+
+def test_a_lesson_preset_sets_the_page_in_one_click():
+    at = open_page("playground", params={"lr": "0.3", "noise": "20"})
+    press(at, "playground.preset.spiral_features")
+    cfg = trainer(at).cfg
+    assert cfg.dataset == "spiral" and len(cfg.features) == 7 and cfg.hidden == (8, 6)
+    assert cfg.noise == 0.0 and trainer(at).hyper.lr == 0.03  # controls the preset does not name: defaults
+    assert at.query_params["data"] == "spiral" and "noise" not in at.query_params
+
+
+def test_download_then_upload_continues_with_the_same_model_and_settings():
+    import torch
+
+    from core.checkpoint import save_checkpoint
+
+    at = open_page("playground", params={"layers": "1", "n1": "5", "act": "relu"})
+    train(at, "playground", ticks=2)
+    tr = trainer(at)
+    data = save_checkpoint("playground", {"layers": "1", "n1": "5", "act": "relu"}, tr.steps_done,
+                           tr.model_tensors())
+    fresh = open_page("playground")  # another visitor, default settings
+    fresh.file_uploader(key="playground.model.upload").set_value(("model.pt", data, "application/octet-stream")).run()
+    assert any("loaded" in s.value for s in fresh.success)
+    loaded = trainer(fresh)
+    assert loaded.cfg.hidden == (5,) and loaded.cfg.activation == "relu"
+    for name, tensor in tr.model_tensors().items():
+        assert torch.equal(loaded.model_tensors()[name], tensor)
+
+
+def test_a_broken_model_file_gets_a_message():
+    at = open_page("playground")
+    at.file_uploader(key="playground.model.upload").set_value(("model.pt", b"garbage", "application/octet-stream"))
+    at.run()
+    assert any("not an NN Playground model" in e.value for e in at.error)

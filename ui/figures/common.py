@@ -6,6 +6,8 @@ from typing import Sequence
 import plotly.graph_objects as go
 import streamlit as st
 
+from ui.i18n import t
+
 PALETTE = ["#2563eb", "#f97316", "#16a34a", "#dc2626", "#9333ea", "#0891b2", "#ca8a04", "#db2777",
            "#4b5563", "#65a30d"]
 DIVERGING = [[0.0, "#f97316"], [0.5, "#f8fafc"], [1.0, "#2563eb"]]  # negative orange, positive blue (as TF Playground)
@@ -51,6 +53,45 @@ def matrix_figure(values, *, row_labels=None, col_labels=None, title: str | None
     return styled(fig, title=title, height=height, legend=False)
 
 
-def show(fig: go.Figure, key: str, where=None) -> None:
-    """Draw a figure with a stable key (no duplicate-id errors, state kept across live refreshes)."""
-    (where or st).plotly_chart(fig, key=key, config=CHART_CONFIG)
+def figure_csv(fig: go.Figure) -> str:
+    """The numbers behind a figure as CSV: one row per point (x, y) or per heat-map cell (row, column, z)."""
+    import csv
+    import io
+
+    import numpy as np
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["trace", "x", "y", "z"])
+    for i, trace in enumerate(fig.data):
+        name = getattr(trace, "name", None) or f"trace {i}"
+        z = getattr(trace, "z", None)
+        if z is not None:
+            z = np.asarray(z, dtype=float)
+            xs = trace.x if trace.x is not None else range(z.shape[1])
+            ys = trace.y if trace.y is not None else range(z.shape[0])
+            for r, y in enumerate(ys):
+                for c, x in enumerate(xs):
+                    writer.writerow([name, x, y, "" if np.isnan(z[r, c]) else f"{z[r, c]:.6g}"])
+            continue
+        xs, ys = getattr(trace, "x", None), getattr(trace, "y", None)
+        if xs is None and ys is None:
+            continue
+        xs = list(xs) if xs is not None else list(range(len(ys)))
+        ys = list(ys) if ys is not None else [""] * len(xs)
+        for x, y in zip(xs, ys):
+            writer.writerow([name, x, y, ""])
+    return out.getvalue()
+
+
+def show(fig: go.Figure, key: str, where=None, *, csv: bool = True) -> None:
+    """Draw a figure with a stable key (no duplicate-id errors, state kept across live refreshes).
+
+    The chart's toolbar saves it as PNG; `csv` adds a small button that downloads the numbers behind it.
+    """
+    container = where or st
+    container.plotly_chart(fig, key=key, config=CHART_CONFIG)
+    if csv:
+        container.download_button(t("common.csv"), data=lambda: figure_csv(fig), file_name=f"{key}.csv",
+                                  mime="text/csv", key=f"{key}.csv", type="tertiary", on_click="ignore",
+                                  icon=":material/download:")

@@ -1,0 +1,16 @@
+"""The CSV behind a figure has every point and every heat-map cell."""
+import csv
+import io
+
+import plotly.graph_objects as go
+
+from ui.figures.common import figure_csv
+
+
+def test_csv_lists_points_and_cells():
+    fig = go.Figure([go.Scatter(x=[1, 2], y=[3, 4], name="loss"), go.Heatmap(z=[[1.0, 2.0], [3.0, 4.0]], x=[0, 1],
+                                                                              y=["a", "b"], name="map")])
+    rows = list(csv.reader(io.StringIO(figure_csv(fig))))
+    assert rows[0] == ["trace", "x", "y", "z"]
+    assert rows[1:3] == [["loss", "1", "3", ""], ["loss", "2", "4", ""]]
+    assert ["map", "1", "b", "4"] in rows and len(rows) == 1 + 2 + 4

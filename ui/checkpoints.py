@@ -1,0 +1,55 @@
+"""Download the trained model with its settings; upload such a file to continue training from it."""
+from __future__ import annotations
+
+import streamlit as st
+
+from core.checkpoint import CheckpointError, check_shapes, load_checkpoint, save_checkpoint
+from ui.i18n import t
+from ui.page import apply_values
+
+
+def model_file_panel(ns: str, run) -> None:
+    """The "model file" expander under a runner: download (if the trainer has tensors) and upload."""
+    tensors = run.trainer.model_tensors()
+    if tensors is None:
+        return
+    with st.expander(t("checkpoint.heading"), icon=":material/save:"):
+        params = st.query_params.to_dict()
+        st.download_button(t("checkpoint.download"), data=lambda: save_checkpoint(ns, params, run.trainer.steps_done,
+                                                                                   run.trainer.model_tensors()),
+                           file_name=f"nn-playground-{ns}.pt", mime="application/octet-stream",
+                           icon=":material/download:", key=f"{ns}.model.download", on_click="ignore")
+        st.file_uploader(t("checkpoint.upload"), type=["pt"], key=f"{ns}.model.upload",
+                         on_change=_on_upload, args=(ns,), help=t("checkpoint.upload_help"))
+        message = st.session_state.pop(f"_checkpoint_message.{ns}", None)
+        if message:
+            kind, text = message
+            (st.success if kind == "ok" else st.error)(text)
+
+
+def _on_upload(ns: str) -> None:
+    upload = st.session_state.get(f"{ns}.model.upload")
+    if upload is None:
+        return
+    try:
+        params, steps, tensors = load_checkpoint(upload.getvalue(), ns)
+    except CheckpointError as err:
+        st.session_state[f"_checkpoint_message.{ns}"] = ("error", t(f"checkpoint.error.{err.code}", **err.detail))
+        return
+    apply_values(ns, params)  # rebuild the page's settings exactly as the model was trained
+    st.session_state[f"_restore.{ns}"] = (steps, tensors)
+
+
+def restore_into(ns: str, trainer) -> None:
+    """After the page rebuilt its trainer from the uploaded settings: load the tensors, or say why not."""
+    pending = st.session_state.pop(f"_restore.{ns}", None)
+    if pending is None:
+        return
+    steps, tensors = pending
+    try:
+        check_shapes(trainer.model_tensors() or {}, tensors)
+        trainer.load_model_tensors(tensors)
+    except (CheckpointError, RuntimeError, KeyError, TypeError):
+        st.session_state[f"_checkpoint_message.{ns}"] = ("error", t("checkpoint.error.mismatch"))
+        return
+    st.session_state[f"_checkpoint_message.{ns}"] = ("ok", t("checkpoint.loaded", steps=f"{steps:,}"))
