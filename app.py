@@ -28,6 +28,6 @@ sections: dict[str, list] = {}
 for spec in PAGES:
     sections.setdefault(t(f"nav.{spec.section}"), []).append(
         st.Page(spec.path, title=t(f"{spec.slug}.nav"), icon=spec.icon, url_path=spec.slug))
-st.navigation(sections).run()
+st.navigation(sections, expanded=True).run()
 with st.sidebar:  # after the page ran, so the link carries the page's settings of this run
     share_box()
