@@ -83,14 +83,14 @@ async def trainer_user(browser, url: str, until: float, errors: list, epochs: li
     page = await context.new_page()
     try:
         await page.goto(f"{url}/playground?data=spiral&layers=4&n1=8&n2=8&n3=8&n4=8", timeout=120_000)
-        await page.get_by_role("button", name="Start").click(timeout=120_000)
+        await page.get_by_role("button", name="Start", exact=True).click(timeout=120_000)
         while time.perf_counter() < until:
             await page.wait_for_timeout(1000)
             if await page.locator("[data-testid='stException']").count():
                 errors.append("playground training: exception shown")
                 break
-            if await page.get_by_role("button", name="Start").count():  # budget or idle pause: go on
-                await page.get_by_role("button", name="Start").click()
+            if await page.get_by_role("button", name="Start", exact=True).count():  # budget or idle pause: go on
+                await page.get_by_role("button", name="Start", exact=True).click()
         text = await page.locator("[data-testid='stProgress']").first.inner_text()
         epochs.append(int(text.split("epoch ")[1].split(" of")[0].replace(",", "")))
     except Exception as err:

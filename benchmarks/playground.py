@@ -58,10 +58,10 @@ def in_browser(query: str, seconds: float = 10.0) -> tuple[float, float]:
     """(epochs/s, chart refreshes/s) of the Playground page training in headless Chromium."""
     with server_and_browser() as (url, page):
         page.goto(f"{url}/playground{query}")
-        page.get_by_role("button", name="Start").wait_for()
+        page.get_by_role("button", name="Start", exact=True).wait_for()
         page.wait_for_selector(".js-plotly-plot")
-        page.get_by_role("button", name="Start").click()
-        page.get_by_role("button", name="Pause").wait_for()
+        page.get_by_role("button", name="Start", exact=True).click()
+        page.get_by_role("button", name="Pause", exact=True).wait_for()
         progress = page.locator('[data-testid="stProgress"]').first
 
         def epochs():
