@@ -32,6 +32,7 @@ STACKS = {  # (kind, channels, kernel, stride, padding, dilation) rows the shape
 
 page = Page(NS)
 page.header()
+page.presets()
 view = page.choice("view", VIEWS, "train", labels=options(f"{NS}.view", VIEWS), style="segmented")
 
 

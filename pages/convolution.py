@@ -21,6 +21,7 @@ CHANNELS = ["r", "g", "b"]
 
 page = Page(NS)
 page.header()
+page.presets()
 
 
 def clamp_state(name: str, hi: int) -> None:

@@ -23,6 +23,7 @@ IMAGE_SIDE = 160
 
 page = Page(NS)
 page.header()
+page.presets()
 
 
 def clamp_state(name: str, hi: int) -> None:
