@@ -124,6 +124,8 @@ def _evaluate(node: ast.expr, values: dict[str, torch.Tensor]):
         if isinstance(node.op, ast.Mult):
             return left * right
         if isinstance(node.op, ast.Div):
+            if not isinstance(left, torch.Tensor) and not isinstance(right, torch.Tensor) and right == 0:
+                return math.copysign(math.inf, left) if left else math.nan  # as torch divides: ±inf or nan
             return left / right
         if not isinstance(left, torch.Tensor) and not isinstance(right, torch.Tensor):
             return _constant_power(left, right)

@@ -60,3 +60,9 @@ def test_function_name_used_as_a_value_is_an_error_not_a_crash():
     with pytest.raises(FormulaError) as info:
         parse_formula("sin + x")
     assert info.value.code == "function_as_value"
+
+
+def test_constant_division_by_zero_follows_torch_instead_of_raising():
+    f = parse_formula("x + 1/0")
+    assert torch.isinf(f(x=torch.zeros(2))).all()
+    assert torch.isnan(parse_formula("0/0 + x")(x=torch.zeros(1))).all()

@@ -1,0 +1,192 @@
+"""Optimizers: six torch.optim optimizers race on 2-D surfaces; theory next to measurement on the quadratic."""
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from core.formula import parse_formula
+from core.optimizer_race import (OPTIMIZERS, Settings, measured_rate, predicted_rate, quadratic_theory, race,
+                                 steps_to_shrink)
+from core.surfaces import (BUILT_IN, FORMULA_RANGE, FORMULA_START, built_in, formula_surface, grid,
+                           quadratic_eigenvalues)
+from ui.figures.common import show
+from ui.figures.optimizers import loss_figure_memo, race_figure_memo
+from ui.i18n import options, t
+from ui.page import Page
+from ui.widgets import formula_input
+
+SURFACES = (*BUILT_IN, "formula")
+KAPPAS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000]
+LR_LADDER = [1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0]
+DEFAULT_FORMULA = "x^2 + 2*y^2 + 2*sin(2*x)*cos(2*y)"
+DEFAULT_LR = {  # per surface: reasonable, not tuned to win (the learner can do better)
+    "quadratic": dict(sgd=0.5, momentum=0.1, nesterov=0.1, rmsprop=0.05, adagrad=0.5, adam=0.1),
+    "rosenbrock": dict(sgd=0.002, momentum=0.001, nesterov=0.001, rmsprop=0.05, adagrad=1.0, adam=0.1),
+    "beale": dict(sgd=0.01, momentum=0.001, nesterov=0.001, rmsprop=0.1, adagrad=1.0, adam=0.2),
+    "saddle": dict(sgd=0.02, momentum=0.01, nesterov=0.01, rmsprop=0.01, adagrad=0.2, adam=0.05),
+    "formula": dict(sgd=0.05, momentum=0.02, nesterov=0.02, rmsprop=0.05, adagrad=0.5, adam=0.1),
+}
+CLOSE = 1e-3  # "reached the minimum": f − f* below this
+
+page = Page("optimizers")
+page.header()
+
+
+def make_surface(name: str, shape: tuple, formula_text: str):
+    """shape = (κ, angle) of the quadratic (ignored by the other surfaces)."""
+    if name == "formula":
+        return formula_surface(parse_formula(formula_text, ("x", "y")))
+    return built_in(name, *shape)
+
+
+@st.cache_data(max_entries=64)
+def run_race(name: str, shape: tuple, formula_text: str, start: tuple, settings: Settings, steps: int,
+             racers: tuple):
+    return race(make_surface(name, shape, formula_text), start, settings, steps, racers)
+
+
+@st.cache_data(max_entries=32)
+def surface_grid(name: str, shape: tuple, formula_text: str, box: tuple):
+    return grid(make_surface(name, shape, formula_text), box[:2], box[2:])
+
+
+def plot_box(paths: np.ndarray, x_range: tuple, y_range: tuple) -> tuple:
+    """The surface's box, widened to show the paths (at most to twice its size), rounded so the cached
+    contour grid is reused while the paths move a little."""
+    points = paths.reshape(-1, 2)
+    points = points[np.isfinite(points).all(axis=1)]
+    box = []
+    for axis, (lo, hi) in enumerate((x_range, y_range)):
+        span = hi - lo
+        low = max(min(lo, points[:, axis].min()), lo - span / 2)
+        high = min(max(hi, points[:, axis].max()), hi + span / 2)
+        box += [np.floor(low * 2) / 2, np.ceil(high * 2) / 2]
+    return tuple(float(v) for v in box)
+
+
+def reset_on_surface_change(surface_name: str, defaults: dict) -> None:
+    """A new surface brings its own start point and learning rates. Only controls the user has already set are
+    reset: a link, a preset or an uploaded model leave them unset, and their values then apply."""
+    seen = "_optimizers.surface_seen"
+    if st.session_state.get(seen) not in (None, surface_name):
+        for name, value in defaults.items():
+            if f"optimizers.{name}" in st.session_state:
+                st.session_state[f"optimizers.{name}"] = value
+    st.session_state[seen] = surface_name
+
+
+def results_table(result, surface, settings: Settings, labels: dict, eigen: tuple | None) -> pd.DataFrame:
+    """One row per racer: its learning rate, how close it got, how fast; on the quadratic (eigenvalues
+    `eigen`) also the contraction per step it showed and the one theory predicts for its settings."""
+    known = surface.f_min is not None
+    rows = []
+    for i, name in enumerate(result.names):
+        gap = result.losses[i] - (surface.f_min if known else 0.0)
+        final = (t("optimizers.table.diverged", step=result.diverged_at[i]) if result.diverged_at[i] is not None
+                 else f"{gap[-1]:.3g}")
+        row = {t("optimizers.table.optimizer"): labels[name], t("optimizers.table.lr"): f"{settings.lr_of(name):.4g}",
+               t("optimizers.table.final" if known else "optimizers.table.final_f"): final}
+        if known:
+            reached = np.flatnonzero(gap < CLOSE)
+            row[t("optimizers.table.reached")] = str(int(reached[0])) if reached.size else "–"
+        if eigen is not None:
+            rate = measured_rate(result.paths[i]) if result.diverged_at[i] is None else None
+            row[t("optimizers.table.measured")] = "–" if rate is None else f"{rate:.4f}"
+            row[t("optimizers.table.predicted")] = (
+                f"{predicted_rate(name, settings.lr_of(name), settings.beta_of(name), *eigen):.4f}"
+                if name in ("sgd", "momentum", "nesterov") else "–")
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+top = st.columns([1.2, 1.6, 1])
+surface_name = page.choice("surface", SURFACES, "quadratic", labels=options("optimizers.surfaces", list(SURFACES)),
+                           where=top[0])
+kappa, angle, formula_text = 10, 0, ""
+if surface_name == "quadratic":
+    kappa = page.choice("kappa", KAPPAS, 50, style="slider", where=top[1])
+    angle = page.slider("angle", 0, 90, 0, 5, where=top[1])
+elif surface_name == "formula":
+    try:
+        formula = formula_input(page, "formula", DEFAULT_FORMULA, ("x", "y"), where=top[1])
+    except ArithmeticError:  # a constant division by zero such as 1/0 escapes the parser's own checks
+        top[1].error(t("optimizers.formula_arithmetic"), icon=":material/function:")
+        formula = None
+    formula_text = formula.text if formula is not None else None
+steps = page.slider("steps", 20, 500, 200, 10, where=top[2])
+st.markdown(t(f"optimizers.about.{surface_name}"))
+
+surface = make_surface(surface_name, (kappa, angle), formula_text) if formula_text is not None else None
+x_range, y_range, start = ((surface.x_range, surface.y_range, surface.start) if surface is not None
+                           else (FORMULA_RANGE, FORMULA_RANGE, FORMULA_START))  # a refused formula keeps its box
+lrs = DEFAULT_LR[surface_name]
+reset_on_surface_change(surface_name, {"x0": start[0], "y0": start[1], **{f"lr_{n}": v for n, v in lrs.items()}})
+
+cols = st.columns([1, 1, 2.2])
+x0 = page.slider("x0", *x_range, start[0], 0.05, where=cols[0])
+y0 = page.slider("y0", *y_range, start[1], 0.01, where=cols[1])
+racers = page.choices("racers", OPTIMIZERS, list(OPTIMIZERS), labels=options("optimizers.names", list(OPTIMIZERS)),
+                      where=cols[2])
+
+with st.expander(t("optimizers.settings_heading"), icon=":material/tune:", expanded=False):
+    use_theory = surface_name == "quadratic" and page.toggle("theory", True)
+    lr_cols = st.columns(3)
+    lr = {name: page.choice(f"lr_{name}", LR_LADDER, lrs[name], style="slider", where=lr_cols[i % 3])
+          for i, name in enumerate(OPTIMIZERS)}
+    beta = page.slider("beta", 0.0, 0.99, 0.9, 0.01)
+    st.caption(t("optimizers.settings_note"))
+
+theory = None
+betas = {"momentum": beta, "nesterov": beta}
+if surface_name == "quadratic":
+    theory = quadratic_theory(*quadratic_eigenvalues(kappa))
+    if use_theory:
+        lr["sgd"], lr["momentum"] = theory.gd_lr, theory.heavy_ball_lr
+        betas["momentum"] = theory.heavy_ball_momentum
+settings = Settings(tuple(lr.items()), tuple(betas.items()))
+labels = {name: t(f"optimizers.names.{name}") for name in OPTIMIZERS}
+
+if surface is None:
+    pass  # the formula box shows why the formula was refused
+elif not racers:
+    st.warning(t("optimizers.no_racers"), icon=":material/group_off:")
+else:
+    ordered = tuple(name for name in OPTIMIZERS if name in racers)
+    result = run_race(surface_name, (kappa, angle), formula_text, (x0, y0), settings, steps, ordered)
+    box = plot_box(result.paths, x_range, y_range)
+    xs, ys, values = surface_grid(surface_name, (kappa, angle), formula_text, box)
+    paths = {name: result.paths[i] for i, name in enumerate(result.names)}
+    names = {"start": t("optimizers.start"), "minimum": t("optimizers.minimum")}
+    left, right = st.columns([1.15, 1], gap="large")
+    with left:
+        show(race_figure_memo(xs, ys, values, paths, labels, (x0, y0), surface.minimum, names,
+                              title=t("optimizers.race_chart", steps=steps)), key="optimizers.chart_race")
+    known = surface.f_min is not None
+    losses = {name: result.losses[i] - (surface.f_min if known else 0.0) for i, name in enumerate(result.names)}
+    with right:
+        show(loss_figure_memo(losses, labels, log=known, title=t("optimizers.loss_chart"),
+                              x_title=t("optimizers.step_axis"),
+                              y_title=t("optimizers.gap_axis" if known else "optimizers.loss_axis")),
+             key="optimizers.chart_loss")
+    eigen = quadratic_eigenvalues(kappa) if surface_name == "quadratic" else None
+    st.dataframe(results_table(result, surface, settings, labels, eigen), hide_index=True, width="stretch")
+    if not np.isfinite(result.losses[:, 0]).all():
+        st.warning(t("optimizers.start_not_finite", x=f"{x0:g}", y=f"{y0:g}"), icon=":material/warning:")
+    elif any(d is not None for d in result.diverged_at):
+        st.warning(t("optimizers.diverged_note"), icon=":material/warning:")
+
+if theory is not None:
+    st.subheader(t("optimizers.theory.heading"))
+    st.markdown(t("optimizers.theory.text"))
+    c = st.columns(5)
+    c[0].metric(t("optimizers.theory.gd_lr"), f"{theory.gd_lr:.4f}")
+    c[1].metric(t("optimizers.theory.gd_rate"), f"{theory.gd_rate:.4f}")
+    c[2].metric(t("optimizers.theory.hb_lr"), f"{theory.heavy_ball_lr:.4f}")
+    c[3].metric(t("optimizers.theory.hb_beta"), f"{theory.heavy_ball_momentum:.4f}")
+    c[4].metric(t("optimizers.theory.hb_rate"), f"{theory.heavy_ball_rate:.4f}")
+    st.caption(t("optimizers.theory.steps_note", gd=steps_to_shrink(theory.gd_rate),
+                 hb=steps_to_shrink(theory.heavy_ball_rate)))
+
+with st.expander(t("optimizers.rules_heading"), icon=":material/school:"):
+    st.markdown(t("optimizers.rules"))
+
+page.finish()

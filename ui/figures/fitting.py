@@ -1,0 +1,73 @@
+"""Figures of the over/underfitting page: fits over the data, and error curves against capacity, training-set
+size, the L2 penalty or training steps. One `go.Figure(data, layout)` call each."""
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from ui.figures.memo import memoized
+from ui.figures.common import PALETTE, styled
+
+TRAIN_COLOR, TEST_COLOR = PALETTE[0], PALETTE[1]
+MODEL_COLORS = {"none": "#111827", "l2": PALETTE[2], "dropout": PALETTE[4], "early": PALETTE[1], "data": PALETTE[5]}
+LEGEND_BELOW = dict(orientation="h", yanchor="top", y=-0.3, xanchor="center", x=0.5)
+Y_CAP = 10.0  # errors above this are off the chart: an interpolating polynomial can reach 10⁹
+
+
+def fit_figure(x_train, y_train, x_test, y_test, grid_x, truth_y, fits: dict[str, np.ndarray],
+               labels: dict[str, str], *, title: str, colors: dict[str, str] | None = None) -> go.Figure:
+    """Training points, faint test points, the true function, and one or more fitted curves."""
+    data = [dict(type="scatter", x=x_test, y=y_test, mode="markers", name=labels["test"], hoverinfo="skip",
+                 marker=dict(color="#cbd5e1", size=4)),
+            dict(type="scatter", x=grid_x, y=truth_y, mode="lines", name=labels["truth"], hoverinfo="skip",
+                 line=dict(color="#9ca3af", width=2, dash="dot")),
+            dict(type="scatter", x=x_train, y=y_train, mode="markers", name=labels["train"],
+                 marker=dict(color=TRAIN_COLOR, size=8, line=dict(color="white", width=1)),
+                 hovertemplate="(%{x:.2f}, %{y:.2f})<extra></extra>")]
+    for i, (name, y) in enumerate(fits.items()):
+        color = (colors or {}).get(name, PALETTE[(i + 1) % len(PALETTE)])
+        data.append(dict(type="scatter", x=grid_x, y=y, mode="lines", name=labels[name],
+                         line=dict(color=color, width=3 if i == 0 else 2.5),
+                         hovertemplate="%{x:.2f}: %{y:.3f}<extra>" + labels[name] + "</extra>"))
+    low, high = float(np.min(truth_y)), float(np.max(truth_y))
+    pad = 0.6 + 0.2 * (high - low)
+    layout = dict(xaxis=dict(title=dict(text="x"), range=[-1.05, 1.05]),
+                  yaxis=dict(title=dict(text="y"), range=[low - pad, high + pad]))
+    fig = styled(go.Figure(data=data, layout=layout), title=title, height=420)
+    return fig.update_layout(legend=dict(LEGEND_BELOW, y=-0.18))
+
+
+def error_figure(axis, series: dict[str, np.ndarray], labels: dict[str, str], *, title: str, x_title: str,
+                 y_title: str, floor: float, floor_label: str, marker=None, marker_label: str = "",
+                 log_x: bool = False, styles: dict[str, dict] | None = None, height: int = 330) -> go.Figure:
+    """Error curves on a log axis capped at Y_CAP, the noise floor σ² as a band edge, and a marker line."""
+    data = []
+    for name, values in series.items():
+        style = (styles or {}).get(name, {})
+        data.append(dict(type="scatter", x=list(axis), y=np.minimum(values, Y_CAP * 10),
+                         mode=style.get("mode", "lines+markers"), name=labels[name],
+                         line=dict(color=style.get("color", PALETTE[0]), width=2.5, dash=style.get("dash", "solid")),
+                         marker=dict(size=5), customdata=values,
+                         hovertemplate="%{x}: %{customdata:.4g}<extra>" + labels[name] + "</extra>"))
+    shapes = [dict(type="line", xref="paper", x0=0, x1=1, yref="y", y0=floor, y1=floor,
+                   line=dict(color="#16a34a", dash="dash", width=1.5),
+                   label=dict(text=floor_label, textposition="end", font=dict(size=11, color="#166534")))]
+    if marker is not None:
+        shapes.append(dict(type="line", xref="x", x0=marker, x1=marker, yref="paper", y0=0, y1=1,
+                           line=dict(color="#6b7280", dash="dot"),
+                           label=dict(text=marker_label, textposition="end", font=dict(size=11, color="#374151"))))
+    finite = [v for values in series.values() for v in np.asarray(values, dtype=float) if np.isfinite(v) and v > 0]
+    bottom = max(min([floor, *finite]) / 2, floor / 100)  # an interpolating fit's ~0 training error drops off
+    categorical = any(isinstance(a, str) for a in axis)
+    x_type = "category" if categorical else "log" if log_x else "linear"
+    layout = dict(xaxis=dict(title=dict(text=x_title), type=x_type),
+                  yaxis=dict(title=dict(text=y_title), type="log", range=[np.log10(bottom), np.log10(Y_CAP)],
+                             exponentformat="power"),
+                  shapes=shapes)
+    fig = styled(go.Figure(data=data, layout=layout), title=title, height=height + 30)
+    return fig.update_layout(legend=LEGEND_BELOW)
+
+
+# For the page: rebuilt only when their inputs change.
+fit_figure_memo = memoized(fit_figure)
+error_figure_memo = memoized(error_figure)
