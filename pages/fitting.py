@@ -19,6 +19,7 @@ L2_LABELS = ["0" if v == 0 else f"{v:g}" for v in L2_LADDER]
 
 page = Page("fitting")
 page.header()
+page.presets()
 
 
 @st.cache_data(max_entries=64)

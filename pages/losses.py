@@ -16,6 +16,7 @@ LR_LADDER = [0.1, 0.2, 0.5, 1.0, 2.0, 5.0]
 
 page = Page("losses")
 page.header()
+page.presets()
 labels = {name: t(f"losses.names.{name}") for name in (*REGRESSION, *CLASS_CURVES)}
 
 

@@ -29,6 +29,7 @@ CLOSE = 1e-3  # "reached the minimum": f − f* below this
 
 page = Page("optimizers")
 page.header()
+page.presets()
 
 
 def make_surface(name: str, shape: tuple, formula_text: str):

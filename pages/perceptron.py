@@ -15,6 +15,7 @@ LR_LADDER = [0.001, 0.003, 0.01, 0.02, 0.05, 0.1, 0.15, 0.16, 0.17, 0.2]
 
 page = Page("perceptron")
 page.header()
+page.presets()
 
 
 @st.cache_data(max_entries=64)
