@@ -1,0 +1,190 @@
+"""Transformer translation: a small encoder-decoder trained live on English→French, then taken apart —
+your own sentence with greedy or beam search, every head's attention, the positional encodings, and the
+trained weights to download."""
+import pandas as pd
+import streamlit as st
+
+from core.corpus import CorpusError, ParallelCorpus, load_hub, parse_upload, shipped_corpus
+from core.device import device
+from core.transformer import (TrainConfig, TransformerConfig, TransformerTrainer, attention_for, export_bytes,
+                              sinusoidal_positions, translate)
+from core.vocab import detokenize, tokenize
+from ui.figures.attention import (heads_grid_figure, metric_curves_figure, positional_encoding_figure,
+                                  positional_waves_figure)
+from ui.figures.common import show
+from ui.i18n import options, t
+from ui.page import Page, seed
+from ui.runner import Run, live_training
+
+NS = "transformer"
+SOURCES = ["shipped", "upload", "hub"]
+KINDS = ["encoder", "decoder", "cross"]
+SENTENCE = "My small white dogs do not like the big red car."
+MAX_INPUT_TOKENS = 60  # a user's sentence is cut here (the positional table covers 128)
+UNK_LABEL, BOS_LABEL, EOS_LABEL = "⟨unk⟩", "⟨bos⟩", "⟨eos⟩"
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def shipped() -> ParallelCorpus:
+    return shipped_corpus()
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def uploaded(raw: bytes, filename: str) -> ParallelCorpus:
+    return parse_upload(raw, filename)
+
+
+@st.cache_resource(max_entries=2, ttl=3600, show_spinner=False)
+def from_hub(name: str, config: str, src: str, tgt: str) -> ParallelCorpus:
+    return load_hub(name, config, src, tgt)
+
+
+def corpus_error(err: CorpusError) -> None:
+    st.error(t(f"transformer.corpus.error.{err.code}", **err.detail), icon=":material/dataset:")
+    st.info(t("transformer.corpus.fallback"), icon=":material/undo:")
+
+
+page = Page(NS)
+page.header()
+
+# ----- data -----
+st.subheader(t("transformer.corpus.heading"))
+source = page.choice("corpus", SOURCES, "shipped", labels=options("transformer.corpus.source", SOURCES),
+                     style="segmented")
+data = shipped()
+if source == "upload":
+    file = st.file_uploader(t("transformer.controls.upload"), type=["csv", "tsv", "txt"], key="transformer.upload",
+                            help=t("transformer.controls.upload_help"))
+    if file is not None:
+        try:
+            data = uploaded(file.getvalue(), file.name)
+        except CorpusError as err:
+            corpus_error(err)
+if source == "hub":
+    c1, c2 = st.columns(2)
+    hub_name = page.text("hub", "Helsinki-NLP/opus_books", max_chars=120, where=c1)
+    hub_config = page.text("hub_config", "en-fr", max_chars=60, where=c2)
+    langs = hub_config.split("-") if hub_config.count("-") == 1 else ["en", "fr"]
+    with st.spinner(t("transformer.corpus.hub_loading")):
+        try:
+            data = from_hub(hub_name, hub_config, langs[0], langs[1])
+        except CorpusError as err:
+            corpus_error(err)
+st.caption(t("transformer.corpus.stats", train=f"{len(data.train):,}", test=f"{len(data.test):,}",
+             src=len(data.src_vocab), tgt=len(data.tgt_vocab), skipped=data.skipped))
+
+# ----- model and training -----
+st.subheader(t("transformer.model.heading"))
+with st.expander(t("transformer.model.how"), icon=":material/school:"):
+    st.markdown(t("transformer.model.explain"))
+cols = st.columns(6)
+layers = page.slider("layers", 1, 4, 2, where=cols[0])
+heads = page.choice("heads", [1, 2, 4, 8], 4, where=cols[1])
+width = page.choice("width", [32, 64, 128], 64, where=cols[2])
+dropout = page.choice("dropout", [0.0, 0.1, 0.2, 0.3], 0.0, where=cols[3])
+warmup = page.choice("warmup", [0, 50, 100, 200, 400, 800], 200, where=cols[4])
+lr = page.choice("lr", [0.0003, 0.001, 0.002, 0.005], 0.001, where=cols[5])
+
+
+# everything that defines the model and its data (core dataclasses, equal across reruns): a change starts afresh
+model_cfg = TransformerConfig(len(data.src_vocab), len(data.tgt_vocab), d_model=width, heads=heads, layers=layers,
+                              d_ff=2 * width, dropout=dropout, max_len=128)
+train_cfg = TrainConfig(lr=lr, warmup=warmup, seed=seed())
+
+
+def build() -> TransformerTrainer:
+    return TransformerTrainer(data, model_cfg, train_cfg, device)
+
+
+def draw(run: Run) -> None:
+    tr: TransformerTrainer = run.trainer
+    if not tr.history["step"]:
+        st.info(t("transformer.live.start"), icon=":material/play_arrow:")
+        return
+    steps = t("transformer.live.steps")
+    left, middle, right = st.columns(3)
+    show(metric_curves_figure([(t("transformer.live.loss"), tr.history["step"], tr.history["loss"])],
+                              title=t("transformer.live.loss_title"), x_title=steps, log_y=True),
+         key="transformer.loss", where=left)
+    accuracy = [(t("transformer.live.token_accuracy"), tr.history["step"], tr.history["accuracy"]),
+                (t("transformer.live.exact"), tr.evals["step"], tr.evals["exact"])]
+    show(metric_curves_figure(accuracy, title=t("transformer.live.accuracy_title"), x_title=steps, y_range=(0, 1.02)),
+         key="transformer.accuracy", where=middle)
+    if tr.evals["step"]:
+        show(metric_curves_figure([("BLEU", tr.evals["step"], tr.evals["bleu"])], x_title=steps, y_range=(0, 101),
+                                  title=t("transformer.live.bleu_title")), key="transformer.bleu", where=right)
+        st.markdown(t("transformer.live.summary", step=tr.evals["step"][-1], exact=f"{100 * tr.evals['exact'][-1]:.1f}",
+                      bleu=f"{tr.evals['bleu'][-1]:.1f}", n=len(tr.test_pairs)))
+        st.dataframe(pd.DataFrame(
+            [(src, ref, out, "✓" if out == ref else "✗") for src, ref, out in tr.samples],
+            columns=[t("transformer.live.source"), t("transformer.live.reference"), t("transformer.live.output"),
+                     t("transformer.live.match")]), hide_index=True, width="stretch")
+    else:
+        right.info(t("transformer.live.first_eval", n=tr.cfg.eval_every), icon=":material/hourglass_top:")
+
+
+run = live_training(NS, build=build, config=(data.name, model_cfg, train_cfg), draw=draw)
+model = run.trainer.model
+st.download_button(t("transformer.download"), data=lambda: export_bytes(model, data.src_vocab, data.tgt_vocab),
+                   file_name="nnpg-transformer.pt", mime="application/octet-stream", on_click="ignore",
+                   key="transformer.download", icon=":material/download:", help=t("transformer.download_help"))
+
+# ----- your own sentence -----
+st.divider()
+st.subheader(t("transformer.translate.heading"))
+st.markdown(t("transformer.translate.explain"))
+sentence = page.text("sentence", SENTENCE, max_chars=200)
+c1, c2 = st.columns([2, 3])
+decoding = page.choice("decode", ["greedy", "beam"], "greedy", labels=options("transformer.decode", ["greedy", "beam"]),
+                       style="segmented", where=c1)
+beam = page.slider("beam", 2, 8, 4, where=c2)
+kind = page.choice("kind", KINDS, "cross", labels=options("transformer.maps.kind", KINDS), style="segmented")
+src_tokens = tokenize(sentence)[:MAX_INPUT_TOKENS]
+if not src_tokens:
+    st.info(t("transformer.translate.empty"), icon=":material/edit:")
+else:
+    if len(tokenize(sentence)) > MAX_INPUT_TOKENS:
+        st.caption(t("transformer.translate.cut", n=MAX_INPUT_TOKENS))
+    unknown = data.src_vocab.unknown(src_tokens)
+    if unknown:
+        st.warning(t("transformer.translate.unknown", words=", ".join(unknown[:8]),
+                     examples=", ".join(data.src_vocab.tokens[4:16])), icon=":material/help:")
+    if run.trainer.steps_done == 0:
+        st.info(t("transformer.translate.untrained"), icon=":material/info:")
+    elif run.running:
+        st.caption(t("transformer.translate.running"))
+    src_ids = data.src_vocab.encode(src_tokens)
+    width_of_beam = beam if decoding == "beam" else 1
+    # translating is the slow part of a rerun: keep the result while the model and the request stay the same
+    request = (run.trainer.steps_done, tuple(src_ids), width_of_beam)
+    if run.extra.get("translation", (None,))[0] != request:
+        out_ids = translate(model, src_ids, max_len=min(2 * len(src_ids) + 5, 120), beam=width_of_beam)
+        run.extra["translation"] = (request, out_ids, attention_for(model, src_ids, out_ids))
+    _, out_ids, all_maps = run.extra["translation"]
+    out_tokens = data.tgt_vocab.decode(out_ids)
+    st.markdown(t("transformer.translate.output", text=detokenize(out_tokens, capitalize=True) or "…"))
+
+    st.markdown(t("transformer.maps.explain"))
+    maps = all_maps[kind]
+    src_labels = [tok if tok in data.src_vocab else UNK_LABEL for tok in src_tokens] + [EOS_LABEL]
+    tgt_labels = [BOS_LABEL] + out_tokens  # decoder position i reads token i and predicts token i + 1
+    rows, cols = {"encoder": (src_labels, src_labels), "decoder": (tgt_labels, tgt_labels),
+                  "cross": (tgt_labels, src_labels)}[kind]
+    for i, layer_maps in enumerate(maps):
+        show(heads_grid_figure(layer_maps, rows, cols, head_name=t("transformer.maps.head"),
+                               title=t(f"transformer.maps.title.{kind}", layer=i + 1), revision=f"{kind}-{i}"),
+             key=f"transformer.map.{i}")
+
+# ----- positional encoding -----
+st.divider()
+st.subheader(t("transformer.pe.heading"))
+st.markdown(t("transformer.pe.explain"))
+pe = sinusoidal_positions(40, width).numpy()
+left, right = st.columns(2)
+show(positional_encoding_figure(pe, title=t("transformer.pe.map_title", d=width), x_title=t("transformer.pe.dimension"),
+                                y_title=t("transformer.pe.position")), key="transformer.pe", where=left)
+show(positional_waves_figure(pe, [0, width // 8, width // 4, width // 2], title=t("transformer.pe.waves_title"),
+                             x_title=t("transformer.pe.position"), dim_name=t("transformer.pe.dim")),
+     key="transformer.pe_waves", where=right)
+
+page.finish()

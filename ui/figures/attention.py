@@ -1,0 +1,214 @@
+"""Attention pictures: step matrices with their numbers, alignment heat maps, a BertViz-style head view,
+a grid of heads, the sinusoidal positional encodings, and training curves. Pure builders: arrays and
+labels in, figures out.
+
+Token axes are numeric positions with the tokens as tick labels, so a word that occurs twice ("the ...
+the") keeps two rows instead of being merged into one category.
+
+Speed: these pages draw up to a dozen figures per run, several times a second while training. Each
+figure is built in one `go.Figure(data, layout)` call (every `update_*` call re-validates), with the
+look of `ui.figures.common.styled` but only the layout part of the "plotly_white" template: the full
+template carries defaults for every trace type and costs ~25 ms of validation per figure.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from ui.figures.common import PALETTE
+
+ATTENTION_SCALE = "Blues"
+VALUE_SCALE = [[0.0, "#f97316"], [0.5, "#f8fafc"], [1.0, "#2563eb"]]  # negative orange, positive blue
+MINUS_INFINITY = "−∞"
+_WHITE = {"layout": {key: value for key, value in pio.templates["plotly_white"].layout.to_plotly_json().items()
+                     if key in ("colorway", "font", "hovermode", "hoverlabel", "paper_bgcolor", "plot_bgcolor",
+                                "xaxis", "yaxis", "title")}}
+_LEGEND_BELOW = dict(orientation="h", yanchor="top", y=-0.28, xanchor="left", x=0.0)
+
+
+def _layout(title: str | None, height: int, revision: str | None, *, legend: bool | dict = True, **extra) -> dict:
+    """The app's chart look (as `styled`): compact margins, white style, a `uirevision` that keeps zoom.
+
+    `legend`: False hides it, True puts it above the plot on the right, a dict places it.
+    """
+    layout = dict(template=_WHITE, height=height, margin=dict(l=10, r=10, t=40 if title else 10, b=10),
+                  title=dict(text=title, x=0.01, font=dict(size=14)) if title else None, showlegend=bool(legend),
+                  legend=legend if isinstance(legend, dict) else dict(orientation="h", yanchor="bottom", y=1.0,
+                                                                      xanchor="right", x=1.0),
+                  uirevision=revision or title or "fixed")
+    layout.update(extra)
+    return layout
+
+
+def _cell_text(values: np.ndarray, fmt: str) -> list[list[str]]:
+    return [[MINUS_INFINITY if v == -np.inf else format(v, fmt) for v in row] for row in values.tolist()]
+
+
+def _hover_pairs(rows: Sequence[str], cols: Sequence[str]) -> list[list[str]]:
+    return [[f"{r} → {c}" for c in cols] for r in rows]
+
+
+def _token_heatmap_trace(arr: np.ndarray, rows, cols, *, diverging: bool, text: bool, fmt: str, **kw) -> go.Heatmap:
+    finite = np.where(np.isfinite(arr), arr, np.nan)
+    bound = float(np.nanmax(np.abs(finite))) if np.isfinite(finite).any() else 1.0
+    return go.Heatmap(
+        z=finite, x=list(range(arr.shape[1])), y=list(range(arr.shape[0])),
+        colorscale=VALUE_SCALE if diverging else ATTENTION_SCALE,
+        zmin=-bound if diverging else 0.0, zmax=bound if diverging else max(bound, 1.0),  # weights: 0..1 fixed
+        text=_cell_text(arr, fmt) if text else None, texttemplate="%{text}" if text else None,
+        customdata=_hover_pairs(rows, cols), hovertemplate="%{customdata}: %{z:.4f}<extra></extra>",
+        showscale=False, xgap=1, ygap=1, **kw)
+
+
+def token_heatmap(values, row_labels: Sequence[str], col_labels: Sequence[str], *, title: str | None = None,
+                  text: bool = True, fmt: str = ".2f", diverging: bool = False, height: int | None = None,
+                  x_title: str = "", y_title: str = "", revision: str | None = None,
+                  extra_traces: Sequence[go.Scatter] = ()) -> go.Figure:
+    """A labelled matrix; −∞ cells (masked scores) are left blank and written as −∞.
+
+    Columns are labelled on top, so their axis name goes under the title instead of colliding with it.
+    """
+    arr = np.asarray(values, dtype=float)
+    longest = max((len(c) for c in col_labels), default=1)
+    layout = _layout(title, height or max(180, 80 + 34 * len(row_labels)), revision, legend=bool(extra_traces),
+                     margin=dict(l=10, r=10, t=(58 if x_title else 40) + (6 * longest if longest > 4 else 20), b=10),
+                     xaxis=dict(tickmode="array", tickvals=list(range(len(col_labels))), ticktext=list(col_labels),
+                                side="top", showgrid=False, zeroline=False),
+                     yaxis=dict(tickmode="array", tickvals=list(range(len(row_labels))), ticktext=list(row_labels),
+                                title=dict(text=y_title), autorange="reversed", showgrid=False, zeroline=False))
+    if title and x_title:
+        layout["title"]["subtitle"] = dict(text=x_title)
+    if extra_traces:  # the x axis is on top, so a legend goes underneath
+        layout["legend"] = dict(orientation="h", yanchor="top", y=-0.02, xanchor="left", x=0.0)
+        layout["margin"]["b"] = 40
+    traces = [_token_heatmap_trace(arr, row_labels, col_labels, diverging=diverging, text=text, fmt=fmt)]
+    masked = np.isneginf(arr)
+    if masked.any():  # masked cells in a flat grey underneath, so they read as "nothing here"
+        traces.insert(0, go.Heatmap(z=np.where(masked, 0.0, np.nan), x=traces[0].x, y=traces[0].y, showscale=False,
+                                    colorscale=[[0, "#e5e7eb"], [1, "#e5e7eb"]], hoverinfo="skip", xgap=1, ygap=1))
+    return go.Figure([*traces, *extra_traces], layout)
+
+
+def alignment_figure(alpha, src_tokens: Sequence[str], out_tokens: Sequence[str], *, title: str,
+                     x_title: str, y_title: str, gold: Sequence[tuple[int, int]] = (), gold_name: str = "",
+                     revision: str = "alignment") -> go.Figure:
+    """Source words across, output words down, α_ij as shade; gold links (when known) as open squares."""
+    links = [(i, j) for i, j in gold if i < len(out_tokens) and j < len(src_tokens)]
+    marks = [go.Scatter(x=[j for _, j in links], y=[i for i, _ in links], mode="markers", name=gold_name,
+                        hoverinfo="skip", marker=dict(symbol="square-open", size=24, color=PALETTE[1],
+                                                      line=dict(width=2)))] if links else []
+    return token_heatmap(alpha, out_tokens, src_tokens, title=title, text=len(src_tokens) <= 14, fmt=".1f",
+                         x_title=x_title, y_title=y_title, revision=revision, extra_traces=marks)
+
+
+def _rgba(hex_color: str, alpha: float) -> str:
+    r, g, b = (int(hex_color[i: i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha:.2f})"
+
+
+def head_view_figure(tokens: Sequence[str], weights, heads: Sequence[int], *, title: str, head_name: str,
+                     threshold: float = 0.03, bins: int = 5, revision: str = "head-view") -> go.Figure:
+    """BertViz's head view: tokens on the left attend to tokens on the right; a line's strength is the weight.
+
+    weights (heads, T, T), rows are queries. Lines are grouped into a few opacity bins per head so a
+    12-head view of a long sentence stays a handful of traces; many overlaid heads get fainter, thinner
+    lines and only their stronger links.
+    """
+    weights = np.asarray(weights, dtype=float)
+    n = len(tokens)
+    crowd = len(heads) ** -0.4
+    threshold = threshold if len(heads) == 1 else max(threshold, 0.1)
+    bins = bins if len(heads) == 1 else 3
+    edges = np.linspace(threshold, 1.0, bins + 1)
+    traces = []
+    for h in heads:
+        color = PALETTE[h % len(PALETTE)]
+        first = True  # a head's first drawn bin carries its legend entry
+        for b in range(bins):
+            lo, hi = edges[b], edges[b + 1]
+            i_idx, j_idx = np.nonzero((weights[h] >= lo) & ((weights[h] < hi) if b < bins - 1 else (weights[h] <= hi)))
+            if not len(i_idx):
+                continue
+            xs = np.tile([0.0, 1.0, np.nan], len(i_idx))
+            ys = np.column_stack([-i_idx, -j_idx, np.full(len(i_idx), np.nan)]).ravel()
+            traces.append(go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=first,
+                                     name=f"{head_name} {h + 1}", legendgroup=str(h),
+                                     line=dict(color=_rgba(color, crowd * (0.15 + 0.85 * (lo + hi) / 2)),
+                                               width=0.5 + 3 * hi * crowd)))
+            first = False
+    positions = [-float(i) for i in range(n)]
+    for x, side in ((0.0, "middle left"), (1.0, "middle right")):
+        traces.append(go.Scatter(x=[x] * n, y=positions, mode="text", text=list(tokens), textposition=side,
+                                 showlegend=False, hoverinfo="skip", textfont=dict(size=13)))
+    below = dict(orientation="h", yanchor="top", y=-0.02, xanchor="center", x=0.5, font=dict(size=11))
+    layout = _layout(title, max(300, 130 + 22 * n), revision, legend=below if len(heads) > 1 else False,
+                     xaxis=dict(visible=False, range=[-0.6, 1.6]), yaxis=dict(visible=False, range=[-n + 0.5, 0.5]))
+    return go.Figure(traces, layout)
+
+
+def heads_grid_figure(maps, row_tokens: Sequence[str], col_tokens: Sequence[str], *, title: str,
+                      head_name: str, revision: str = "heads") -> go.Figure:
+    """One small heat map per head, side by side (4 to a row): maps (h, T_q, T_k), rows are queries."""
+    maps = np.asarray(maps, dtype=float)
+    h = maps.shape[0]
+    cols = min(h, 4)
+    rows = (h + cols - 1) // cols
+    gap_x, gap_y = 0.06, 0.12 / max(rows, 1)
+    width, height = (1 - gap_x * (cols - 1)) / cols, (1 - gap_y * (rows - 1)) / rows
+    x, y = list(range(len(col_tokens))), list(range(len(row_tokens)))
+    hover = _hover_pairs(row_tokens, col_tokens)
+    traces, axes, labels = [], {}, []
+    for i in range(h):
+        r, c = divmod(i, cols)
+        n = "" if i == 0 else str(i + 1)
+        x0, y1 = c * (width + gap_x), 1 - r * (height + gap_y)
+        traces.append(go.Heatmap(z=maps[i], x=x, y=y, xaxis=f"x{n}", yaxis=f"y{n}", colorscale=ATTENTION_SCALE,
+                                 zmin=0, zmax=1, showscale=False, customdata=hover,
+                                 hovertemplate="%{customdata}: %{z:.3f}<extra></extra>"))
+        axes[f"xaxis{n}"] = dict(domain=[x0, x0 + width], anchor=f"y{n}", tickmode="array", tickvals=x,
+                                 ticktext=list(col_tokens), tickangle=-60, tickfont=dict(size=10), showgrid=False)
+        axes[f"yaxis{n}"] = dict(domain=[y1 - height, y1], anchor=f"x{n}", tickmode="array", tickvals=y,
+                                 ticktext=list(row_tokens), autorange="reversed", tickfont=dict(size=10),
+                                 showticklabels=c == 0, showgrid=False)
+        labels.append(dict(text=f"{head_name} {i + 1}", x=x0 + width / 2, y=y1, xref="paper", yref="paper",
+                           xanchor="center", yanchor="bottom", showarrow=False, font=dict(size=12)))
+    per_row = max(200, 90 + 18 * len(row_tokens))
+    layout = _layout(title, 80 + rows * per_row, revision, legend=False, annotations=labels,
+                     margin=dict(l=10, r=10, t=75, b=10), **axes)
+    layout["title"].update(y=0.99, yanchor="top")
+    return go.Figure(traces, layout)
+
+
+def positional_encoding_figure(pe, *, title: str, x_title: str, y_title: str) -> go.Figure:
+    """PE as a picture: position down, dimension across; sin/cos waves slow down as the dimension grows."""
+    trace = go.Heatmap(z=np.asarray(pe, dtype=float), colorscale=VALUE_SCALE, zmin=-1, zmax=1, showscale=True,
+                       hovertemplate=f"{y_title} %{{y}}, {x_title} %{{x}}: %{{z:.3f}}<extra></extra>")
+    return go.Figure(trace, _layout(title, 320, "pe", legend=False, xaxis=dict(title=dict(text=x_title)),
+                                    yaxis=dict(title=dict(text=y_title), autorange="reversed")))
+
+
+def positional_waves_figure(pe, dims: Sequence[int], *, title: str, x_title: str, dim_name: str) -> go.Figure:
+    """A few columns of PE over positions: each dimension is a wave of its own wavelength."""
+    pe = np.asarray(pe, dtype=float)
+    traces = [go.Scatter(x=list(range(pe.shape[0])), y=pe[:, d], mode="lines+markers", marker=dict(size=4),
+                         name=f"{dim_name} {d}", line=dict(color=PALETTE[k % len(PALETTE)], width=2))
+              for k, d in enumerate(dims)]
+    return go.Figure(traces, _layout(title, 340, "pe-waves", legend=_LEGEND_BELOW,
+                                     xaxis=dict(title=dict(text=x_title)), yaxis=dict(range=[-1.1, 1.1])))
+
+
+def metric_curves_figure(series: Sequence[tuple[str, Sequence[float], Sequence[float]]], *, title: str,
+                         x_title: str, y_range: tuple[float, float] | None = None, log_y: bool = False,
+                         height: int = 300) -> go.Figure:
+    """Training curves, each with its own x (per-step training metrics beside held-out evaluations)."""
+    traces = [go.Scatter(x=list(xs), y=list(ys), name=name, mode="lines+markers" if len(xs) < 40 else "lines",
+                         line=dict(color=PALETTE[k % len(PALETTE)], width=2), marker=dict(size=5))
+              for k, (name, xs, ys) in enumerate(series)]
+    yaxis = dict(type="log" if log_y else "linear")
+    if y_range:
+        yaxis["range"] = list(y_range)
+    return go.Figure(traces, _layout(title, height, title, legend=_LEGEND_BELOW,
+                                     xaxis=dict(title=dict(text=x_title), rangemode="tozero"), yaxis=yaxis))
