@@ -53,6 +53,7 @@ def gold_alignments() -> dict:
 
 page = Page(NS)
 page.header()
+page.presets()
 
 # ----- 1. scaled dot-product attention by hand -----
 st.subheader(t("attention.sdpa.heading"))

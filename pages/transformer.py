@@ -46,6 +46,7 @@ def corpus_error(err: CorpusError) -> None:
 
 page = Page(NS)
 page.header()
+page.presets()
 
 # ----- data -----
 st.subheader(t("transformer.corpus.heading"))
