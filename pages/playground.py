@@ -18,6 +18,7 @@ EXTENT = 6.0
 
 page = Page("playground")
 page.header()
+page.presets()
 
 top = st.columns(5)
 lr = page.choice("lr", LR_LADDER, 0.03, style="select", where=top[0])
