@@ -127,7 +127,8 @@ def _buttons(key, build, config, steps_per_click, time_budget_s, run: Run) -> No
     else:
         row.button(t("runner.start"), key=f"{key}.start", icon=":material/play_arrow:", on_click=_set_running,
                    args=(key, True, time_budget_s), type="primary", disabled=run.trainer.done)
-    row.button(t("runner.step", n=steps_per_click, unit=t(f"runner.unit.{run.trainer.unit}")),
+    units = "unit" if steps_per_click == 1 else "units"  # singular or plural noun
+    row.button(t("runner.step", n=steps_per_click, unit=t(f"runner.{units}.{run.trainer.unit}")),
                key=f"{key}.step", icon=":material/skip_next:", on_click=_step, args=(key, steps_per_click),
                disabled=run.running or run.trainer.done)
     row.button(t("runner.reset"), key=f"{key}.reset", icon=":material/restart_alt:", on_click=_reset,
