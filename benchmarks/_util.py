@@ -52,12 +52,13 @@ def script_run_ms(slug: str, actions, repeat: int = 7) -> dict[str, float]:
 
 
 @contextmanager
-def server_and_browser(port: int = 8765):
-    """A Streamlit server on 127.0.0.1 and a headless Debian Chromium page."""
+def server_and_browser(port: int | None = None):
+    """A Streamlit server on 127.0.0.1 (a free port unless given) and a headless Debian Chromium page."""
     from playwright.sync_api import sync_playwright
 
-    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, start_server
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, _free_port, start_server
 
+    port = port or _free_port()
     proc = start_server(port)
     try:
         with sync_playwright() as pw:

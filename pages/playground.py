@@ -1,12 +1,14 @@
 """Playground: a 2-D classifier (or regressor) trained live, TensorFlow Playground's experiment and more."""
+import numpy as np
 import streamlit as st
 
 from core.playground import ACTIVATIONS, LOSSES, OPTIMIZERS, REGULARIZERS, Hyper, PlaygroundConfig, PlaygroundTrainer
 from core.playground import parameter_count
 from core.playground_data import CLASSIFICATION_SETS, FEATURES, REGRESSION_SETS
 from core.playground_export import export_script
-from ui.figures.common import curves_figure, show
-from ui.figures.playground import boundary_figure, neurons_figure
+from ui.figures.common import PALETTE, curves_figure, png_data_uri, show
+from ui.figures.playground import (boundary_figure, boundary_image, curves_image, neurons_figure,
+                                   neurons_image)
 from ui.i18n import options, t
 from ui.page import Page, seed
 from ui.runner import live_training
@@ -81,13 +83,23 @@ with out_col:
             cols[2].metric(t("playground.train_loss"), f"{metrics['train_loss']:.3f}")
             grid, _ = trainer.predict_grid(80, EXTENT)
             data = trainer.data
-            names = {"train": t("playground.train_points"), "test": t("playground.test_points"),
-                     "class": t("playground.class")}
-            show(boundary_figure(grid, EXTENT, data.points, data.labels, data.train_idx, data.test_idx,
-                                 classes=classes, regression=problem == "regression", show_test=show_test,
-                                 names=names), key="playground.boundary")
+            regression = problem == "regression"
+            if run.running:  # live: pictures, which a browser redraws several times a second
+                idx = data.train_idx if not show_test else np.arange(len(data.points))
+                st.image(png_data_uri(boundary_image(grid, EXTENT, data.points, data.labels, idx, classes=classes,
+                                                     regression=regression)), caption=t("playground.live_caption"))
+            else:
+                names = {"train": t("playground.train_points"), "test": t("playground.test_points"),
+                         "class": t("playground.class")}
+                show(boundary_figure(grid, EXTENT, data.points, data.labels, data.train_idx, data.test_idx,
+                                     classes=classes, regression=regression, show_test=show_test, names=names),
+                     key="playground.boundary")
             history = trainer.history
-            if history.get("train_loss"):
+            if history.get("train_loss") and run.running:
+                st.image(png_data_uri(curves_image(history["step"], [(history["train_loss"], PALETTE[0]),
+                                                                     (history["test_loss"], PALETTE[1])])),
+                         caption=t("playground.curves_caption"))
+            elif history.get("train_loss"):
                 show(curves_figure(history["step"], {t("playground.train_loss"): history["train_loss"],
                                                      t("playground.test_loss"): history["test_loss"]},
                                    x_title=t("playground.epoch"), y_title=t("playground.loss_axis"), height=200),
@@ -95,11 +107,14 @@ with out_col:
             if hidden:
                 st.markdown(t("playground.neurons_heading"))
                 _, neuron_maps = trainer.predict_grid(24, EXTENT)
-                show(neurons_figure(neuron_maps, t("playground.layer"), height=60 * max(hidden) + 50),
-                     key="playground.neurons")
+                if run.running:
+                    st.image(png_data_uri(neurons_image(neuron_maps)))
+                else:
+                    show(neurons_figure(neuron_maps, t("playground.layer"), height=60 * max(hidden) + 50),
+                         key="playground.neurons")
 
         live_training("playground", lambda: PlaygroundTrainer(config, hyper), config, draw, steps_per_click=1,
-                      tick_s=0.18)
+                      tick_s=0.1, interval_s=0.2)
 
 with st.expander(t("playground.explain_heading"), icon=":material/school:"):
     st.markdown(t("playground.explain"))

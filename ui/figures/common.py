@@ -91,6 +91,22 @@ def figure_csv(fig: go.Figure) -> str:
     return out.getvalue()
 
 
+def png_data_uri(pixels) -> str:
+    """A uint8 image array as an inline PNG `data:` URL for st.image.
+
+    Inline, not a media file: a live panel replaces its images several times a second, and a media file can
+    be deleted before the browser has fetched it (a broken-image flicker).
+    """
+    import base64
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, format="PNG", optimize=False)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
 def show(fig: go.Figure, key: str, where=None, *, csv: bool = True) -> None:
     """Draw a figure with a stable key (no duplicate-id errors, state kept across live refreshes).
 

@@ -40,13 +40,13 @@ def boundary_figure(grid: np.ndarray, extent: float, points: np.ndarray, labels:
     for group, idx, marker in groups:
         pts = points[idx]
         if regression:
-            fig.add_trace(go.Scattergl(
+            fig.add_trace(go.Scatter(
                 x=pts[:, 0], y=pts[:, 1], mode="markers", name=names[group],
                 marker=dict(size=6, color=labels[idx], cmin=-1, cmax=1, colorscale=DIVERGING, **marker)))
             continue
         for k in range(classes):
             sel = pts[labels[idx] == k]
-            fig.add_trace(go.Scattergl(
+            fig.add_trace(go.Scatter(
                 x=sel[:, 0], y=sel[:, 1], mode="markers", name=f"{names[group]} · {names['class']} {k}",
                 marker=dict(size=6, color=CLASS_COLORS[k], **marker), showlegend=False))
     fig.update_xaxes(range=[-extent, extent], constrain="domain", title_text="x1", zeroline=False)
@@ -92,3 +92,71 @@ def neurons_figure(hidden: list[np.ndarray], layer_label: str, height: int = 300
     return styled(fig, height=height, legend=False, revision="playground.neurons")
 
 
+
+
+# ----- live view: pictures instead of Plotly charts while training runs -----
+# A browser redraws an <img> far faster than a Plotly heat map with hundreds of SVG points, so the live view
+# is drawn on the server as images; when the run pauses the interactive charts (hover, zoom, PNG/CSV) return.
+
+_NEG, _MID, _POS = np.array([249, 115, 22.0]), np.array([248, 250, 252.0]), np.array([37, 99, 235.0])
+_CLASS_RGB = np.array([[249, 115, 22], [37, 99, 235], [22, 163, 74], [147, 51, 234]], dtype=float)
+_CLASS_LIGHT = np.array([[254, 215, 170], [191, 219, 254], [187, 247, 208], [233, 213, 255]], dtype=float)
+
+
+def diverging_rgb(values: np.ndarray) -> np.ndarray:
+    """Values in [-1, 1] to RGB: orange for negative, near-white at 0, blue for positive (NaN: white)."""
+    v = np.clip(np.nan_to_num(values, nan=0.0), -1, 1)[..., None]
+    rgb = np.where(v < 0, _MID + (_NEG - _MID) * -v, _MID + (_POS - _MID) * v)
+    rgb[np.isnan(values)] = 255
+    return rgb.astype(np.uint8)
+
+
+def boundary_image(grid: np.ndarray, extent: float, points: np.ndarray, labels: np.ndarray, idx: np.ndarray, *,
+                   classes: int, regression: bool, size: int = 360) -> np.ndarray:
+    """The decision map with the points as an RGB picture (y up, as in the chart)."""
+    from PIL import Image, ImageDraw
+
+    if regression or classes == 2:
+        background = diverging_rgb(grid * 0.75)  # lighter than the points, as in the chart
+    else:
+        background = _CLASS_LIGHT[np.clip(grid.astype(int), 0, classes - 1)].astype(np.uint8)
+    picture = Image.fromarray(background[::-1]).resize((size, size), Image.BILINEAR)
+    draw = ImageDraw.Draw(picture)
+    scale = size / (2 * extent)
+    for (x, y), label in zip(points[idx], labels[idx]):
+        px, py = (x + extent) * scale, (extent - y) * scale
+        if regression:
+            color = tuple(int(c) for c in diverging_rgb(np.array([label]))[0])
+        else:
+            color = tuple(int(c) for c in _CLASS_RGB[int(label)])
+        draw.ellipse((px - 3.2, py - 3.2, px + 3.2, py + 3.2), fill=color, outline=(255, 255, 255))
+    return np.asarray(picture)
+
+
+def neurons_image(hidden: list[np.ndarray], scale: int = 3) -> np.ndarray:
+    """Every hidden neuron's map as one RGB picture (columns = layers), enlarged `scale` times."""
+    mosaic, _ = neuron_mosaic(hidden)
+    rgb = diverging_rgb(mosaic)
+    return np.kron(rgb, np.ones((scale, scale, 1), dtype=np.uint8))
+
+
+def curves_image(xs, series: list[tuple[list[float], str]], width: int = 360, height: int = 110) -> np.ndarray:
+    """Live loss curves as a small RGB picture: each (values, hex colour) drawn over the same x range."""
+    from PIL import Image, ImageDraw
+
+    picture = Image.new("RGB", (width, height), (255, 255, 255))
+    draw = ImageDraw.Draw(picture)
+    draw.rectangle((0, 0, width - 1, height - 1), outline=(226, 232, 240))
+    values = [v for ys, _ in series for v in ys if np.isfinite(v)]
+    if len(xs) < 2 or not values:
+        return np.asarray(picture)
+    top, bottom = max(values), min(min(values), 0.0)
+    span_y = (top - bottom) or 1.0
+    x0, x1 = xs[0], xs[-1]
+    span_x = (x1 - x0) or 1
+    for ys, color in series:
+        points = [(4 + (x - x0) / span_x * (width - 8), height - 4 - (y - bottom) / span_y * (height - 8))
+                  for x, y in zip(xs, ys) if np.isfinite(y)]
+        if len(points) > 1:
+            draw.line(points, fill=color, width=2)
+    return np.asarray(picture)

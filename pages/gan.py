@@ -1,0 +1,230 @@
+"""GAN training live: a generator learns a 2-D distribution against a discriminator; a second tab does digits."""
+import streamlit as st
+
+from core import gan_targets as targets
+from core.digits import digit_split
+from core.gan import (ACTIVATIONS, LOSSES, NOISES, OPTIMIZERS, DigitsGanConfig, DigitsGanTrainer, GanConfig,
+                      GanTrainer)
+from ui.figures.common import CHART_CONFIG, curves_figure, show
+from ui.figures.gan import coverage_figure, draw_pad_figure, gan_view_figure, view_data
+from ui.figures.generative import digit_picture, thin
+from ui.i18n import options, t
+from ui.page import Page, seed
+from ui.runner import INTERVAL_S, TICK_S, live_training
+
+LR_LADDER = [1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1]
+WIDTHS = [4, 8, 16, 32, 64, 128]
+BATCHES = [32, 64, 150, 256, 512]
+DIGIT_LRS = [2e-4, 5e-4, 1e-3, 2e-3]
+DIGIT_NOISE_DIMS = [2, 4, 8, 16, 32]
+DIGIT_LOSSES = ("minimax", "nonsat", "lsgan")
+NETWORK_CONTROLS = ("g_layers", "g_width", "g_lr", "d_layers", "d_width", "d_lr", "noise_dim", "noise", "optimizer",
+                    "activation")
+SLOW_INTERVAL_S = 0.7  # slow motion: one network update per refresh, this far apart
+SLOW_TICK_S = 1e-5  # a tick shorter than any update, so the runner does exactly one
+
+page = Page("gan")
+page.header()
+page.presets()
+points_tab, digits_tab = st.tabs([t("gan.tab.points"), t("gan.tab.digits")])
+
+
+# ---------------- 2-D points ----------------
+def custom_target(kind: str):
+    """The user's drawn or uploaded target and its fingerprint, or (None, "") after saying what is missing."""
+    if kind == "drawn":
+        version = st.session_state.setdefault("_gan.pad_version", 0)
+        event = st.plotly_chart(draw_pad_figure(targets.draw_cell_centers(), targets.BOX, t("gan.draw.title"),
+                                                t("gan.draw.hint")),
+                                key=f"gan.pad.{version}", on_select="rerun", selection_mode=("points", "box", "lasso"),
+                                config=CHART_CONFIG)
+        picked = sorted(set(event.selection.point_indices)) if event is not None else []
+        if picked:
+            st.session_state["_gan.drawn_cells"] = picked
+        cells = st.session_state.get("_gan.drawn_cells", [])
+        left, right = st.columns([3, 1])
+        left.caption(t("gan.draw.count", n=len(cells)))
+        if right.button(t("gan.draw.clear"), key="gan.draw_clear", icon=":material/ink_eraser:"):
+            st.session_state["_gan.drawn_cells"] = []
+            st.session_state["_gan.pad_version"] = version + 1
+            st.rerun()
+        try:
+            return targets.drawn(cells), targets.points_digest(cells)
+        except targets.PointsError as err:
+            st.info(t(f"gan.points_error.{err.code}", **err.detail), icon=":material/draw:")
+            return None, ""
+    upload = st.file_uploader(t("gan.upload.label"), type=["csv", "txt"], key="gan.upload_file",
+                              help=t("gan.upload.help", kb=targets.CSV_MAX_BYTES // 1024, rows=targets.CSV_MAX_ROWS))
+    if upload is None:
+        st.info(t("gan.upload.waiting"), icon=":material/upload_file:")
+        return None, ""
+    try:
+        if upload.size > targets.CSV_MAX_BYTES:
+            raise targets.PointsError("too_big", {"kb": targets.CSV_MAX_BYTES // 1024})
+        points = targets.parse_points_csv(upload.getvalue())
+    except targets.PointsError as err:
+        st.error(t(f"gan.points_error.{err.code}", **err.detail), icon=":material/error:")
+        return None, ""
+    st.caption(t("gan.upload.loaded", n=len(points)))
+    return targets.uploaded(points), targets.points_digest(points)
+
+
+def metric_row(trainer: GanTrainer, where) -> None:
+    latest = trainer.latest()
+    first, second = where.columns(2)
+    first.metric(t("gan.metrics.iterations"), f"{trainer.iterations:,}")
+    precision_recall = f"{100 * latest.get('precision', 0):.0f}% · {100 * latest.get('recall', 0):.0f}%"
+    if trainer.modes is None:
+        second.metric(t("gan.metrics.precision_recall"), precision_recall)
+        return
+    total = len(trainer.modes)
+    covered = int(latest.get("modes", 0))
+    second.metric(t("gan.metrics.modes"), t("gan.metrics.modes_value", covered=covered, total=total))
+    first, second = where.columns(2)
+    first.metric(t("gan.metrics.high_quality"), f"{100 * latest.get('high_quality', 0):.0f}%")
+    second.metric(t("gan.metrics.precision_recall"), precision_recall)
+    if trainer.first_all_modes_seconds is not None:
+        where.caption(t("gan.metrics.first_all", total=total, seconds=f"{trainer.first_all_modes_seconds:.1f}",
+                        iteration=f"{trainer.first_all_modes_step // trainer.updates_per_iteration:,}"))
+
+
+def slow_motion_note(trainer: GanTrainer, where) -> None:
+    if trainer.last_update is not None:
+        where.info(t(f"gan.slow.did_{trainer.last_update}"), icon=":material/slow_motion_video:")
+    k = trainer.config.d_steps
+    phase = trainer.steps_done % trainer.updates_per_iteration
+    where.caption(t("gan.slow.next_g") if trainer.next_update() == "g" else t("gan.slow.next_d", i=phase + 1, k=k))
+
+
+def history_charts(trainer: GanTrainer, where) -> None:
+    h = trainer.history
+    if not h["step"] or "d_loss" not in h:
+        return
+    steps, d_loss, g_loss = thin(h["step"], h["d_loss"], h["g_loss"])
+    x_title = t("gan.curves.x")
+    show(curves_figure(steps, {t("gan.curves.d_loss"): d_loss, t("gan.curves.g_loss"): g_loss},
+                       title=t("gan.curves.losses"), x_title=x_title, height=220), key="gan.losses", where=where)
+    if trainer.modes is not None:
+        steps, modes, hq = thin(h["step"], h["modes"], h["high_quality"])
+        total = len(trainer.modes)
+        show(coverage_figure(steps, {t("gan.curves.modes", total=total): list(modes)}, title=t("gan.curves.coverage"),
+                             x_title=x_title, left_range=(0, total + 0.5),
+                             right={t("gan.curves.high_quality"): [100 * v for v in hq]}),
+             key="gan.coverage", where=where)
+    else:
+        steps, precision, recall = thin(h["step"], h["precision"], h["recall"])
+        show(coverage_figure(steps, {t("gan.curves.precision"): [100 * v for v in precision],
+                                     t("gan.curves.recall"): [100 * v for v in recall]},
+                             title=t("gan.curves.pr"), x_title=x_title, left_range=(0, 100)),
+             key="gan.coverage", where=where)
+
+
+with points_tab:
+    top = st.columns(4, gap="medium")
+    target = page.choice("target", targets.TARGETS, "ring", labels=options("gan.target", list(targets.TARGETS)),
+                         where=top[0])
+    loss = page.choice("loss", LOSSES, "minimax", labels=options("gan.loss", list(LOSSES)), where=top[1])
+    d_steps = page.slider("d_steps", 1, 5, 2, where=top[2])
+    batch = page.choice("batch", BATCHES, 150, style="slider", where=top[3])
+    tuned = any(name in st.query_params for name in NETWORK_CONTROLS)  # a link that changed them opens the box
+    with st.expander(t("gan.section.networks"), expanded=tuned, icon=":material/tune:"):
+        g_col, d_col, noise_col, train_col = st.columns(4, gap="medium")
+        g_col.markdown(t("gan.section.generator"))
+        g_layers = page.slider("g_layers", 1, 4, 2, where=g_col)
+        g_width = page.choice("g_width", WIDTHS, 64, style="slider", where=g_col)
+        g_lr = page.choice("g_lr", LR_LADDER, 1e-3, style="slider", where=g_col)
+        d_col.markdown(t("gan.section.discriminator"))
+        d_layers = page.slider("d_layers", 1, 4, 2, where=d_col)
+        d_width = page.choice("d_width", WIDTHS, 64, style="slider", where=d_col)
+        d_lr = page.choice("d_lr", LR_LADDER, 1e-3, style="slider", where=d_col)
+        noise_col.markdown(t("gan.section.noise"))
+        noise_dim = page.slider("noise_dim", 1, 8, 2, where=noise_col)
+        noise = page.choice("noise", NOISES, "uniform", labels=options("gan.noise", list(NOISES)),
+                            style="segmented", where=noise_col)
+        train_col.markdown(t("gan.section.training"))
+        optimizer = page.choice("optimizer", OPTIMIZERS, "adam", labels=options("gan.optimizer", list(OPTIMIZERS)),
+                                style="segmented", where=train_col)
+        activation = page.choice("activation", ACTIVATIONS, "relu",
+                                 labels=options("gan.activation", list(ACTIVATIONS)), where=train_col)
+
+    layer_row = st.columns(4)
+    show_surface = page.toggle("show_surface", True, where=layer_row[0])
+    show_arrows = page.toggle("show_arrows", True, where=layer_row[1])
+    show_grid = page.toggle("show_grid", False, where=layer_row[2])
+    slow = page.toggle("slow", False, where=layer_row[3])
+
+    if target in targets.BUILT_IN:
+        chosen, digest = targets.BUILT_IN[target](), ""
+    else:
+        chosen, digest = custom_target(target)
+
+    if chosen is not None:
+        config = GanConfig(target=target, g_layers=g_layers, g_width=g_width, d_layers=d_layers, d_width=d_width,
+                           activation=activation, noise_dim=noise_dim, noise=noise, loss=loss, optimizer=optimizer,
+                           g_lr=g_lr, d_lr=d_lr, d_steps=d_steps, batch=batch, seed=seed(), points_digest=digest)
+        surface = {"wgan_gp": "critic", "lsgan": "score"}.get(loss, "prob")  # what D's output means
+        names = {name: t(f"gan.view.{name}") for name in ("real", "fake", "arrows", "warped", "modes")}
+        names["surface"] = t(f"gan.view.surface_{surface}")
+
+        def draw_points(run) -> None:
+            trainer: GanTrainer = run.trainer
+            view_col, side_col = st.columns([3, 2], gap="medium")
+            show(gan_view_figure(view_data(trainer, surface=show_surface, arrows=show_arrows, warped=show_grid),
+                                 names), key="gan.view", where=view_col)
+            if show_grid and noise_dim > 2:
+                view_col.caption(t("gan.view.warped_slice", dim=noise_dim))
+            metric_row(trainer, side_col)
+            if slow:
+                slow_motion_note(trainer, side_col)
+            history_charts(trainer, side_col)
+
+        k = d_steps + 1
+        live_training("gan", lambda: GanTrainer(config, chosen), config, draw_points,
+                      steps_per_click=1 if slow else k, tick_s=SLOW_TICK_S if slow else TICK_S,
+                      interval_s=SLOW_INTERVAL_S if slow else INTERVAL_S)
+        st.caption(t("gan.step_note", k=k, d=d_steps))
+
+    with st.expander(t("gan.explain.heading"), icon=":material/school:"):
+        st.markdown(t("gan.explain.body"))
+
+
+# ---------------- handwritten digits ----------------
+@st.cache_data(max_entries=4, show_spinner=False)
+def real_digits_picture(seed_value: int) -> str:
+    """64 training digits, for comparison with G's: the same for the whole run."""
+    return digit_picture(digit_split(seed=seed_value).x_train[:64, 0].cpu().numpy(), 8)
+
+
+with digits_tab:
+    st.markdown(t("gan.digits.intro"))
+    cols = st.columns(3)
+    digits_lr = page.choice("digits_lr", DIGIT_LRS, 1e-3, style="slider", where=cols[0])
+    digits_noise = page.choice("digits_noise", DIGIT_NOISE_DIMS, 16, style="slider", where=cols[1])
+    digits_loss = page.choice("digits_loss", DIGIT_LOSSES, "nonsat", labels=options("gan.loss", list(DIGIT_LOSSES)),
+                              where=cols[2])
+    digits_config = DigitsGanConfig(noise_dim=digits_noise, loss=digits_loss, lr=digits_lr, seed=seed())
+
+    def build_digits() -> DigitsGanTrainer:
+        split = digit_split(seed=digits_config.seed)
+        return DigitsGanTrainer(digits_config, split.x_train, split.x_test)
+
+    def draw_digits(run) -> None:
+        trainer: DigitsGanTrainer = run.trainer
+        fake_col, real_col, curve_col = st.columns([1, 1, 1.4], gap="medium")
+        fake_col.image(digit_picture(trainer.samples().cpu().numpy(), 8), caption=t("gan.digits.samples"),
+                       width="stretch")
+        real_col.image(real_digits_picture(digits_config.seed), caption=t("gan.digits.real"), width="stretch")
+        h = trainer.history
+        if h["step"]:
+            steps, d_loss, g_loss, one_nn = thin(h["step"], h["d_loss"], h["g_loss"], h["one_nn"])
+            show(curves_figure(steps, {t("gan.curves.d_loss"): d_loss, t("gan.curves.g_loss"): g_loss},
+                               title=t("gan.curves.losses"), x_title=t("gan.digits.x"), height=200),
+                 key="gan_digits.losses", where=curve_col)
+            show(curves_figure(steps, {t("gan.digits.one_nn"): [100 * v for v in one_nn]},
+                               title=t("gan.digits.one_nn_title"), x_title=t("gan.digits.x"), height=200),
+                 key="gan_digits.one_nn", where=curve_col)
+            curve_col.caption(t("gan.digits.one_nn_note", value=f"{100 * one_nn[-1]:.0f}"))
+
+    live_training("gan_digits", build_digits, digits_config, draw_digits, steps_per_click=50)
+
+page.finish()
