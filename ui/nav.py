@@ -2,10 +2,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
-
 
 @dataclass(frozen=True)
 class PageSpec:
@@ -18,7 +14,7 @@ class PageSpec:
         return f"pages/{self.slug}.py"
 
 
-ALL_PAGES: list[PageSpec] = [
+PAGES: list[PageSpec] = [
     PageSpec("basics", "activation", ":material/show_chart:"),
     PageSpec("basics", "playground", ":material/scatter_plot:"),
     PageSpec("basics", "backprop", ":material/account_tree:"),
@@ -36,5 +32,3 @@ ALL_PAGES: list[PageSpec] = [
     PageSpec("attention", "attention", ":material/visibility:"),
     PageSpec("attention", "transformer", ":material/translate:"),
 ]
-# Pages land one by one while they are being built; the list offers those on disk.
-PAGES: list[PageSpec] = [spec for spec in ALL_PAGES if (ROOT / spec.path).exists()]
