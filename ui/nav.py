@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+
 @dataclass(frozen=True)
 class PageSpec:
     section: str  # catalog key under "nav." for the section title
