@@ -13,18 +13,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.errors import InputError
+
 MAX_SIZE = 6  # rows and columns of a typed matrix
 MAX_ABS = 1000.0  # entries beyond this are refused (they only make the softmax a hard max)
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,3})?$")
 
 
-class MatrixError(ValueError):
+class MatrixError(InputError):
     """A typed matrix that cannot be used; `code` picks the message, `detail` fills it in."""
 
-    def __init__(self, code: str, **detail):
-        super().__init__(code)
-        self.code = code
-        self.detail = detail
 
 
 def parse_matrix(text: str, name: str) -> np.ndarray:

@@ -9,19 +9,17 @@ import io
 
 import torch
 
+from core.errors import InputError
+
 FORMAT = "nn-playground-model/1"
 MAX_FILE_BYTES = 16 * 2**20  # the server's upload limit is the same
 MAX_ELEMENTS = 8_000_000  # numbers in all tensors together
 MAX_PARAMS = 100  # link parameters
 
 
-class CheckpointError(ValueError):
+class CheckpointError(InputError):
     """Why a model file cannot be used; `code` is translated by the UI."""
 
-    def __init__(self, code: str, **detail: object):
-        super().__init__(code)
-        self.code = code
-        self.detail = detail
 
 
 def save_checkpoint(page: str, params: dict[str, str], steps: int, tensors: dict[str, torch.Tensor]) -> bytes:

@@ -14,6 +14,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from core.errors import InputError
+
 PAD_MODES = ("zeros", "reflect", "replicate")
 _TORCH_PAD = {"zeros": "constant", "reflect": "reflect", "replicate": "replicate"}
 _NUMPY_PAD = {"zeros": "constant", "reflect": "reflect", "replicate": "edge"}
@@ -37,17 +39,13 @@ _THREE_BY_THREE = {
 _BINOMIAL = {3: [1, 2, 1], 5: [1, 4, 6, 4, 1]}  # rows of Pascal's triangle: a discrete Gaussian
 
 
-class ConvShapeError(ValueError):
+class ConvShapeError(InputError):
     """Settings that give no output (or that a padding mode cannot do); `code` + `detail` for the UI.
 
     codes: "too_small" (the dilated kernel is bigger than the padded image), "reflect_too_wide"
     (reflection needs padding < image side), "bad_kernel" (a cell is empty or too large).
     """
 
-    def __init__(self, code: str, **detail: object):
-        super().__init__(f"{code}: {detail}")
-        self.code = code
-        self.detail = detail
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import torch
 
+from core.errors import InputError
 from core.translation_corpus import TEST_FILE, TRAIN_FILE
 from core.vocab import Vocab, tokenize
 
@@ -33,13 +34,9 @@ HEADER_WORDS = {"source", "target", "src", "tgt", "input", "output", "english", 
                 "translation", "text"}
 
 
-class CorpusError(ValueError):
+class CorpusError(InputError):
     """Why a corpus cannot be used; `code` picks the translated message, `detail` fills it in."""
 
-    def __init__(self, code: str, **detail):
-        super().__init__(code)
-        self.code = code
-        self.detail = detail
 
 
 Pair = tuple[tuple[str, ...], tuple[str, ...]]

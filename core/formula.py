@@ -15,6 +15,8 @@ from typing import Callable
 import torch
 import torch.nn.functional as F
 
+from core.errors import InputError
+
 MAX_LENGTH = 200  # characters: a formula, not a program
 MAX_NODES = 200
 MAX_POWER = 12.0  # a constant exponent above this overflows float32 anywhere but near 0
@@ -28,13 +30,9 @@ FUNCTIONS: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
 CONSTANTS = {"pi": math.pi, "e": math.e}
 
 
-class FormulaError(ValueError):
+class FormulaError(InputError):
     """A formula that is not allowed or not well formed; `code` + `detail` are translated by the UI."""
 
-    def __init__(self, code: str, **detail: object):
-        super().__init__(f"{code}: {detail}")
-        self.code = code
-        self.detail = detail
 
 
 @dataclass(frozen=True)

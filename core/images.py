@@ -12,6 +12,8 @@ import warnings
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from core.errors import InputError
+
 # skimage.data pictures bundled with the package itself (the ones that need `pooch` are left out).
 PHOTOS: tuple[str, ...] = ("astronaut", "camera", "chelsea", "coffee", "coins", "rocket", "brick", "grass",
                            "moon", "text", "checkerboard")
@@ -25,16 +27,12 @@ _OTHER_FORMATS = ((b"GIF87a", "GIF"), (b"GIF89a", "GIF"), (b"BM", "BMP"), (b"II*
 LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float32)
 
 
-class ImageError(ValueError):
+class ImageError(InputError):
     """An upload we cannot use; `code` (+ `detail`) is translated by the UI.
 
     codes: "empty", "too_many_bytes", "unsupported_format", "not_an_image", "too_many_pixels", "corrupt".
     """
 
-    def __init__(self, code: str, **detail: object):
-        super().__init__(f"{code}: {detail}")
-        self.code = code
-        self.detail = detail
 
 
 def _frozen(array: np.ndarray) -> np.ndarray:

@@ -13,19 +13,17 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from core.errors import InputError
+
 KINDS = ("max", "avg", "global_avg")
 
 
-class PoolShapeError(ValueError):
+class PoolShapeError(InputError):
     """Settings PyTorch would refuse; `code` + `detail` for the UI.
 
     codes: "pad_too_big" (padding > k/2: a window could hold nothing but padding), "too_small".
     """
 
-    def __init__(self, code: str, **detail: object):
-        super().__init__(f"{code}: {detail}")
-        self.code = code
-        self.detail = detail
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import torch
 
+from core.errors import InputError
+
 # ----- noisy sine: predict the next value -----
 PERIOD_RANGE = (8.0, 24.0)  # steps per cycle; each sequence draws its own, so the network must infer it
 WARMUP = 5  # the first predictions have too little context to judge; metrics skip them
@@ -79,13 +81,9 @@ MAX_VALUE = 10.0
 MAX_LETTERS = 80
 
 
-class SequenceInputError(ValueError):
+class SequenceInputError(InputError):
     """Typed sequence refused: `code` names the reason (a catalog key), `detail` fills its placeholders."""
 
-    def __init__(self, code: str, **detail):
-        super().__init__(code)
-        self.code = code
-        self.detail = detail
 
 
 def parse_numbers(text: str, *, min_len: int = 2, max_len: int = MAX_VALUES) -> list[float]:

@@ -24,12 +24,6 @@ page.header()
 page.presets()
 
 
-def clamp_state(name: str, hi: int) -> None:
-    """Keep a position slider inside a range that just shrank (a new picture or new settings)."""
-    for key in (f"{NS}.{name}", f"_keep.{NS}.{name}"):
-        if isinstance(st.session_state.get(key), int) and st.session_state[key] > hi:
-            st.session_state[key] = hi
-
 
 def pick_picture(where) -> np.ndarray | None:
     """The chosen picture as a float image, or None (with a hint) while there is nothing to filter."""
@@ -128,10 +122,10 @@ if picture is not None:
         pos = st.columns([1, 1, 1] if rgb else [1, 1])
         row = col = 0
         if out_h > 1:
-            clamp_state("row", out_h - 1)
+            page.limit("row", out_h - 1)
             row = page.slider("row", 0, out_h - 1, out_h // 2, where=pos[0])
         if out_w > 1:
-            clamp_state("col", out_w - 1)
+            page.limit("col", out_w - 1)
             col = page.slider("col", 0, out_w - 1, out_w // 2, where=pos[1])
         channel = CHANNELS.index(page.choice("channel", CHANNELS, "r", labels=options(f"{NS}.channel", CHANNELS),
                                              style="segmented", where=pos[2])) if rgb else None

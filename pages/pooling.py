@@ -26,12 +26,6 @@ page.header()
 page.presets()
 
 
-def clamp_state(name: str, hi: int) -> None:
-    """Keep the window slider inside a range that just shrank."""
-    for key in (f"{NS}.{name}", f"_keep.{NS}.{name}"):
-        if isinstance(st.session_state.get(key), int) and st.session_state[key] > hi:
-            st.session_state[key] = hi
-
 
 @st.cache_data(max_entries=128, show_spinner=False)
 def similarity_curve(name: str, kind: str, kernel: int, stride: int, padding: int) -> list[float]:
@@ -80,7 +74,7 @@ if out_h:
     pooled = pooling.pool2d(matrix, settings)
     cell = 0
     if out_h * out_w > 1:
-        clamp_state("cell", out_h * out_w - 1)
+        page.limit("cell", out_h * out_w - 1)
         cell = page.slider("cell", 0, out_h * out_w - 1, 0, where=right)
     row, col = divmod(cell, out_w)
     win = pooling.window(matrix, settings, row, col)

@@ -197,6 +197,12 @@ class Page:
 
         return self._control(name, default, decode, str, render, label)
 
+    def limit(self, name: str, hi: int) -> None:
+        """Keep a position control inside a range that just shrank (a smaller picture, new settings)."""
+        for key in (f"{self.ns}.{name}", f"_keep.{self.ns}.{name}"):
+            if isinstance(st.session_state.get(key), int) and st.session_state[key] > hi:
+                st.session_state[key] = hi
+
     # ----- the binding itself -----
     def _control(self, name, default, decode, encode, render, label):
         key = f"{self.ns}.{name}"
