@@ -54,10 +54,24 @@ class ParallelCorpus:
     skipped: int = 0  # rows left out (wrong shape, empty, too long, duplicate)
     src_vocab: Vocab = field(init=False, compare=False)
     tgt_vocab: Vocab = field(init=False, compare=False)
+    _batches: dict = field(init=False, compare=False, repr=False)
 
     def __post_init__(self):
         object.__setattr__(self, "src_vocab", Vocab.build(src for src, _ in self.train))
         object.__setattr__(self, "tgt_vocab", Vocab.build(tgt for _, tgt in self.train))
+        object.__setattr__(self, "_batches", {})
+
+    def batches(self, split: str, batch_size: int, device, seed: int = 0, limit: int | None = None) -> list[Batch]:
+        """Length-grouped batches of the "train" or "test" split, built once per setting and then reused.
+
+        A new model (every Reset, every changed control) needs the same batches; building them tokenises
+        thousands of sentences, so they are kept here. They are read-only tensors: sharing them is safe.
+        """
+        key = (split, batch_size, str(device), seed, limit)
+        if key not in self._batches:
+            pairs = (self.train if split == "train" else self.test)[:limit]
+            self._batches[key] = length_batches(pairs, self.src_vocab, self.tgt_vocab, batch_size, device, seed)
+        return self._batches[key]
 
     @property
     def max_len(self) -> int:

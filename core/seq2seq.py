@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from core.corpus import Batch, ParallelCorpus, length_batches
+from core.corpus import Batch, ParallelCorpus
 from core.trainer import Trainer
 from core.vocab import BOS_ID, EOS_ID, PAD_ID
 
@@ -140,11 +140,9 @@ class Seq2SeqTrainer(Trainer):
         model_cfg = model_cfg or Seq2SeqConfig(len(corpus.src_vocab), len(corpus.tgt_vocab))
         self.model = BahdanauSeq2Seq(model_cfg).to(self.device)
         self.optimizer = torch.optim.Adam(self.model.parameters(), lr=train_cfg.lr, foreach=True)
-        self.batches = length_batches(corpus.train, corpus.src_vocab, corpus.tgt_vocab, train_cfg.batch_size,
-                                      self.device, seed=train_cfg.seed)
+        self.batches = corpus.batches("train", train_cfg.batch_size, self.device, seed=train_cfg.seed)
         n_eval = min(train_cfg.eval_sentences, len(corpus.test))
-        self.eval_batches = length_batches(corpus.test[:n_eval], corpus.src_vocab, corpus.tgt_vocab, n_eval,
-                                           self.device)
+        self.eval_batches = corpus.batches("test", n_eval, self.device, limit=n_eval)
         self._rng = random.Random(train_cfg.seed)
         self._queue: list[int] = []
         self.tokens_seen = 0

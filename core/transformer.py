@@ -17,7 +17,7 @@ import sacrebleu  # imported here, not lazily in a training thread (DESIGN.md: c
 import torch
 from torch import nn
 
-from core.corpus import Batch, ParallelCorpus, length_batches
+from core.corpus import Batch, ParallelCorpus
 from core.trainer import Trainer
 from core.vocab import BOS_ID, EOS_ID, PAD_ID, Vocab, detokenize
 
@@ -299,10 +299,9 @@ class TransformerTrainer(Trainer):
         self.model = Transformer(model_cfg).to(self.device)
         self.optimizer = torch.optim.Adam(self.model.parameters(), lr=train_cfg.lr, betas=(0.9, 0.98), eps=1e-9,
                                           foreach=True)
-        self.batches = length_batches(corpus.train, self.src_vocab, self.tgt_vocab, train_cfg.batch_size,
-                                      self.device, seed=train_cfg.seed)
+        self.batches = corpus.batches("train", train_cfg.batch_size, self.device, seed=train_cfg.seed)
         self.test_pairs = corpus.test[: train_cfg.eval_sentences]
-        self.test_batches = length_batches(self.test_pairs, self.src_vocab, self.tgt_vocab, 250, self.device)
+        self.test_batches = corpus.batches("test", 250, self.device, limit=train_cfg.eval_sentences)
         self._rng = random.Random(train_cfg.seed)
         self._queue: list[int] = []
         self.tokens_seen = 0
