@@ -52,13 +52,15 @@ async def settled(page, timeout_s: float = 30.0) -> None:
     raise TimeoutError("page did not settle")
 
 
-async def slider_user(browser, url: str, slug: str, until: float, latencies: list, errors: list) -> None:
+async def slider_user(browser, url: str, slug: str, delay: float, until: float, latencies: list,
+                      errors: list) -> None:
+    await asyncio.sleep(delay)  # people arrive one after another, not all in the same millisecond
     context = await browser.new_context(viewport={"width": 1300, "height": 900})
     page = await context.new_page()
     try:
-        await page.goto(f"{url}/{slug}", timeout=120_000)
-        await page.wait_for_selector("[data-testid='stSlider'] [role='slider']", timeout=120_000)
-        await settled(page, 120)
+        await page.goto(f"{url}/{slug}", timeout=240_000)
+        await page.wait_for_selector("[data-testid='stSlider'] [role='slider']", timeout=240_000)
+        await settled(page, 240)
         direction = "ArrowRight"
         while time.perf_counter() < until:
             slider = page.locator("[data-testid='stSlider'] [role='slider']").first
@@ -78,12 +80,13 @@ async def slider_user(browser, url: str, slug: str, until: float, latencies: lis
         await context.close()
 
 
-async def trainer_user(browser, url: str, until: float, errors: list, epochs: list) -> None:
+async def trainer_user(browser, url: str, delay: float, until: float, errors: list, epochs: list) -> None:
+    await asyncio.sleep(delay)
     context = await browser.new_context(viewport={"width": 1300, "height": 900})
     page = await context.new_page()
     try:
-        await page.goto(f"{url}/playground?data=spiral&layers=4&n1=8&n2=8&n3=8&n4=8", timeout=120_000)
-        await page.get_by_role("button", name="Start", exact=True).click(timeout=120_000)
+        await page.goto(f"{url}/playground?data=spiral&layers=4&n1=8&n2=8&n3=8&n4=8", timeout=240_000)
+        await page.get_by_role("button", name="Start", exact=True).click(timeout=240_000)
         while time.perf_counter() < until:
             await page.wait_for_timeout(1000)
             if await page.locator("[data-testid='stException']").count():
@@ -99,7 +102,7 @@ async def trainer_user(browser, url: str, until: float, errors: list, epochs: li
         await context.close()
 
 
-async def run(sessions: int, training: int, seconds: float) -> None:
+async def run(sessions: int, training: int, seconds: float, ramp: float) -> None:
     from playwright.async_api import async_playwright
 
     port = _free_port()
@@ -122,11 +125,11 @@ async def run(sessions: int, training: int, seconds: float) -> None:
             await asyncio.sleep(5)
             rss_start = rss_mb(server.pid)
             latencies, errors, epochs = [], [], []
-            until = time.perf_counter() + seconds
+            until = time.perf_counter() + ramp * sessions + seconds
             cpu0, t0 = cpu_seconds(server.pid), time.perf_counter()
-            tasks = [trainer_user(browser, url, until, errors, epochs) for _ in range(training)]
-            tasks += [slider_user(browser, url, SLIDER_PAGES[i % len(SLIDER_PAGES)], until, latencies, errors)
-                      for i in range(sessions - training)]
+            tasks = [trainer_user(browser, url, ramp * i, until, errors, epochs) for i in range(training)]
+            tasks += [slider_user(browser, url, SLIDER_PAGES[i % len(SLIDER_PAGES)], ramp * (training + i), until,
+                                  latencies, errors) for i in range(sessions - training)]
             peak = [rss_start]
 
             async def sample():
@@ -136,7 +139,8 @@ async def run(sessions: int, training: int, seconds: float) -> None:
             await asyncio.gather(sample(), *tasks)
             cpu_used = (cpu_seconds(server.pid) - cpu0) / (time.perf_counter() - t0)
             await browser.close()
-        print(f"sessions {sessions} ({training} training), {seconds:.0f} s, server on 127.0.0.1, {os.cpu_count()} cores")
+        print(f"sessions {sessions} ({training} training), arriving {ramp:g} s apart, then {seconds:.0f} s together; "
+              f"server and Chromium on 127.0.0.1, {os.cpu_count()} cores")
         if latencies:
             q = statistics.quantiles(latencies, n=20)
             print(f"slider-to-update latency: p50 {statistics.median(latencies) * 1000:.0f} ms, "
@@ -162,8 +166,9 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--training", type=int, default=5)
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--ramp", type=float, default=3.0, help="seconds between two sessions' arrivals")
     args = parser.parse_args()
-    asyncio.run(run(args.sessions, args.training, args.seconds))
+    asyncio.run(run(args.sessions, args.training, args.seconds, args.ramp))
 
 
 if __name__ == "__main__":
