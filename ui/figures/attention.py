@@ -7,8 +7,7 @@ the") keeps two rows instead of being merged into one category.
 
 Speed: these pages draw up to a dozen figures per run, several times a second while training. Each
 figure is built in one `go.Figure(data, layout)` call (every `update_*` call re-validates), with the
-look of `ui.figures.common.styled` but only the layout part of the "plotly_white" template: the full
-template carries defaults for every trace type and costs ~25 ms of validation per figure.
+app's look from `ui.figures.common.base_layout`.
 """
 from __future__ import annotations
 
@@ -16,31 +15,18 @@ from typing import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
-import plotly.io as pio
 
-from ui.figures.common import PALETTE
+from ui.figures.common import PALETTE, base_layout
 
 ATTENTION_SCALE = "Blues"
 VALUE_SCALE = [[0.0, "#f97316"], [0.5, "#f8fafc"], [1.0, "#2563eb"]]  # negative orange, positive blue
 MINUS_INFINITY = "−∞"
-_WHITE = {"layout": {key: value for key, value in pio.templates["plotly_white"].layout.to_plotly_json().items()
-                     if key in ("colorway", "font", "hovermode", "hoverlabel", "paper_bgcolor", "plot_bgcolor",
-                                "xaxis", "yaxis", "title")}}
 _LEGEND_BELOW = dict(orientation="h", yanchor="top", y=-0.28, xanchor="left", x=0.0)
 
 
 def _layout(title: str | None, height: int, revision: str | None, *, legend: bool | dict = True, **extra) -> dict:
-    """The app's chart look (as `styled`): compact margins, white style, a `uirevision` that keeps zoom.
-
-    `legend`: False hides it, True puts it above the plot on the right, a dict places it.
-    """
-    layout = dict(template=_WHITE, height=height, margin=dict(l=10, r=10, t=40 if title else 10, b=10),
-                  title=dict(text=title, x=0.01, font=dict(size=14)) if title else None, showlegend=bool(legend),
-                  legend=legend if isinstance(legend, dict) else dict(orientation="h", yanchor="bottom", y=1.0,
-                                                                      xanchor="right", x=1.0),
-                  uirevision=revision or title or "fixed")
-    layout.update(extra)
-    return layout
+    """The app's chart look (`common.base_layout`) plus this figure's own layout properties."""
+    return {**base_layout(title=title, height=height, revision=revision, legend=legend), **extra}
 
 
 def _cell_text(values: np.ndarray, fmt: str) -> list[list[str]]:
