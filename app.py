@@ -7,13 +7,17 @@ import streamlit as st
 import torch  # noqa: F401
 
 from core.device import configure_threads, device_label
+from ui import housekeeping
 from ui.i18n import LANGUAGES, t
-from ui.nav import PAGES
+from ui.nav import HOME, PAGES
 from ui.page import DEFAULT_SEED, Page
 from ui.runner import mark_activity
 from ui.share import share_box
 
 configure_threads()
+housekeeping.start()
+if "_nnpg_session" not in st.session_state:  # its going tells the housekeeper a session ended
+    st.session_state["_nnpg_session"] = housekeeping.new_session_token()
 mark_activity()
 st.set_page_config(page_title="NN Playground", page_icon=":material/hub:", layout="wide")
 
@@ -24,7 +28,8 @@ with st.sidebar:
     st.caption(t("app.device", device=device_label()))
 sidebar.finish(where=st.sidebar, unknown=False)  # the page itself reports parameters nobody uses
 
-sections: dict[str, list] = {}
+# The start page is the default (at "/"), so every topic, the first one included, has its own /<slug> URL.
+sections: dict[str, list] = {"": [st.Page(HOME.path, title=t("home.nav"), icon=HOME.icon, default=True)]}
 for spec in PAGES:
     sections.setdefault(t(f"nav.{spec.section}"), []).append(
         st.Page(spec.path, title=t(f"{spec.slug}.nav"), icon=spec.icon, url_path=spec.slug))

@@ -1,11 +1,23 @@
-"""Load test: N real Chromium sessions against one server on this machine.
+"""Load test: a class of N sessions against one server on this machine, some of them real Chromium tabs.
 
-Most sessions move sliders on various pages (latency = key press on a slider → the page has re-rendered with no
-stale elements); the rest train on the Playground. Reports p50/p95 slider-to-update latency, errors (exception
-boxes or failed loads), server CPU and memory while loaded, and memory after everyone left.
+A class arrives: sessions open their page `--ramp` seconds apart (page-load times are reported). Trainers open the
+Playground (spiral, 4 hidden layers of 8) and press Start at once. When everyone is in, a window of `--seconds`
+is measured: slider users move a slider at a person's pace (move, look at the result for `--think` seconds, move
+again), trainers keep training (pressing Start again when a run pauses).
+`--browsers` of the sessions are real Chromium tabs (Playwright), spread over the class with their share of the
+trainers; their latency is measured inside the page, from just before the key press until the server's "script
+finished" message for that run has arrived and the page shows the result (script state "notRunning", no stale
+element left).
+The other sessions speak Streamlit's websocket protocol from Python (`light_session.py`): each is a full
+session on the server (script runs, widgets, models, fragment timers) without the cost of rendering, which
+on a real class is paid by each student's own computer. (Measured: every Chromium tab here needs about 0.3 to
+0.6 of a core just to render, so 20 tabs alone saturate these 2 cores and the test would measure the browser.)
+Reports p50/p95 latency of both kinds, errors (exception boxes, failed loads, moves that never finished), the
+trainers' epochs and chart refreshes per second, CPU (server, and the whole machine), server memory while loaded,
+and memory after everyone left (closed tabs are dropped after the server's disconnectedSessionTTL).
 Targets (issue 8): 20 sessions, 5 training, p95 < 1 s, zero errors, memory back within 10 % of the start.
 
-Run: .venv/bin/python benchmarks/load_test.py [--sessions 20] [--training 5] [--seconds 60]
+Run: .venv/bin/python benchmarks/load_test.py [--sessions 20] [--training 5] [--browsers 6] [--seconds 60]
 """
 from __future__ import annotations
 
@@ -14,15 +26,66 @@ import asyncio
 import os
 import statistics
 import time
+import tomllib
 import urllib.request
 
-from _util import ROOT  # noqa: F401  (project on sys.path)
+from _util import ROOT  # also puts the project on sys.path
+
+from light_session import LightSession
+from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, _free_port, start_server
 
 SLIDER_PAGES = ["activation", "playground", "optimizers", "convolution", "losses", "pooling", "fitting", "rnn"]
-STALE = "[data-stale='true']"
-STATUS = "[data-testid='stStatusWidget']"
+TRAINING_URL = "/playground?data=spiral&layers=4&n1=8&n2=8&n3=8&n4=8"
+TTL_S = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())["server"]["disconnectedSessionTTL"]
+VIEWPORT = {"width": 1366, "height": 768}  # the commonest laptop screen
+IDLE = """() => document.querySelector("[data-testid='stApp']")?.getAttribute('data-test-script-state') === 'notRunning'
+  && !document.querySelector("[data-stale='true']")"""
+# In every tab before the app loads: count the server's "script finished" messages of full runs. The websocket
+# carries protobuf ForwardMsg; its top-level field 6 is script_finished (0 = finished, 1 = compile error; 2 and 3
+# are a run cut short by a rerun and a fragment run): streamlit/proto/ForwardMsg.proto.
+COUNT_FINISHED_RUNS = """(() => {
+  window.__nnpgFinished = 0;
+  const finishedRun = data => {
+    if (!(data instanceof ArrayBuffer)) return false;
+    const b = new Uint8Array(data); let i = 0;
+    const varint = () => { let x = 0, s = 0, c; do { c = b[i++]; x += (c & 0x7f) * 2 ** s; s += 7; } while (c & 0x80); return x; };
+    while (i < b.length) {
+      const key = varint(), field = Math.floor(key / 8), wire = key & 7;
+      if (wire === 0) { const v = varint(); if (field === 6) return v === 0 || v === 1; }
+      else if (wire === 2) { const length = varint(); i += length; }  // (not `i += varint()`: i is read first)
+      else if (wire === 1) i += 8;
+      else if (wire === 5) i += 4;
+      else return false;
+    }
+    return false;
+  };
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', e => { if (finishedRun(e.data)) window.__nnpgFinished++; });
+    }
+  };
+})();"""
+# Installed before a move: resolves (with performance.now()) once the server has finished the run the move caused
+# and the page has rendered it (script state back to "notRunning", no stale element left).
+WATCH_RERUN = """() => {
+  const app = document.querySelector("[data-testid='stApp']");
+  const before = window.__nnpgFinished;
+  window.__nnpgRerun = new Promise(resolve => {
+    const poll = setInterval(() => {
+      if (window.__nnpgFinished > before && app.getAttribute('data-test-script-state') === 'notRunning'
+          && !document.querySelector("[data-stale='true']")) { clearInterval(poll); resolve(performance.now()); }
+    }, 5);
+  });
+  return performance.now();
+}"""
+PROGRESS = "[data-testid='stProgress']"
+STATE = """() => { const app = document.querySelector("[data-testid='stApp']");
+  return `script ${app.getAttribute('data-test-script-state')}, connection ${app.getAttribute('data-test-connection-state')}, `
+    + `${document.querySelectorAll("[data-stale='true']").length} stale elements`; }"""
 
 
 def rss_mb(pid: int) -> float:
@@ -39,123 +102,269 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-async def settled(page, timeout_s: float = 30.0) -> None:
-    """Wait until the script run the last action started has finished and re-rendered."""
-    await page.wait_for_timeout(30)
-    deadline = time.perf_counter() + timeout_s
-    while time.perf_counter() < deadline:
-        busy = await page.evaluate(f"() => !!document.querySelector(\"{STALE}\") || "
-                                   f"!!document.querySelector(\"{STATUS}\")")
-        if not busy:
-            return
-        await page.wait_for_timeout(15)
-    raise TimeoutError("page did not settle")
+def machine_busy_seconds() -> float:
+    """CPU seconds the whole machine spent not idle (closed tabs' processes are gone, so count it here)."""
+    with open("/proc/stat") as fh:
+        fields = [int(v) for v in fh.readline().split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
-async def slider_user(browser, url: str, slug: str, delay: float, until: float, latencies: list,
-                      errors: list) -> None:
+class Window:
+    """The measured stretch: opens when the whole class has arrived, closes `seconds` later."""
+
+    def __init__(self) -> None:
+        self.opened = asyncio.Event()
+        self.closes_at = float("inf")
+
+    def is_open(self) -> bool:
+        return self.opened.is_set() and time.perf_counter() < self.closes_at
+
+
+async def load(page, url: str, ready: str, load_times: list) -> None:
+    started = time.perf_counter()
+    await page.goto(url, timeout=240_000)
+    await page.locator(ready).first.wait_for(timeout=240_000)
+    await page.wait_for_function(IDLE, timeout=240_000)
+    load_times.append(time.perf_counter() - started)
+
+
+async def slider_user(browser, url: str, slug: str, delay: float, window: Window, think: float, stats: dict) -> None:
     await asyncio.sleep(delay)  # people arrive one after another, not all in the same millisecond
-    context = await browser.new_context(viewport={"width": 1300, "height": 900})
+    context = await browser.new_context(viewport=VIEWPORT)
+    await context.add_init_script(COUNT_FINISHED_RUNS)
     page = await context.new_page()
     try:
-        await page.goto(f"{url}/{slug}", timeout=240_000)
-        await page.wait_for_selector("[data-testid='stSlider'] [role='slider']", timeout=240_000)
-        await settled(page, 240)
+        await load(page, f"{url}/{slug}", "[data-testid='stSlider']", stats["load"])
+        await window.opened.wait()
+        await asyncio.sleep((delay * 0.37) % max(think, 0.1))  # not all in step
         direction = "ArrowRight"
-        while time.perf_counter() < until:
-            slider = page.locator("[data-testid='stSlider'] [role='slider']").first
+        while window.is_open():
+            slider = page.get_by_role("slider").first
             await slider.focus()
-            start = time.perf_counter()
-            await page.keyboard.press(direction)
-            await settled(page)
-            latencies.append(time.perf_counter() - start)
+            value, low, high = await slider.evaluate("e => [Number(e.value ?? e.getAttribute('aria-valuenow')), "
+                                                     "Number(e.min ?? e.getAttribute('aria-valuemin')), "
+                                                     "Number(e.max ?? e.getAttribute('aria-valuemax'))]")
+            if value >= high:  # at an end an arrow key changes nothing: go the other way
+                direction = "ArrowLeft"
+            elif value <= low:
+                direction = "ArrowRight"
+            for _ in range(3):  # a re-render can take the focus away just before the key: then press again
+                start = await page.evaluate(WATCH_RERUN)
+                await slider.focus()
+                await page.keyboard.press(direction)
+                if await slider.evaluate("e => Number(e.value ?? e.getAttribute('aria-valuenow'))") != value:
+                    break
+                stats["lost_keys"] += 1
+            try:
+                done = await asyncio.wait_for(page.evaluate("() => window.__nnpgRerun"), 30)
+            except asyncio.TimeoutError:
+                state = await page.evaluate(STATE)
+                stats["errors"].append(f"{slug}: a slider move did not finish in 30 s ({state})")
+                break
+            stats["latency"].append((done - start) / 1000)
             direction = "ArrowLeft" if direction == "ArrowRight" else "ArrowRight"
             if await page.locator("[data-testid='stException']").count():
-                errors.append(f"{slug}: exception shown")
+                stats["errors"].append(f"{slug}: exception shown")
                 break
-            await page.wait_for_timeout(700)  # a person looks at the result before moving again
+            await page.wait_for_timeout(think * 1000)  # a person looks at the result before moving again
     except Exception as err:  # a failed load or a hang counts as an error of the test, never a crash of it
-        errors.append(f"{slug}: {type(err).__name__}: {str(err)[:120]}")
+        stats["errors"].append(f"{slug}: {type(err).__name__}: {str(err)[:120]}")
     finally:
         await context.close()
 
 
-async def trainer_user(browser, url: str, delay: float, until: float, errors: list, epochs: list) -> None:
+def epochs_shown(text: str) -> int:
+    return int(text.split("epoch ")[1].split(" of")[0].replace(",", ""))
+
+
+async def trainer_user(browser, url: str, delay: float, window: Window, stats: dict) -> None:
     await asyncio.sleep(delay)
-    context = await browser.new_context(viewport={"width": 1300, "height": 900})
+    context = await browser.new_context(viewport=VIEWPORT)
+    await context.add_init_script(COUNT_FINISHED_RUNS)
     page = await context.new_page()
     try:
-        await page.goto(f"{url}/playground?data=spiral&layers=4&n1=8&n2=8&n3=8&n4=8", timeout=240_000)
-        await page.get_by_role("button", name="Start", exact=True).click(timeout=240_000)
-        while time.perf_counter() < until:
-            await page.wait_for_timeout(1000)
+        await load(page, url + TRAINING_URL, "button:has-text('Start')", stats["load"])
+        await page.get_by_role("button", name="Start", exact=True).click(timeout=60_000)
+        await window.opened.wait()
+        first = last = epochs_shown(await page.locator(PROGRESS).first.inner_text())
+        refreshes, started = 0, time.perf_counter()
+        while window.is_open():
+            await page.wait_for_timeout(100)
+            now = epochs_shown(await page.locator(PROGRESS).first.inner_text())
+            refreshes += now != last
+            last = now
             if await page.locator("[data-testid='stException']").count():
-                errors.append("playground training: exception shown")
+                stats["errors"].append("playground training: exception shown")
                 break
-            if await page.get_by_role("button", name="Start", exact=True).count():  # budget or idle pause: go on
-                await page.get_by_role("button", name="Start", exact=True).click()
-        text = await page.locator("[data-testid='stProgress']").first.inner_text()
-        epochs.append(int(text.split("epoch ")[1].split(" of")[0].replace(",", "")))
+            start = page.get_by_role("button", name="Start", exact=True)
+            if await start.count():  # the time budget ran out or the run paused: a student presses Start again
+                try:
+                    await start.click(timeout=5_000)
+                except PlaywrightTimeout:  # the button turned into Pause meanwhile
+                    pass
+        elapsed = time.perf_counter() - started
+        stats["epochs"].append((last - first) / elapsed)
+        stats["refreshes"].append(refreshes / elapsed)
     except Exception as err:
-        errors.append(f"training: {type(err).__name__}: {str(err)[:120]}")
+        stats["errors"].append(f"training: {type(err).__name__}: {str(err)[:120]}")
     finally:
         await context.close()
 
 
-async def run(sessions: int, training: int, seconds: float, ramp: float) -> None:
+async def light_slider_user(port: int, slug: str, delay: float, window: Window, think: float, stats: dict) -> None:
+    await asyncio.sleep(delay)
+    session = LightSession(port, slug)
+    try:
+        started = time.perf_counter()
+        await session.open(timeout=240)
+        stats["load"].append(time.perf_counter() - started)
+        await window.opened.wait()
+        await asyncio.sleep((delay * 0.37) % max(think, 0.1))
+        sign = 1
+        while window.is_open():
+            stats["light_latency"].append(await session.move_slider(sign))
+            sign = -sign
+            if session.exceptions:
+                stats["errors"].append(f"{slug} (protocol session): exception {session.exceptions[0]}")
+                break
+            await asyncio.sleep(think)
+    except Exception as err:
+        stats["errors"].append(f"{slug} (protocol session): {type(err).__name__}: {str(err)[:120]}")
+    finally:
+        await session.close()
+
+
+async def light_trainer_user(port: int, delay: float, window: Window, stats: dict) -> None:
+    await asyncio.sleep(delay)
+    session = LightSession(port, "playground", TRAINING_URL.split("?", 1)[1])
+    try:
+        started = time.perf_counter()
+        await session.open(timeout=240)
+        stats["load"].append(time.perf_counter() - started)
+        await session.press("Start")
+        await window.opened.wait()
+        first, updates, started = epochs_shown(session.progress), session.progress_updates, time.perf_counter()
+        while window.is_open():
+            await asyncio.sleep(1)
+            if session.exceptions:
+                stats["errors"].append(f"playground training (protocol session): exception {session.exceptions[0]}")
+                break
+            if not session.live:  # the time budget ran out or the run paused: press Start again
+                await session.press("Start")
+        elapsed = time.perf_counter() - started
+        stats["light_epochs"].append((epochs_shown(session.progress) - first) / elapsed)
+        stats["light_refreshes"].append((session.progress_updates - updates) / elapsed)
+    except Exception as err:
+        stats["errors"].append(f"training (protocol session): {type(err).__name__}: {str(err)[:120]}")
+    finally:
+        await session.close()
+
+
+def quantile(values: list, q: float) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[round(q * 100) - 1] if len(values) > 1 \
+        else values[0]
+
+
+def class_of(sessions: int, training: int, browsers: int) -> list[tuple[str, bool]]:
+    """Who arrives, in order: (role, in Chromium?). Chromium sessions are spread evenly over the class and get
+    their share of the trainers; the rest are protocol sessions."""
+    roles = ["train"] * training + ["slide"] * (sessions - training)
+    in_browser = [round((i + 1) * browsers / sessions) > round(i * browsers / sessions) for i in range(sessions)]
+    return list(zip(roles, in_browser))
+
+
+async def run(sessions: int, training: int, seconds: float, ramp: float, think: float, browsers: int) -> None:
     from playwright.async_api import async_playwright
 
     port = _free_port()
     server = start_server(port)
     url = f"http://127.0.0.1:{port}"
+    # The clients stand for the students' own computers: from here on this process and what it starts
+    # (Playwright's driver, Chromium) run at a lower priority than the server, so the server gets the CPU it
+    # would have on its own machine and the clients use what is left (they still share the two cores).
+    os.nice(10)
     try:
         urllib.request.urlopen(f"{url}/playground").read()
-        await asyncio.sleep(2)
-        rss_start = rss_mb(server.pid)
         async with async_playwright() as pw:
             browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            # warm the server once (imports, caches) so the baseline is a running app, not a cold one
+            # warm the server once (lazy imports, caches, torch's first training) so the baseline is a server that
+            # has run what the class will run, and what stays after the class is what sessions left behind
             warm = await browser.new_context()
             warm_page = await warm.new_page()
             for slug in SLIDER_PAGES:
-                await warm_page.goto(f"{url}/{slug}", timeout=180_000)
-                await warm_page.wait_for_selector("h1", timeout=180_000)
-                await settled(warm_page, 180)
+                await load(warm_page, f"{url}/{slug}", "[data-testid='stSlider']", [])
+            await load(warm_page, url + TRAINING_URL, "button:has-text('Start')", [])
+            await warm_page.get_by_role("button", name="Start", exact=True).click()
+            await warm_page.wait_for_timeout(5_000)
+            await warm_page.get_by_role("button", name="Pause", exact=True).click()
             await warm.close()
-            await asyncio.sleep(5)
+            await asyncio.sleep(TTL_S + 15)  # the warm-up session is dropped: the baseline holds no session
             rss_start = rss_mb(server.pid)
-            latencies, errors, epochs = [], [], []
-            until = time.perf_counter() + ramp * sessions + seconds
-            cpu0, t0 = cpu_seconds(server.pid), time.perf_counter()
-            tasks = [trainer_user(browser, url, ramp * i, until, errors, epochs) for i in range(training)]
-            tasks += [slider_user(browser, url, SLIDER_PAGES[i % len(SLIDER_PAGES)], ramp * (training + i), until,
-                                  latencies, errors) for i in range(sessions - training)]
+            stats = {"latency": [], "errors": [], "epochs": [], "refreshes": [], "load": [], "light_latency": [],
+                     "light_epochs": [], "light_refreshes": [], "lost_keys": 0}
+            window = Window()
+            users = []
+            for i, (role, real) in enumerate(class_of(sessions, training, browsers)):
+                slug = SLIDER_PAGES[i % len(SLIDER_PAGES)]
+                if role == "train":
+                    users.append(trainer_user(browser, url, ramp * i, window, stats) if real
+                                 else light_trainer_user(port, ramp * i, window, stats))
+                else:
+                    users.append(slider_user(browser, url, slug, ramp * i, window, think, stats) if real
+                                 else light_slider_user(port, slug, ramp * i, window, think, stats))
             peak = [rss_start]
+            cpu = {}
 
-            async def sample():
-                while time.perf_counter() < until:
+            async def conduct():
+                await asyncio.sleep(ramp * sessions)
+                while len(stats["load"]) + len(stats["errors"]) < sessions:  # wait until everyone is in
+                    await asyncio.sleep(1)
+                cpu["start"] = (cpu_seconds(server.pid), machine_busy_seconds(), time.perf_counter())
+                window.closes_at = time.perf_counter() + seconds
+                window.opened.set()
+                while window.is_open():
                     peak[0] = max(peak[0], rss_mb(server.pid))
                     await asyncio.sleep(1)
-            await asyncio.gather(sample(), *tasks)
-            cpu_used = (cpu_seconds(server.pid) - cpu0) / (time.perf_counter() - t0)
+                cpu["end"] = (cpu_seconds(server.pid), machine_busy_seconds(), time.perf_counter())
+            await asyncio.gather(conduct(), *users)
             await browser.close()
-        print(f"sessions {sessions} ({training} training), arriving {ramp:g} s apart, then {seconds:.0f} s together; "
-              f"server and Chromium on 127.0.0.1, {os.cpu_count()} cores")
-        if latencies:
-            q = statistics.quantiles(latencies, n=20)
-            print(f"slider-to-update latency: p50 {statistics.median(latencies) * 1000:.0f} ms, "
-                  f"p95 {q[18] * 1000:.0f} ms, max {max(latencies) * 1000:.0f} ms ({len(latencies)} moves)")
-        print(f"errors: {len(errors)}" + ("".join(f"\n  {e}" for e in errors[:10])))
-        print(f"training sessions reached {', '.join(str(e) for e in epochs)} epochs (spiral, 4 hidden layers of 8)")
-        print(f"server CPU: {cpu_used * 100:.0f} % of one core on average; memory: start {rss_start:.0f} MB, "
-              f"peak {peak[0]:.0f} MB")
-        deadline = time.time() + 240
-        while time.time() < deadline:
-            await asyncio.sleep(10)
+        (s0, m0, t0), (s1, m1, t1) = cpu["start"], cpu["end"]
+        in_browser = sum(real for _, real in class_of(sessions, training, browsers))
+        trainers_in_browser = sum(real for role, real in class_of(sessions, training, browsers) if role == "train")
+        print(f"{sessions} sessions ({training} training) arriving {ramp:g} s apart: {in_browser} in Chromium "
+              f"({trainers_in_browser} training), {sessions - in_browser} protocol sessions; then {seconds:.0f} s "
+              f"measured with everyone in; slider users look {think:g} s between moves; server, Chromium and "
+              f"protocol clients on this machine's {os.cpu_count()} cores")
+        loads = stats["load"]
+        if loads:
+            print(f"page load (open → controls shown, no run pending): p50 {statistics.median(loads):.1f} s, "
+                  f"max {max(loads):.1f} s")
+        for key, what in (("latency", "in Chromium, key press → page re-rendered"),
+                          ("light_latency", "protocol sessions, change sent → script finished")):
+            lat = stats[key]
+            if lat:
+                print(f"slider-to-update latency, {what}: p50 {statistics.median(lat) * 1000:.0f} ms, "
+                      f"p95 {quantile(lat, 0.95) * 1000:.0f} ms, max {max(lat) * 1000:.0f} ms ({len(lat)} moves)")
+        errors = stats["errors"]
+        print(f"errors: {len(errors)}" + "".join(f"\n  {e}" for e in errors[:10]))
+        if stats["lost_keys"]:
+            print(f"key presses that did not reach the slider (focus lost to a re-render) and were repeated: "
+                  f"{stats['lost_keys']}")
+        for epochs, refreshes, where in (("epochs", "refreshes", "in Chromium"),
+                                         ("light_epochs", "light_refreshes", "protocol sessions")):
+            if stats[epochs]:
+                print(f"training, {where}: " + ", ".join(f"{e:.0f}" for e in stats[epochs]) + " epochs/s; "
+                      + ", ".join(f"{r:.1f}" for r in stats[refreshes]) + " chart refreshes/s")
+        print(f"CPU in the window, in cores: server {(s1 - s0) / (t1 - t0):.2f}, whole machine "
+              f"{(m1 - m0) / (t1 - t0):.2f} of {os.cpu_count()}")
+        print(f"server memory: start {rss_start:.0f} MB (app loaded, no session), peak {peak[0]:.0f} MB")
+        left = time.time()
+        for wait in (TTL_S + 30, TTL_S + 120):  # closed tabs are dropped after the TTL, then collected
+            await asyncio.sleep(max(0.0, left + wait - time.time()))
             now = rss_mb(server.pid)
-            if now <= rss_start * 1.10:
-                break
-        print(f"memory after everyone left: {now:.0f} MB ({(now / rss_start - 1) * 100:+.1f} % vs start)")
+            print(f"memory {wait:.0f} s after everyone left: {now:.0f} MB ({(now / rss_start - 1) * 100:+.1f} % "
+                  f"vs start)")
     finally:
         server.terminate()
         server.wait(15)
@@ -167,8 +376,12 @@ def main() -> None:
     parser.add_argument("--training", type=int, default=5)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--ramp", type=float, default=3.0, help="seconds between two sessions' arrivals")
+    parser.add_argument("--think", type=float, default=3.0, help="seconds a slider user looks before moving again")
+    parser.add_argument("--browsers", type=int, default=6,
+                        help="how many of the sessions are real Chromium tabs (the rest speak the protocol)")
     args = parser.parse_args()
-    asyncio.run(run(args.sessions, args.training, args.seconds, args.ramp))
+    asyncio.run(run(args.sessions, args.training, args.seconds, args.ramp, args.think,
+                    min(args.browsers, args.sessions)))
 
 
 if __name__ == "__main__":

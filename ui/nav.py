@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class PageSpec:
-    section: str  # catalog key under "nav." for the section title
+    section: str  # catalog key under "nav." for the section title ("" for none)
     slug: str  # URL path, script name under pages/, and translation namespace
     icon: str
 
@@ -14,6 +14,8 @@ class PageSpec:
     def path(self) -> str:
         return f"pages/{self.slug}.py"
 
+
+HOME = PageSpec("", "home", ":material/home:")  # the default page, at "/": the map of all topics
 
 PAGES: list[PageSpec] = [
     PageSpec("basics", "activation", ":material/show_chart:"),

@@ -26,10 +26,15 @@ TICK_S = 0.12  # training time per refresh: leaves room to draw ~4+ times a seco
 INTERVAL_S = 0.25  # fragment timer while running
 DEFAULT_TIME_BUDGET_S = 180.0  # per run: keeps one user from holding a core forever
 IDLE_PAUSE_S = 120.0  # a run pauses when nobody touched the page (a full rerun) for this long
-# Server-wide: at most this many sessions train at the same instant (one per core by default); the others
-# wait for a slot tick by tick, so with many users everyone trains more slowly and nobody fails.
-MAX_CONCURRENT_TRAININGS = int(os.environ.get("NNPG_MAX_TRAININGS", os.cpu_count() or 1))
+# Server-wide: at most this many sessions train at the same instant; the others wait for a slot tick by tick, so
+# with many users everyone trains more slowly and nobody fails. Default: one per core but one, which is kept for
+# the class's slider moves (the load test's reruns waited behind two trainers on two cores; and the small models
+# here are Python-bound, so a second concurrent training adds little: benchmarks/threads.py).
+MAX_CONCURRENT_TRAININGS = int(os.environ.get("NNPG_MAX_TRAININGS", max(1, (os.cpu_count() or 1) - 1)))
 _slots = threading.BoundedSemaphore(MAX_CONCURRENT_TRAININGS)
+# A waiting session waits up to this long per tick for a slot: it takes one the moment it frees, and meanwhile its
+# page refreshes about twice a second instead of redrawing unchanged charts at full rate (server and browser work).
+QUEUE_WAIT_S = 0.5
 _queue: list[str] = []  # sessions waiting for a slot, oldest first
 _queue_lock = threading.Lock()
 
@@ -102,9 +107,10 @@ def _idle_for() -> float:
     return 0.0 if last is None else time.monotonic() - last
 
 
-def _tick_in_a_slot(session: str, work: Callable[[], None]) -> int:
-    """Run `work` if a training slot is free; otherwise return this session's place in the queue (1-based)."""
-    if _slots.acquire(timeout=0.02):
+def _tick_in_a_slot(session: str, work: Callable[[], None], wait_s: float = QUEUE_WAIT_S) -> int:
+    """Run `work` if a training slot is (or within `wait_s` becomes) free and return 0; otherwise return this
+    session's place in the queue (1-based, first come first served)."""
+    if _slots.acquire(timeout=wait_s):
         try:
             with _queue_lock:
                 if session in _queue:

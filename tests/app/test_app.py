@@ -37,3 +37,22 @@ def test_tampered_seed_is_clamped_or_ignored_with_a_notice():
     assert at.sidebar.number_input[0].value == 42
     assert at.session_state["app.lang"] == "en"
     assert "banana" in warnings_text(at) and "klingon" in warnings_text(at)
+
+
+def test_the_start_page_is_the_default_and_links_every_topic_in_both_languages():
+    from ui.i18n import catalog
+    from ui.nav import PAGES
+
+    for lang in ("en", "zh"):
+        at = run_app(lang=lang)
+        names = catalog(lang)
+        assert at.title[0].value == names["home.title"]
+        labels = [link.proto.label for link in at.get("page_link")]
+        assert sorted(labels) == sorted(names[f"{spec.slug}.nav"] for spec in PAGES)
+        captions = " ".join(c.value for c in at.caption)
+        assert all(names[f"home.summary.{spec.slug}"] in captions for spec in PAGES)
+
+
+def test_the_start_page_reports_link_parameters_it_does_not_know():
+    at = run_app({"lr": "0.1"})
+    assert "lr" in warnings_text(at)

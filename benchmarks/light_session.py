@@ -1,0 +1,132 @@
+"""A Streamlit session without a browser: the app's own websocket protocol, spoken from Python.
+
+The load test uses these for the part of a class that a 2-core machine cannot also render: each one is a
+real session on the server (its own script runs, widgets, models, fragment timers), driven the way the
+browser's front end drives it — a rerun message with the widget states, and for live training the fragment
+reruns the server asks for (`auto_rerun`). What it does not do is draw, so its latency is the server's: from
+sending the change to the server's "script finished".
+Protocol: streamlit/proto (BackMsg, ClientState, WidgetStates, ForwardMsg) as the installed Streamlit defines it.
+"""
+from __future__ import annotations
+
+import asyncio
+import time
+
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+from websockets.asyncio.client import connect
+
+# A full run is over (a run cut short by a rerun is followed by that rerun; fragment runs are not full runs).
+FULL_RUN_DONE = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR)
+
+
+class LightSession:
+    """One session: open a page, move a slider, press a button, follow fragment timers."""
+
+    def __init__(self, port: int, page: str, query: str = "") -> None:
+        self.url = f"ws://127.0.0.1:{port}/_stcore/stream"
+        self.page = page
+        self.query = query  # the link's query string, sent with the first run as the browser does
+        self.sliders: dict[str, object] = {}  # label → Slider proto of the last run
+        self.buttons: dict[str, str] = {}  # label → widget id
+        self.progress = ""  # text of the last progress bar drawn
+        self.progress_updates = 0
+        self.exceptions: list[str] = []
+        self._states: dict[str, WidgetState] = {}
+        self._finished = asyncio.Event()
+        self._timers: dict[str, asyncio.Task] = {}
+        self._registered: set[str] = set()  # fragment timers the current run asked for
+        self._ws = None
+        self._reader: asyncio.Task | None = None
+
+    async def open(self, timeout: float = 120) -> None:
+        self._ws = await connect(self.url, subprotocols=["streamlit"], max_size=None, open_timeout=timeout)
+        self._reader = asyncio.create_task(self._read())
+        await self.rerun(timeout=timeout)
+
+    async def close(self) -> None:
+        for task in self._timers.values():
+            task.cancel()
+        if self._ws is not None:
+            await self._ws.close()
+        if self._reader is not None:
+            self._reader.cancel()
+
+    async def rerun(self, changes: list[WidgetState] = (), timeout: float = 30) -> float:
+        """A full rerun with these widget changes; returns seconds until the server finished the script."""
+        for change in changes:
+            if not change.HasField("trigger_value"):
+                self._states[change.id] = change
+        self._finished.clear()
+        started = time.perf_counter()
+        await self._send(list(self._states.values()) + [c for c in changes if c.HasField("trigger_value")])
+        await asyncio.wait_for(self._finished.wait(), timeout)
+        return time.perf_counter() - started
+
+    async def move_slider(self, step_sign: int = 1) -> float:
+        """Move the first numeric slider one step (as an arrow key does); returns the server's time for the rerun.
+        (Select-sliders, the ones with named options, keep their state in another form: not moved here.)"""
+        slider = next(s for s in self.sliders.values() if not s.options)
+        value = list(slider.value) or list(slider.default)
+        step = slider.step or 1
+        new = value[0] + step_sign * step
+        if not slider.min <= new <= slider.max:
+            new = value[0] - step_sign * step
+        return await self.rerun([WidgetState(id=slider.id, double_array_value={"data": [new]})])
+
+    async def press(self, label: str) -> float:
+        return await self.rerun([WidgetState(id=self.buttons[label], trigger_value=True)])
+
+    @property
+    def live(self) -> bool:
+        """A fragment timer is running (a live training ticks)."""
+        return any(not task.done() for task in self._timers.values())
+
+    async def _send(self, states: list[WidgetState], fragment_id: str = "", auto: bool = False) -> None:
+        msg = BackMsg()
+        client = msg.rerun_script
+        client.page_name = self.page
+        client.query_string = self.query
+        client.widget_states.widgets.extend(states)
+        if fragment_id:
+            client.fragment_id = fragment_id
+            client.is_auto_rerun = auto
+        await self._ws.send(msg.SerializeToString())
+
+    async def _read(self) -> None:
+        async for raw in self._ws:
+            msg = ForwardMsg()
+            msg.ParseFromString(raw)
+            kind = msg.WhichOneof("type")
+            if kind == "new_session":  # a run starts (full or fragment)
+                self._registered.clear()
+            elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+                self._element(msg.delta.new_element)
+            elif kind == "auto_rerun":
+                fid, every = msg.auto_rerun.fragment_id, msg.auto_rerun.interval
+                self._registered.add(fid)
+                if fid in self._timers:
+                    self._timers[fid].cancel()
+                self._timers[fid] = asyncio.create_task(self._tick(fid, every))
+            elif kind == "script_finished" and msg.script_finished in FULL_RUN_DONE:
+                for fid in set(self._timers) - self._registered:  # a full run without the timer: it stopped
+                    self._timers.pop(fid).cancel()
+                self._finished.set()
+
+    def _element(self, element) -> None:
+        kind = element.WhichOneof("type")
+        if kind == "slider":
+            self.sliders[element.slider.label] = element.slider
+        elif kind == "button":
+            self.buttons[element.button.label] = element.button.id
+        elif kind == "progress":
+            self.progress = element.progress.text
+            self.progress_updates += 1
+        elif kind == "exception":
+            self.exceptions.append(element.exception.type)
+
+    async def _tick(self, fragment_id: str, every: float) -> None:
+        while True:
+            await asyncio.sleep(every)
+            await self._send(list(self._states.values()), fragment_id, auto=True)
