@@ -10,8 +10,9 @@ finished" message for that run has arrived and the page shows the result (script
 element left).
 The other sessions speak Streamlit's websocket protocol from Python (`light_session.py`): each is a full
 session on the server (script runs, widgets, models, fragment timers) without the cost of rendering, which
-on a real class is paid by each student's own computer. (Measured: every Chromium tab here needs about 0.3 to
-0.6 of a core just to render, so 20 tabs alone saturate these 2 cores and the test would measure the browser.)
+on a real class is paid by each student's own computer. (Measured: a tab showing a live training keeps about
+half a core busy and a slider move costs a tab 0.2–0.5 s of CPU to render, so 20 tabs alone saturate these 2
+cores and the test would measure the browser.)
 Reports p50/p95 latency of both kinds, errors (exception boxes, failed loads, moves that never finished), the
 trainers' epochs and chart refreshes per second, CPU (server, and the whole machine), server memory while loaded,
 and memory after everyone left (closed tabs are dropped after the server's disconnectedSessionTTL).

@@ -1,12 +1,13 @@
 """Process-wide memory housekeeping for a hosted server: cheap garbage collection, memory back after sessions.
 
 Why: Streamlit's default `runner.postScriptGC` runs a full `gc.collect()` after every script run, fragment
-ticks included. With torch, plotly and pandas loaded the server holds ~350,000 long-lived objects and each
-full collection walked all of them: ~140 ms of CPU per slider move and per live-chart refresh, more than the
+ticks included. With torch, plotly and pandas loaded the server holds ~290,000 long-lived objects and each
+full collection walked all of them: ~110–140 ms of CPU per slider move and per live-chart refresh, more than the
 scripts themselves (measured with py-spy; `benchmarks/gc_cost.py`). So `.streamlit/config.toml` turns that
 off, and this module instead
 - imports the app's own modules once, then `gc.freeze()`s everything alive at startup (modules, classes,
-  functions live forever anyway), so later collections only walk what sessions created;
+  functions live forever anyway), so later collections only walk what sessions created (the first visitor's
+  session objects of that moment are frozen too: a one-time cost, never collected);
 - collects on a background thread every `COLLECT_EVERY_S` (cycles of finished runs don't pile up), and when a
   session has ended, also hands freed heap pages back to the OS (`malloc_trim`, glibc) so the server's memory
   returns to where it started after a class leaves.
