@@ -28,8 +28,8 @@ DEFAULT_TIME_BUDGET_S = 180.0  # per run: keeps one user from holding a core for
 IDLE_PAUSE_S = 120.0  # a run pauses when nobody touched the page (a full rerun) for this long
 # Server-wide: at most this many sessions train at the same instant; the others wait for a slot tick by tick, so
 # with many users everyone trains more slowly and nobody fails. Default: one per core but one, which is kept for
-# the class's slider moves (the load test's reruns waited behind two trainers on two cores; and the small models
-# here are Python-bound, so a second concurrent training adds little: benchmarks/threads.py).
+# the class's slider moves, so they are not queued behind training threads (and the small models here are
+# Python-bound: two trainings at once did not train more in total than one, benchmarks/threads.py).
 MAX_CONCURRENT_TRAININGS = int(os.environ.get("NNPG_MAX_TRAININGS", max(1, (os.cpu_count() or 1) - 1)))
 _slots = threading.BoundedSemaphore(MAX_CONCURRENT_TRAININGS)
 # A waiting session waits up to this long per tick for a slot: it takes one the moment it frees, and meanwhile its
