@@ -81,6 +81,18 @@ def loss_latex(x: Example, fw: Forward) -> list[str]:
     return rows + [rf"E = E_{{o1}} + E_{{o2}} = {num(fw.E_o1)} + {num(fw.E_o2)} = {num(fw.E)}"]
 
 
+def _weight_row(w: str, node: str, d_out: float, d_net: float, d_input: float, grad: float) -> str:
+    """The chain rule for one weight: dE/dw = dE/dout · dout/dnet · dnet/dw (the last is the weight's input)."""
+    return (rf"{_d('E', w)} = {_d('E', _out(node))}\cdot{_d(_out(node), _net(node))}\cdot{_d(_net(node), w)}"
+            rf" = {num(d_out, True)}\times{num(d_net, True)}\times{num(d_input, True)} = {num(grad)}")
+
+
+def _bias_row(b: str, nodes: tuple[str, str], deltas: tuple[float, float], grad: float) -> str:
+    """A bias shared by a layer's two neurons: its gradient is the sum of their deltas dE/dnet."""
+    return (rf"{_d('E', b)} = {_d('E', _net(nodes[0]))}\cdot 1 + {_d('E', _net(nodes[1]))}\cdot 1"
+            rf" = {num(deltas[0])} + {num(deltas[1], True)} = {num(grad)}")
+
+
 def output_layer_latex(x: Example, fw: Forward, bw: Backward, act: str) -> list[str]:
     """dE/dout, dout/dnet for both outputs, then the chain rule for w5..w8 and b2."""
     rows = []
@@ -95,11 +107,8 @@ def output_layer_latex(x: Example, fw: Forward, bw: Backward, act: str) -> list[
             ("w_6", "o1", "h2", fw.out_h2, bw.dE_dout_o1, bw.dout_dnet_o1),
             ("w_7", "o2", "h1", fw.out_h1, bw.dE_dout_o2, bw.dout_dnet_o2),
             ("w_8", "o2", "h2", fw.out_h2, bw.dE_dout_o2, bw.dout_dnet_o2)):
-        grad = bw.grads[w.replace("_", "")]
-        rows.append(rf"{_d('E', w)} = {_d('E', _out(node))}\cdot{_d(_out(node), _net(node))}\cdot{_d(_net(node), w)}"
-                    rf" = {num(dE, True)}\times{num(dnet, True)}\times{num(h_val, True)} = {num(grad)}")
-    rows.append(rf"{_d('E', 'b_2')} = {_d('E', _net('o1'))}\cdot 1 + {_d('E', _net('o2'))}\cdot 1"
-                rf" = {num(bw.delta_o1)} + {num(bw.delta_o2, True)} = {num(bw.grads['b2'])}")
+        rows.append(_weight_row(w, node, dE, dnet, h_val, bw.grads[w.replace("_", "")]))
+    rows.append(_bias_row("b_2", ("o1", "o2"), (bw.delta_o1, bw.delta_o2), bw.grads["b2"]))
     return rows
 
 
@@ -119,11 +128,8 @@ def hidden_layer_latex(p: Params, x: Example, fw: Forward, bw: Backward, act: st
             ("w_2", "h1", "i_2", x.i2, bw.dE_dout_h1, bw.dout_dnet_h1),
             ("w_3", "h2", "i_1", x.i1, bw.dE_dout_h2, bw.dout_dnet_h2),
             ("w_4", "h2", "i_2", x.i2, bw.dE_dout_h2, bw.dout_dnet_h2)):
-        grad = bw.grads[w.replace("_", "")]
-        rows.append(rf"{_d('E', w)} = {_d('E', _out(node))}\cdot{_d(_out(node), _net(node))}\cdot{_d(_net(node), w)}"
-                    rf" = {num(dout, True)}\times{num(dnet, True)}\times{num(i_val, True)} = {num(grad)}")
-    rows.append(rf"{_d('E', 'b_1')} = {_d('E', _net('h1'))}\cdot 1 + {_d('E', _net('h2'))}\cdot 1"
-                rf" = {num(bw.delta_h1)} + {num(bw.delta_h2, True)} = {num(bw.grads['b1'])}")
+        rows.append(_weight_row(w, node, dout, dnet, i_val, bw.grads[w.replace("_", "")]))
+    rows.append(_bias_row("b_1", ("h1", "h2"), (bw.delta_h1, bw.delta_h2), bw.grads["b1"]))
     return rows
 
 
