@@ -1,14 +1,12 @@
 """Playground: a 2-D classifier (or regressor) trained live, TensorFlow Playground's experiment and more."""
-import numpy as np
 import streamlit as st
 
 from core.playground import ACTIVATIONS, LOSSES, OPTIMIZERS, REGULARIZERS, Hyper, PlaygroundConfig, PlaygroundTrainer
 from core.playground import parameter_count
 from core.playground_data import CLASSIFICATION_SETS, FEATURES, REGRESSION_SETS
 from core.playground_export import export_script
-from ui.figures.common import PALETTE, curves_figure, png_data_uri, show
-from ui.figures.playground import (boundary_figure, boundary_image, curves_image, neurons_figure,
-                                   neurons_image)
+from ui.figures.common import PALETTE, curves_figure, show
+from ui.figures.playground import boundary_figure, live_view_pictures, neurons_figure
 from ui.i18n import options, t
 from ui.page import Page, seed
 from ui.runner import live_training
@@ -81,24 +79,21 @@ with out_col:
             cols[0].metric(t("playground.epoch"), f"{trainer.steps_done:,}")
             cols[1].metric(t("playground.test_loss"), f"{metrics['test_loss']:.3f}")
             cols[2].metric(t("playground.train_loss"), f"{metrics['train_loss']:.3f}")
-            grid, _ = trainer.predict_grid(80, EXTENT)
             data = trainer.data
             regression = problem == "regression"
             if run.running:  # live: pictures, which a browser redraws several times a second
-                idx = data.train_idx if not show_test else np.arange(len(data.points))
-                st.image(png_data_uri(boundary_image(grid, EXTENT, data.points, data.labels, idx, classes=classes,
-                                                     regression=regression)), caption=t("playground.live_caption"))
+                pictures = live_pictures(run, show_test)
+                st.image(pictures["boundary"], caption=t("playground.live_caption"))
             else:
+                grid, _ = trainer.predict_grid(80, EXTENT)
                 names = {"train": t("playground.train_points"), "test": t("playground.test_points"),
                          "class": t("playground.class")}
                 show(boundary_figure(grid, EXTENT, data.points, data.labels, data.train_idx, data.test_idx,
                                      classes=classes, regression=regression, show_test=show_test, names=names),
                      key="playground.boundary")
             history = trainer.history
-            if history.get("train_loss") and run.running:
-                st.image(png_data_uri(curves_image(history["step"], [(history["train_loss"], PALETTE[0]),
-                                                                     (history["test_loss"], PALETTE[1])])),
-                         caption=t("playground.curves_caption"))
+            if run.running and "curves" in pictures:
+                st.image(pictures["curves"], caption=t("playground.curves_caption"))
             elif history.get("train_loss"):
                 show(curves_figure(history["step"], {t("playground.train_loss"): history["train_loss"],
                                                      t("playground.test_loss"): history["test_loss"]},
@@ -106,12 +101,20 @@ with out_col:
                      key="playground.curves")
             if hidden:
                 st.markdown(t("playground.neurons_heading"))
-                _, neuron_maps = trainer.predict_grid(24, EXTENT)
-                if run.running:
-                    st.image(png_data_uri(neurons_image(neuron_maps)))
+                if run.running and "neurons" in pictures:
+                    st.image(pictures["neurons"])
                 else:
+                    _, neuron_maps = trainer.predict_grid(24, EXTENT)
                     show(neurons_figure(neuron_maps, t("playground.layer"), height=60 * max(hidden) + 50),
                          key="playground.neurons")
+
+        def live_pictures(run, show_test: bool) -> dict[str, str]:
+            """Drawn again only when the model changed: a run waiting for a training slot refreshes its page
+            without a new step, and then sends the same pictures (no server work, nothing new to decode)."""
+            key = (run.trainer.steps_done, show_test)
+            if run.extra.get("pictures", (None,))[0] != key:
+                run.extra["pictures"] = (key, live_view_pictures(run.trainer, EXTENT, show_test, PALETTE[:2]))
+            return run.extra["pictures"][1]
 
         live_training("playground", lambda: PlaygroundTrainer(config, hyper), config, draw, steps_per_click=1,
                       tick_s=0.1, interval_s=0.2)

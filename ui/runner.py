@@ -35,6 +35,9 @@ _slots = threading.BoundedSemaphore(MAX_CONCURRENT_TRAININGS)
 # A waiting session waits up to this long per tick for a slot: it takes one the moment it frees, and meanwhile its
 # page refreshes about twice a second instead of redrawing unchanged charts at full rate (server and browser work).
 QUEUE_WAIT_S = 0.5
+# The queue notice stays this long after the last tick that waited: with more trainings than slots a session waits
+# on most ticks and trains on some, and a notice shown only on waiting ticks made the page jump up and down.
+QUEUE_NOTICE_S = 3.0
 _queue: list[str] = []  # sessions waiting for a slot, oldest first
 _queue_lock = threading.Lock()
 
@@ -50,6 +53,7 @@ class Run:
     sec_per_step: float | None = None  # measured, to size each tick's chunk
     stop_reason: str | None = None  # "budget", "goal", "steps" or the trainer's problem
     extra: dict[str, Any] = field(default_factory=dict)  # page-owned data that lives and dies with the run
+    queued: tuple[float, int] | None = None  # (monotonic time, place in the queue) of the last tick that waited
 
 
 def current_run(ns: str) -> Run | None:
@@ -85,7 +89,9 @@ def live_training(ns: str, build: Callable[[], Trainer], config: Hashable, draw:
                 st.rerun(scope="app")
             waiting = _tick_in_a_slot(session, lambda: _train_for(live, tick_s, time_budget_s))
             if waiting:
-                st.info(t("runner.waiting", position=waiting, slots=MAX_CONCURRENT_TRAININGS),
+                live.queued = (time.monotonic(), waiting)
+            if live.queued and time.monotonic() - live.queued[0] < QUEUE_NOTICE_S:
+                st.info(t("runner.waiting", position=live.queued[1], slots=MAX_CONCURRENT_TRAININGS),
                         icon=":material/hourglass_top:")
             if not live.running:  # stopped by itself during this tick: drop the timer
                 st.rerun(scope="app")

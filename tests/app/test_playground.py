@@ -112,3 +112,40 @@ def test_a_broken_model_file_gets_a_message():
     at.file_uploader(key="playground.model.upload").set_value(("model.pt", b"garbage", "application/octet-stream"))
     at.run()
     assert any("not an NN Playground model" in e.value for e in at.error)
+
+
+def test_live_pictures_are_drawn_again_only_when_the_model_changed():
+    from ui import runner
+
+    at = open_page("playground")
+    train(at, "playground", ticks=2)
+    run = at.session_state["playground.run"]
+    key, pictures = run.extra["pictures"]
+    assert key == (run.trainer.steps_done, False)
+    steps = run.trainer.steps_done
+    runner._slots.acquire()  # every slot busy: the tick waits in the queue, refreshes, trains nothing
+    try:
+        at.run()
+    finally:
+        runner._slots.release()
+    assert run.trainer.steps_done == steps and run.extra["pictures"][1] is pictures  # the same pictures, not redrawn
+    assert "1" in at.info[0].value  # and the page says where it stands in the queue
+    at.run()  # a slot again: a new step, new pictures
+    assert run.trainer.steps_done > steps and run.extra["pictures"][0][0] == run.trainer.steps_done
+    assert "1" in at.info[0].value  # the notice stays a moment (no page jumping between waiting and training)
+
+
+def test_the_queue_notice_goes_once_the_run_stopped_waiting(monkeypatch):
+    import time
+
+    from ui import runner
+
+    at = open_page("playground")
+    train(at, "playground", ticks=1)
+    run = at.session_state["playground.run"]
+    run.queued = (time.monotonic(), 2)  # waited a moment ago, trains now
+    at.run()
+    assert any("2" in box.value and "queue" in box.value for box in at.info)
+    monkeypatch.setattr(runner, "QUEUE_NOTICE_S", 0.0)  # ... and a while ago
+    at.run()
+    assert not [box for box in at.info if "queue" in box.value]

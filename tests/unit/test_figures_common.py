@@ -14,3 +14,18 @@ def test_csv_lists_points_and_cells():
     assert rows[0] == ["trace", "x", "y", "z"]
     assert rows[1:3] == [["loss", "1", "3", ""], ["loss", "2", "4", ""]]
     assert ["map", "1", "b", "4"] in rows and len(rows) == 1 + 2 + 4
+
+
+def test_png_data_uri_decodes_to_the_same_pixels():
+    import base64
+
+    import numpy as np
+    from PIL import Image
+
+    from ui.figures.common import png_data_uri
+
+    pixels = np.random.default_rng(0).integers(0, 256, (7, 5, 3), dtype=np.uint8)
+    uri = png_data_uri(pixels)
+    assert uri.startswith("data:image/png;base64,")
+    decoded = np.asarray(Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1]))))
+    assert np.array_equal(decoded, pixels)  # PNG is lossless at every compression level

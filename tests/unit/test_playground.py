@@ -152,3 +152,27 @@ def test_exported_script_runs_and_learns(tmp_path, cfg, hyper):
     assert len(lines) == 2
     first, last = (float(line.split("train loss")[1].split()[0]) for line in (lines[0], lines[-1]))
     assert last <= first
+
+
+def test_live_view_pictures_show_the_model_and_the_data():
+    import base64
+    import io
+
+    from PIL import Image
+
+    from ui.figures.playground import live_view_pictures
+
+    def decoded(uri):
+        return np.asarray(Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1]))))
+
+    trainer = PlaygroundTrainer(PlaygroundConfig(hidden=(4, 2)), Hyper())
+    before = live_view_pictures(trainer, 6.0, False, ["#2563eb", "#f97316"])
+    assert set(before) == {"boundary", "neurons"}  # no loss history yet: no curves
+    assert decoded(before["boundary"]).shape == (360, 360, 3)
+    rows, cols, _ = decoded(before["neurons"]).shape  # 2 layers side by side, up to 4 neurons stacked
+    assert (rows, cols) == (3 * (4 * 24 + 3 * 3), 3 * (2 * 24 + 3))
+    trainer.step(5)
+    after = live_view_pictures(trainer, 6.0, False, ["#2563eb", "#f97316"])
+    assert set(after) == {"boundary", "curves", "neurons"} and after["boundary"] != before["boundary"]
+    assert "neurons" not in live_view_pictures(PlaygroundTrainer(PlaygroundConfig(hidden=()), Hyper()), 6.0,
+                                               False, ["#2563eb", "#f97316"])

@@ -101,7 +101,9 @@ def png_data_uri(pixels) -> str:
     """A uint8 image array as an inline PNG `data:` URL for st.image.
 
     Inline, not a media file: a live panel replaces its images several times a second, and a media file can
-    be deleted before the browser has fetched it (a broken-image flicker).
+    be deleted before the browser has fetched it (a broken-image flicker). zlib's fastest level: the live
+    Playground's pictures encode in 2.8 instead of 22 ms (boundary, 360×360) for 23 instead of 15 KB — encoding
+    was 18 % of the server's CPU samples in the classroom load test, and these pictures are small anyway.
     """
     import base64
     import io
@@ -109,7 +111,7 @@ def png_data_uri(pixels) -> str:
     from PIL import Image
 
     buffer = io.BytesIO()
-    Image.fromarray(pixels).save(buffer, format="PNG", optimize=False)
+    Image.fromarray(pixels).save(buffer, format="PNG", optimize=False, compress_level=1)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 

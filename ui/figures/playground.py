@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.figures.common import DIVERGING, styled
+from ui.figures.common import DIVERGING, png_data_uri, styled
 
 CLASS_COLORS = ["#f97316", "#2563eb", "#16a34a", "#9333ea"]  # class 0 orange, 1 blue (TF Playground), 2, 3
 
@@ -160,3 +160,21 @@ def curves_image(xs, series: list[tuple[list[float], str]], width: int = 360, he
         if len(points) > 1:
             draw.line(points, fill=color, width=2)
     return np.asarray(picture)
+
+
+def live_view_pictures(trainer, extent: float, show_test: bool, colors: list[str]) -> dict[str, str]:
+    """The live view of a Playground trainer as inline PNGs: "boundary" (with the training points, or all points
+    when `show_test`), "curves" (train and test loss in `colors`, once there is a history) and "neurons"
+    (when the network has hidden layers)."""
+    cfg, data, history = trainer.cfg, trainer.data, trainer.history
+    regression = cfg.problem == "regression"
+    grid, hidden = trainer.predict_grid(80, extent)
+    idx = np.arange(len(data.points)) if show_test else data.train_idx
+    pictures = {"boundary": png_data_uri(boundary_image(grid, extent, data.points, data.labels, idx,
+                                                        classes=cfg.classes, regression=regression))}
+    if history.get("train_loss"):
+        pictures["curves"] = png_data_uri(curves_image(history["step"], [(history["train_loss"], colors[0]),
+                                                                         (history["test_loss"], colors[1])]))
+    if hidden:
+        pictures["neurons"] = png_data_uri(neurons_image(trainer.predict_grid(24, extent)[1]))
+    return pictures
