@@ -120,7 +120,7 @@ def explore(trainer: AutoencoderTrainer, box, where) -> tuple[tuple[float, float
 
 def draw(run) -> None:
     trainer: AutoencoderTrainer = run.trainer
-    codes = trainer.codes(torch.from_numpy(images)).cpu()
+    codes = run.per_model_state("codes", lambda: trainer.codes(torch.from_numpy(images)).cpu())
     score = trainer.latest().get("knn")
     score_row(trainer, trainer.knn_score() if score is None else score)
     box = latent_box(codes)

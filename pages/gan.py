@@ -169,8 +169,9 @@ with points_tab:
         def draw_points(run) -> None:
             trainer: GanTrainer = run.trainer
             view_col, side_col = st.columns([3, 2], gap="medium")
-            show(gan_view_figure(view_data(trainer, surface=show_surface, arrows=show_arrows, warped=show_grid),
-                                 names), key="gan.view", where=view_col)
+            view = run.per_model_state("view", lambda: view_data(trainer, surface=show_surface, arrows=show_arrows,
+                                                                 warped=show_grid), show_surface, show_arrows, show_grid)
+            show(gan_view_figure(view, names), key="gan.view", where=view_col)
             if show_grid and noise_dim > 2:
                 view_col.caption(t("gan.view.warped_slice", dim=noise_dim))
             metric_row(trainer, side_col)
@@ -211,8 +212,8 @@ with digits_tab:
     def draw_digits(run) -> None:
         trainer: DigitsGanTrainer = run.trainer
         fake_col, real_col, curve_col = st.columns([1, 1, 1.4], gap="medium")
-        fake_col.image(digit_picture(trainer.samples().cpu().numpy(), 8), caption=t("gan.digits.samples"),
-                       width="stretch")
+        fake_col.image(run.per_model_state("samples", lambda: digit_picture(trainer.samples().cpu().numpy(), 8)),
+                       caption=t("gan.digits.samples"), width="stretch")
         real_col.image(real_digits_picture(digits_config.seed), caption=t("gan.digits.real"), width="stretch")
         h = trainer.history
         if h["step"]:

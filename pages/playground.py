@@ -82,7 +82,8 @@ with out_col:
             data = trainer.data
             regression = problem == "regression"
             if run.running:  # live: pictures, which a browser redraws several times a second
-                pictures = live_pictures(run, show_test)
+                pictures = run.per_model_state("pictures", lambda: live_view_pictures(trainer, EXTENT, show_test,
+                                                                                     PALETTE[:2]), show_test)
                 st.image(pictures["boundary"], caption=t("playground.live_caption"))
             else:
                 grid, _ = trainer.predict_grid(80, EXTENT)
@@ -107,14 +108,6 @@ with out_col:
                     _, neuron_maps = trainer.predict_grid(24, EXTENT)
                     show(neurons_figure(neuron_maps, t("playground.layer"), height=60 * max(hidden) + 50),
                          key="playground.neurons")
-
-        def live_pictures(run, show_test: bool) -> dict[str, str]:
-            """Drawn again only when the model changed: a run waiting for a training slot refreshes its page
-            without a new step, and then sends the same pictures (no server work, nothing new to decode)."""
-            key = (run.trainer.steps_done, show_test)
-            if run.extra.get("pictures", (None,))[0] != key:
-                run.extra["pictures"] = (key, live_view_pictures(run.trainer, EXTENT, show_test, PALETTE[:2]))
-            return run.extra["pictures"][1]
 
         live_training("playground", lambda: PlaygroundTrainer(config, hyper), config, draw, steps_per_click=1,
                       tick_s=0.1, interval_s=0.2)

@@ -55,6 +55,16 @@ class Run:
     extra: dict[str, Any] = field(default_factory=dict)  # page-owned data that lives and dies with the run
     queued: tuple[float, int] | None = None  # (monotonic time, place in the queue) of the last tick that waited
 
+    def per_model_state(self, name: str, build: Callable[[], Any], *key: Hashable) -> Any:
+        """`build()` once per state of the model (and of `key`, the display settings it depends on): computed again
+        only after a training step. A run waiting for a training slot refreshes its page without a step, and then
+        sends what it sent before — no server work, and nothing new for the browser to decode."""
+        stamp = (self.trainer.steps_done, *key)
+        held = self.extra.get(f"_state.{name}")
+        if held is None or held[0] != stamp:
+            held = self.extra[f"_state.{name}"] = (stamp, build())
+        return held[1]
+
 
 def current_run(ns: str) -> Run | None:
     """The page's run, if one exists (pages read it e.g. to classify a drawing with the current model)."""

@@ -120,7 +120,7 @@ def test_live_pictures_are_drawn_again_only_when_the_model_changed():
     at = open_page("playground")
     train(at, "playground", ticks=2)
     run = at.session_state["playground.run"]
-    key, pictures = run.extra["pictures"]
+    key, pictures = run.extra["_state.pictures"]
     assert key == (run.trainer.steps_done, False)
     steps = run.trainer.steps_done
     runner._slots.acquire()  # every slot busy: the tick waits in the queue, refreshes, trains nothing
@@ -128,10 +128,10 @@ def test_live_pictures_are_drawn_again_only_when_the_model_changed():
         at.run()
     finally:
         runner._slots.release()
-    assert run.trainer.steps_done == steps and run.extra["pictures"][1] is pictures  # the same pictures, not redrawn
+    assert run.trainer.steps_done == steps and run.extra["_state.pictures"][1] is pictures  # the same, not redrawn
     assert "1" in at.info[0].value  # and the page says where it stands in the queue
     at.run()  # a slot again: a new step, new pictures
-    assert run.trainer.steps_done > steps and run.extra["pictures"][0][0] == run.trainer.steps_done
+    assert run.trainer.steps_done > steps and run.extra["_state.pictures"][0][0] == run.trainer.steps_done
     assert "1" in at.info[0].value  # the notice stays a moment (no page jumping between waiting and training)
 
 
