@@ -157,11 +157,10 @@ else:
     src_ids = data.src_vocab.encode(src_tokens)
     width_of_beam = beam if decoding == "beam" else 1
     # translating is the slow part of a rerun: keep the result while the model and the request stay the same
-    request = (run.trainer.steps_done, tuple(src_ids), width_of_beam)
-    if run.extra.get("translation", (None,))[0] != request:
-        out_ids = translate(model, src_ids, max_len=min(2 * len(src_ids) + 5, 120), beam=width_of_beam)
-        run.extra["translation"] = (request, out_ids, attention_for(model, src_ids, out_ids))
-    _, out_ids, all_maps = run.extra["translation"]
+    def translated() -> tuple:
+        out = translate(model, src_ids, max_len=min(2 * len(src_ids) + 5, 120), beam=width_of_beam)
+        return out, attention_for(model, src_ids, out)
+    out_ids, all_maps = run.per_model_state("translation", translated, tuple(src_ids), width_of_beam)
     out_tokens = data.tgt_vocab.decode(out_ids)
     st.markdown(t("transformer.translate.output", text=detokenize(out_tokens, capitalize=True) or "…"))
 
