@@ -27,6 +27,7 @@ class Trainer(abc.ABC):
         self.problem: str | None = None  # "not_finite" or "diverged": why the run stopped on its own
         self.problem_metric: str | None = None
         self._first_watch: float | None = None
+        self._torch_rng: torch.Tensor | None = None  # the global torch RNG's state between calls (see `step`)
 
     @abc.abstractmethod
     def _advance(self, n: int) -> dict[str, float]:
@@ -45,7 +46,16 @@ class Trainer(abc.ABC):
         n = max(0, min(int(n), self.max_steps - self.steps_done))
         if n == 0 or self.problem is not None:
             return self.latest()
-        metrics = self._advance(n)
+        # The global torch RNG (dropout, random draws without a generator) is the run's own between calls: on a
+        # shared server other sessions draw from it between two ticks, and a link's run must not depend on that.
+        outside = torch.get_rng_state()
+        if self._torch_rng is not None:
+            torch.set_rng_state(self._torch_rng)
+        try:
+            metrics = self._advance(n)
+        finally:
+            self._torch_rng = torch.get_rng_state()
+            torch.set_rng_state(outside)
         self.steps_done += n
         self.history["step"].append(self.steps_done)
         for name, value in metrics.items():

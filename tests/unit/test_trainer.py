@@ -1,6 +1,8 @@
 """The trainer protocol: budgets, history, NaN and divergence detection (on a hand-made toy trainer)."""
 import math
 
+import torch
+
 from core.trainer import Trainer
 
 
@@ -54,3 +56,28 @@ def test_divergence_is_relative_to_the_first_loss():
     assert tr.problem is None
     tr.step(1)
     assert tr.problem == "diverged"
+
+
+class GlobalDraws(Trainer):
+    """Draws from the global torch generator, as dropout does."""
+
+    def _advance(self, n):
+        return {"loss": float(torch.rand(n).sum())}
+
+
+def test_a_run_draws_its_own_numbers_whatever_else_draws_between_its_steps():
+    torch.manual_seed(0)
+    alone = GlobalDraws(100)
+    for _ in range(5):
+        alone.step(3)
+    torch.manual_seed(0)
+    shared = GlobalDraws(100)
+    outside = []
+    for _ in range(5):
+        shared.step(3)
+        outside.append(torch.rand(2))  # another session's draws between two ticks
+    assert shared.history == alone.history
+    torch.manual_seed(0)
+    assert torch.cat(outside).tolist() == torch.rand(10).tolist()  # the others' stream as if the run never drew
+    torch.manual_seed(0)
+    assert alone.history["loss"][0] == float(torch.rand(3).sum())  # the run's stream began where it first stepped
