@@ -48,6 +48,7 @@ class Trainer(abc.ABC):
             return self.latest()
         # The global torch RNG (dropout, random draws without a generator) is the run's own between calls: on a
         # shared server other sessions draw from it between two ticks, and a link's run must not depend on that.
+        # (Between calls only: two trainings in threads at the same instant would still share it.)
         outside = torch.get_rng_state()
         if self._torch_rng is not None:
             torch.set_rng_state(self._torch_rng)
