@@ -7,7 +7,7 @@ from core.autoencoder import (KINDS, KNN_K, KNN_TARGET, AutoencoderConfig, Autoe
                               knn_accuracy, latent_box, pca_fit, pca_project)
 from core.digits import digit_split
 from ui.figures.autoencoder import code_scatter_figure, manifold_figure
-from ui.figures.common import CHART_CONFIG, curves_figure, show
+from ui.figures.common import CHART_CONFIG, curves_figure, show, with_room
 from ui.figures.generative import digit_art, digit_picture, thin
 from ui.i18n import current_language, options, t
 from ui.page import Page, seed
@@ -133,7 +133,7 @@ def draw(run) -> None:
         axis_names=axis_names, revision=f"codes.{trainer.config}", probe=probe, probe_name=t("autoencoder.probe"),
         path=path.cpu().numpy(), path_name=t("autoencoder.path"), box=box,
         picked=None if picked is None else tuple(codes_np[picked]), picked_name=t("autoencoder.picked"))
-    map_col.plotly_chart(figure, key="autoencoder.codes", on_select=remember_pick, selection_mode="points",
+    map_col.plotly_chart(with_room(figure), key="autoencoder.codes", on_select=remember_pick, selection_mode="points",
                          config=CHART_CONFIG)
     map_col.caption(t("autoencoder.codes_note"))
 

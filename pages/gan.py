@@ -5,7 +5,7 @@ from core import gan_targets as targets
 from core.digits import digit_split
 from core.gan import (ACTIVATIONS, LOSSES, NOISES, OPTIMIZERS, DigitsGanConfig, DigitsGanTrainer, GanConfig,
                       GanTrainer)
-from ui.figures.common import CHART_CONFIG, curves_figure, show
+from ui.figures.common import CHART_CONFIG, curves_figure, show, with_room
 from ui.figures.gan import coverage_figure, draw_pad_figure, gan_view_figure, view_data
 from ui.figures.generative import digit_picture, thin
 from ui.i18n import options, t
@@ -34,8 +34,8 @@ def custom_target(kind: str):
     """The user's drawn or uploaded target and its fingerprint, or (None, "") after saying what is missing."""
     if kind == "drawn":
         version = st.session_state.setdefault("_gan.pad_version", 0)
-        event = st.plotly_chart(draw_pad_figure(targets.draw_cell_centers(), targets.BOX, t("gan.draw.title"),
-                                                t("gan.draw.hint")),
+        event = st.plotly_chart(with_room(draw_pad_figure(targets.draw_cell_centers(), targets.BOX, t("gan.draw.title"),
+                                                          t("gan.draw.hint"))),
                                 key=f"gan.pad.{version}", on_select="rerun", selection_mode=("points", "box", "lasso"),
                                 config=CHART_CONFIG)
         picked = sorted(set(event.selection.point_indices)) if event is not None else []

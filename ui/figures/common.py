@@ -115,13 +115,31 @@ def png_data_uri(pixels) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
+def with_room(fig: go.Figure) -> go.Figure:
+    """`fig` with its margins raised to what its labels, legend and color bar need (see `ui/figures/margins.py`),
+    so the browser draws it once per update instead of twice. Idempotent: a memoized figure shown again already
+    has the room and is not written to."""
+    from ui.figures.margins import needed_margins
+
+    # Read in place: `to_dict` would copy every array and plotly's attribute reads cost ~0.15 ms each, a chart
+    # on every run; written through the figure (validated), in one update.
+    current = fig._layout.get("margin") or {}
+    if current.get("autoexpand") is False:  # fixed on purpose
+        return fig
+    raise_to = {side: px for side, px in needed_margins(fig._data, fig._layout).items()
+                if (current.get(side) or 0) < px}
+    if raise_to:
+        fig.layout.margin.update(raise_to)
+    return fig
+
+
 def show(fig: go.Figure, key: str, where=None, *, csv: bool = True) -> None:
     """Draw a figure with a stable key (no duplicate-id errors, state kept across live refreshes).
 
     The chart's toolbar saves it as PNG; `csv` adds a small button that downloads the numbers behind it.
     """
     container = where or st
-    container.plotly_chart(fig, key=key, config=CHART_CONFIG)
+    container.plotly_chart(with_room(fig), key=key, config=CHART_CONFIG)
     if csv:
         container.download_button(t("common.csv"), data=lambda: figure_csv(fig), file_name=f"{key}.csv",
                                   mime="text/csv", key=f"{key}.csv", type="tertiary", on_click="ignore",
