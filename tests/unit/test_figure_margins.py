@@ -93,3 +93,13 @@ def test_memoized_figures_arrive_with_room_and_builders_stay_apart():
     assert fig_a is a(5) and fig_a is not fig_b  # same builder and arguments: the cached figure; else its own
     assert fig_a.data[0].y[-1] == 4000.0 and fig_b.data[0].y[-1] == -4.0
     assert fig_a.layout.margin.l == margins(fig_a)["l"] > 10  # already has its room: show() writes nothing
+
+
+def test_values_it_cannot_size_leave_the_margins_to_plotly():
+    from ui.figures.margins import needed_margins
+
+    huge = line([-1e308, 1e308])  # the span overflows
+    open_range = line([0, 1]).update_yaxes(range=[None, 2])  # Plotly allows an open end
+    for fig in (huge, open_range, line([float("nan"), float("inf")])):
+        assert isinstance(needed_margins(fig._data, fig._layout), dict)
+        with_room(fig)  # never raises

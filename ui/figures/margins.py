@@ -32,10 +32,15 @@ def text_px(text: str, size: int = FONT_PX) -> float:
 
 
 def needed_margins(data: list, layout: dict) -> dict[str, int]:
-    """The margins (l, r, t, b in px) a figure's labels need, from its traces and layout as plain dicts."""
-    need = {"l": _left_px(layout, data), "r": _right_px(layout, data), "t": _top_px(layout, data),
-            "b": _bottom_px(layout, data)}
-    return {side: int(math.ceil(px)) for side, px in need.items()}
+    """The margins (l, r, t, b in px) a figure's labels need, from its traces and layout as plain dicts.
+    An estimate only: on values it cannot size (±1e308, an open-ended range) it asks for nothing and Plotly
+    grows the margins itself, as before — a chart of a diverged run must still draw."""
+    try:
+        need = {"l": _left_px(layout, data), "r": _right_px(layout, data), "t": _top_px(layout, data),
+                "b": _bottom_px(layout, data)}
+        return {side: int(math.ceil(px)) for side, px in need.items()}
+    except (ArithmeticError, TypeError, ValueError):
+        return {}
 
 
 def reserve_margins(spec: dict) -> dict:
