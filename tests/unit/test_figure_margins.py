@@ -103,3 +103,14 @@ def test_values_it_cannot_size_leave_the_margins_to_plotly():
     for fig in (huge, open_range, line([float("nan"), float("inf")])):
         assert isinstance(needed_margins(fig._data, fig._layout), dict)
         with_room(fig)  # never raises
+
+
+def test_the_pages_path_reads_the_figure_as_its_dict_does():
+    # show() reads the figure in place (numpy arrays as they are); the dict path decodes typed arrays: same room
+    figures = [line(np.linspace(-5, 5, 40), yaxis_title_text="loss", legend=BELOW),
+               matrix_figure(np.eye(3), row_labels=["one", "two", "three"], col_labels=["a", "b", "c"]),
+               go.Figure(go.Heatmap(z=np.arange(12.0).reshape(3, 4)))]
+    for fig in figures:
+        wanted = margins(fig)
+        shown = with_room(fig).layout.margin
+        assert {side: getattr(shown, side) for side in "lrtb"} == {side: wanted[side] for side in "lrtb"}
