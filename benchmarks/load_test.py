@@ -14,8 +14,9 @@ session on the server (script runs, widgets, models, fragment timers) without th
 on a real class is paid by each student's own computer. (Measured: a tab showing a live training keeps about
 half a core busy and a slider move costs a tab 0.2–0.5 s of CPU to render, so 20 tabs alone saturate these 2
 cores and the test would measure the browser.)
-Reports p50/p95 latency of both kinds, errors (exception boxes, failed loads, moves that never finished), the
-trainers' epochs and chart refreshes per second, CPU (server, and the whole machine), server memory while loaded,
+Reports p50/p95 latency of both kinds (and p50/max per page), errors (exception boxes, failed loads, moves that
+never finished), the trainers' epochs and chart refreshes per second, where the cores went (server, Chromium,
+Playwright's driver, this process with the protocol clients, the whole machine), server memory while loaded,
 and memory after everyone left (closed tabs are dropped after the server's disconnectedSessionTTL).
 Targets (issue 8): 20 sessions, 5 training, p95 < 1 s, zero errors, memory back within 10 % of the start.
 
@@ -145,6 +146,47 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+PROGRAMS = ("server", "protocol clients + harness", "Playwright driver", "Chromium")
+
+
+def cpu_by_process(server_pid: int) -> dict[int, tuple[str, float]]:
+    """pid -> (program, CPU seconds so far) for the server, this process (the protocol clients and the Playwright
+    client), Playwright's driver and Chromium's processes: where the machine's cores went."""
+    used = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        pid = int(entry.name)
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                head, tail = fh.read().rsplit(")", 1)
+        except OSError:  # gone meanwhile
+            continue
+        name = head.split("(", 1)[1]
+        program = ("server" if pid == server_pid else "protocol clients + harness" if pid == os.getpid()
+                   else "Playwright driver" if name.startswith("node") else "Chromium" if name.startswith("chrom")
+                   else None)
+        if program:
+            fields = tail.split()
+            used[pid] = (program, (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"))
+    return used
+
+
+def cpu_by_program(snapshots: list[dict]) -> tuple[dict[str, float], int, int]:
+    """CPU seconds each program used over `cpu_by_process` snapshots taken a second apart (a process counts from
+    its first snapshot, or from zero if it started after the first one, to its last: one that ended meanwhile
+    loses at most its last second), and how many processes started and ended in between."""
+    first, last = {}, {}
+    for snapshot in snapshots:
+        for pid, entry in snapshot.items():
+            first.setdefault(pid, entry if pid in snapshots[0] else (entry[0], 0.0))
+            last[pid] = entry
+    used = dict.fromkeys(PROGRAMS, 0.0)
+    for pid, (program, seconds) in last.items():
+        used[program] += seconds - first[pid][1]
+    return used, len(set(last) - set(snapshots[0])), len(set(last) - set(snapshots[-1]))
+
+
 def machine_busy_seconds() -> float:
     """CPU seconds the whole machine spent not idle (closed tabs' processes are gone, so count it here)."""
     with open("/proc/stat") as fh:
@@ -269,7 +311,9 @@ async def light_slider_user(port: int, slug: str, delay: float, window: Window, 
         await asyncio.sleep((delay * 0.37) % max(think, 0.1))
         sign = 1
         while window.is_open():
-            stats["light_latency"].append(await session.move_slider(sign))
+            latency = await session.move_slider(sign)
+            stats["light_latency"].append(latency)
+            stats["light_by_page"].setdefault(slug, []).append(latency)
             sign = -sign
             if session.exceptions:
                 stats["errors"].append(f"{slug} (protocol session): exception {session.exceptions[0]}")
@@ -354,7 +398,8 @@ async def run(sessions: int, training: int, seconds: float, ramp: float, think: 
                 await asyncio.sleep(TTL_S + 15)  # the warm-up session is dropped: the baseline holds no session
             rss_start = rss_mb(server.pid)
             stats = {"latency": [], "errors": [], "epochs": [], "refreshes": [], "load": [], "light_latency": [],
-                     "light_epochs": [], "light_refreshes": [], "lost_keys": 0, "by_page": {}}
+                     "light_epochs": [], "light_refreshes": [], "lost_keys": 0, "by_page": {},
+                     "light_by_page": {}}
             window = Window()
             users = []
             for i, (role, real) in enumerate(class_of(sessions, training, browsers)):
@@ -373,11 +418,13 @@ async def run(sessions: int, training: int, seconds: float, ramp: float, think: 
                 while len(stats["load"]) + len(stats["errors"]) < sessions:  # wait until everyone is in
                     await asyncio.sleep(1)
                 cpu["start"] = (cpu_seconds(server.pid), machine_busy_seconds(), time.perf_counter())
+                cpu["processes"] = [cpu_by_process(server.pid)]
                 window.closes_at = time.perf_counter() + seconds
                 window.opened.set()
                 while window.is_open():
                     peak[0] = max(peak[0], rss_mb(server.pid))
                     await asyncio.sleep(1)
+                    cpu["processes"].append(cpu_by_process(server.pid))
                 cpu["end"] = (cpu_seconds(server.pid), machine_busy_seconds(), time.perf_counter())
             await asyncio.gather(conduct(), *users)
             await browser.close()
@@ -400,10 +447,11 @@ async def run(sessions: int, training: int, seconds: float, ramp: float, think: 
             if lat:
                 print(f"slider-to-update latency, {what}: p50 {statistics.median(lat) * 1000:.0f} ms, "
                       f"p95 {quantile(lat, 0.95) * 1000:.0f} ms, max {max(lat) * 1000:.0f} ms ({len(lat)} moves)")
-        if stats["by_page"]:
-            print("in Chromium, by page (p50 / max ms): " + ", ".join(
-                f"{slug} {statistics.median(v) * 1000:.0f} / {max(v) * 1000:.0f}"
-                for slug, v in sorted(stats["by_page"].items())))
+        for key, where in (("by_page", "in Chromium"), ("light_by_page", "protocol sessions")):
+            if stats[key]:
+                print(f"{where}, by page (p50 / max ms): " + ", ".join(
+                    f"{slug} {statistics.median(v) * 1000:.0f} / {max(v) * 1000:.0f}"
+                    for slug, v in sorted(stats[key].items())))
         errors = stats["errors"]
         print(f"errors: {len(errors)}" + "".join(f"\n  {e}" for e in errors[:10]))
         if stats["lost_keys"]:
@@ -414,8 +462,11 @@ async def run(sessions: int, training: int, seconds: float, ramp: float, think: 
             if stats[epochs]:
                 print(f"training, {where}: " + ", ".join(f"{e:.0f}" for e in stats[epochs]) + " epochs/s; "
                       + ", ".join(f"{r:.1f}" for r in stats[refreshes]) + " chart refreshes/s")
+        used, started, ended = cpu_by_program(cpu["processes"])
         print(f"CPU in the window, in cores: server {(s1 - s0) / (t1 - t0):.2f}, whole machine "
-              f"{(m1 - m0) / (t1 - t0):.2f} of {os.cpu_count()}")
+              f"{(m1 - m0) / (t1 - t0):.2f} of {os.cpu_count()} ("
+              + ", ".join(f"{name} {seconds / (t1 - t0):.2f}" for name, seconds in used.items() if name != "server")
+              + f"; {started} of their processes started and {ended} ended in the window)")
         print(f"server memory: start {rss_start:.0f} MB (app loaded, no session), peak {peak[0]:.0f} MB")
         left = time.time()
         for wait in (TTL_S + 30, TTL_S + 120) if memory else ():  # closed tabs are dropped after the TTL
