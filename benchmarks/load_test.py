@@ -11,9 +11,9 @@ stale element left). Chromium and Playwright's driver run at idle priority, this
 `idle_priority_children`), so the server has the CPU first, as on its own machine.
 The other sessions speak Streamlit's websocket protocol from Python (`light_session.py`): each is a full
 session on the server (script runs, widgets, models, fragment timers) without the cost of rendering, which
-on a real class is paid by each student's own computer. (Measured: a tab showing a live training keeps about
-half a core busy and a slider move costs a tab 0.2–0.5 s of CPU to render, so 20 tabs alone saturate these 2
-cores and the test would measure the browser.)
+on a real class is paid by each student's own computer. (Measured: a tab showing a live training at ~5 refreshes/s
+keeps ~0.7 of a core busy and a slider move costs a tab 0.3–0.8 s of main-thread time, so 20 tabs alone saturate
+these 2 cores and the test would measure the browser.)
 Reports p50/p95 latency of both kinds (and p50/max per page), errors (exception boxes, failed loads, moves that
 never finished), the trainers' epochs and chart refreshes per second, where the cores went (server, Chromium,
 Playwright's driver, this process with the protocol clients, the whole machine), server memory while loaded,
