@@ -140,10 +140,16 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def cpu_seconds(pid: int) -> float:
+def name_and_cpu_seconds(pid: int) -> tuple[str, float]:
+    """A process's name and the CPU seconds (user + system) it used so far: `man 5 proc`, /proc/pid/stat."""
     with open(f"/proc/{pid}/stat") as fh:
-        fields = fh.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        head, tail = fh.read().rsplit(")", 1)
+    fields = tail.split()
+    return head.split("(", 1)[1], (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    return name_and_cpu_seconds(pid)[1]
 
 
 PROGRAMS = ("server", "protocol clients + harness", "Playwright driver", "Chromium")
@@ -158,17 +164,14 @@ def cpu_by_process(server_pid: int) -> dict[int, tuple[str, float]]:
             continue
         pid = int(entry.name)
         try:
-            with open(f"/proc/{pid}/stat") as fh:
-                head, tail = fh.read().rsplit(")", 1)
+            name, seconds = name_and_cpu_seconds(pid)
         except OSError:  # gone meanwhile
             continue
-        name = head.split("(", 1)[1]
         program = ("server" if pid == server_pid else "protocol clients + harness" if pid == os.getpid()
                    else "Playwright driver" if name.startswith("node") else "Chromium" if name.startswith("chrom")
                    else None)
         if program:
-            fields = tail.split()
-            used[pid] = (program, (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"))
+            used[pid] = (program, seconds)
     return used
 
 
