@@ -12,10 +12,10 @@ from _util import median_ms, script_run_ms
 
 import torch
 
-from core import activations as A
-from core.backprop import BackpropConfig, BackpropTrainer
-from core.init_stats import deep_stack
-from ui.figures.backprop import loss_curve_figure
+from core.basics import activations as A
+from core.basics.backprop import BackpropConfig, BackpropTrainer
+from core.basics.init_stats import deep_stack
+from ui.figures.basics.backprop import loss_curve_figure
 
 torch.set_num_threads(1)
 

@@ -14,7 +14,7 @@ from _util import median_ms, script_run_ms
 
 import torch
 
-from core.cnn import TARGET_ACCURACY, CNNConfig, CNNTrainer
+from core.vision.cnn import TARGET_ACCURACY, CNNConfig, CNNTrainer
 
 torch.set_num_threads(1)
 SEEDS = range(5)

@@ -16,10 +16,10 @@ from _util import ROOT, median_ms
 import torch
 from streamlit.testing.v1 import AppTest
 
-from core.fitting_mlp import RemedyConfig, remedy_trainer
+from core.basics.fitting_mlp import RemedyConfig, remedy_trainer
 from core.formula import parse_formula
-from core.optimizer_race import OPTIMIZERS, Settings, race
-from core.surfaces import built_in, formula_surface
+from core.basics.optimizer_race import OPTIMIZERS, Settings, race
+from core.basics.surfaces import built_in, formula_surface
 
 torch.set_num_threads(1)
 REPEAT = 8

@@ -20,10 +20,10 @@ from _util import script_run_ms, server_and_browser
 
 import torch
 
-from core import gan_targets
-from core.autoencoder import AutoencoderConfig, AutoencoderTrainer
+from core.generative import gan_targets
+from core.generative.autoencoder import AutoencoderConfig, AutoencoderTrainer
 from core.digits import digit_split
-from core.gan import GanConfig, GanTrainer
+from core.generative.gan import GanConfig, GanTrainer
 from tests.e2e.conftest import _free_port
 
 torch.set_num_threads(1)

@@ -12,8 +12,8 @@ from _util import server_and_browser
 
 import torch
 
-from core.playground import Hyper, PlaygroundConfig, PlaygroundTrainer
-from core.playground_data import feature_columns, make_dataset, split
+from core.basics.playground import Hyper, PlaygroundConfig, PlaygroundTrainer
+from core.basics.playground_data import feature_columns, make_dataset, split
 
 torch.set_num_threads(1)
 NETS = {

@@ -15,7 +15,7 @@ from _util import script_run_ms
 
 import torch
 
-from core.sequence_trainers import KINDS, RaceConfig, RaceTrainer, RecallConfig, RecallTrainer, SineConfig, SineTrainer
+from core.sequences.sequence_trainers import KINDS, RaceConfig, RaceTrainer, RecallConfig, RecallTrainer, SineConfig, SineTrainer
 
 torch.set_num_threads(1)
 DISTANCES = (5, 20, 60)  # a short distance, the race's default and a longer one

@@ -13,7 +13,7 @@ from _util import ROOT  # noqa: F401  (puts the project on sys.path)
 
 import torch
 
-from core.playground import Hyper, PlaygroundConfig, PlaygroundTrainer
+from core.basics.playground import Hyper, PlaygroundConfig, PlaygroundTrainer
 
 SECONDS = 4.0
 

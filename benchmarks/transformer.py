@@ -15,9 +15,9 @@ from _util import script_run_ms
 
 import torch
 
-from core.corpus import shipped_corpus
-from core.seq2seq import Seq2SeqTrainConfig, Seq2SeqTrainer
-from core.transformer import TrainConfig, TransformerConfig, TransformerTrainer
+from core.attention.corpus import shipped_corpus
+from core.attention.seq2seq import Seq2SeqTrainConfig, Seq2SeqTrainer
+from core.attention.transformer import TrainConfig, TransformerConfig, TransformerTrainer
 from tests.app.harness import by_key
 
 torch.set_num_threads(1)

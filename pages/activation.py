@@ -4,11 +4,11 @@ import pandas as pd
 import streamlit as st
 import torch
 
-from core import activations as A
+from core.basics import activations as A
 from core.formula import FormulaError, parse_formula
-from core.init_stats import INIT_LATEX, INITS, StackStats, deep_stack
+from core.basics.init_stats import INIT_LATEX, INITS, StackStats, deep_stack
 from ui import i18n
-from ui.figures.activation import color_of, curve_figure, histogram_figure, spread_figure
+from ui.figures.basics.activation import color_of, curve_figure, histogram_figure, spread_figure
 from ui.figures.common import show
 from ui.i18n import t
 from ui.page import Page, seed

@@ -4,13 +4,13 @@ import numpy as np
 import streamlit as st
 import torch
 
-from core.attention import MatrixError, attention_steps, parse_matrix
-from core.corpus import shipped_corpus
+from core.attention.attention import MatrixError, attention_steps, parse_matrix
+from core.attention.corpus import shipped_corpus
 from core.device import device
-from core.pretrained import PretrainedUnavailable, load_encoder, model_path, sentence_attention
-from core.seq2seq import Seq2SeqTrainer, Seq2SeqTrainConfig
-from core.vocab import detokenize, tokenize
-from ui.figures.attention import alignment_figure, head_view_figure, metric_curves_figure, token_heatmap
+from core.attention.pretrained import PretrainedUnavailable, load_encoder, model_path, sentence_attention
+from core.attention.seq2seq import Seq2SeqTrainer, Seq2SeqTrainConfig
+from core.attention.vocab import detokenize, tokenize
+from ui.figures.attention.attention import alignment_figure, head_view_figure, metric_curves_figure, token_heatmap
 from ui.figures.common import show
 from ui.i18n import options, t
 from ui.page import Page, seed

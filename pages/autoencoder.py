@@ -3,12 +3,12 @@ import numpy as np
 import streamlit as st
 import torch
 
-from core.autoencoder import (KINDS, KNN_K, KNN_TARGET, AutoencoderConfig, AutoencoderTrainer, interpolate_codes,
+from core.generative.autoencoder import (KINDS, KNN_K, KNN_TARGET, AutoencoderConfig, AutoencoderTrainer, interpolate_codes,
                               knn_accuracy, latent_box, pca_fit, pca_project)
 from core.digits import digit_split
-from ui.figures.autoencoder import code_scatter_figure, manifold_figure
+from ui.figures.generative.autoencoder import code_scatter_figure, manifold_figure
 from ui.figures.common import CHART_CONFIG, curves_figure, show, with_room
-from ui.figures.generative import digit_art, digit_picture, thin
+from ui.figures.generative.digit_pictures import digit_art, digit_picture, thin
 from ui.i18n import current_language, options, t
 from ui.page import Page, seed
 from ui.runner import live_training

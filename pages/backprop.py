@@ -2,10 +2,10 @@
 import pandas as pd
 import streamlit as st
 
-from core.backprop import (ACTIVATIONS, PARAMS, BackpropConfig, BackpropTrainer, Example, Params, autograd_gradients,
+from core.basics.backprop import (ACTIVATIONS, PARAMS, BackpropConfig, BackpropTrainer, Example, Params, autograd_gradients,
                            backward, forward, update)
 from ui import i18n
-from ui.figures import backprop as fig
+from ui.figures.basics import backprop as fig
 from ui.figures.common import show
 from ui.i18n import t
 from ui.page import Page

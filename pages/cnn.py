@@ -3,13 +3,13 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core import architectures as arch
-from core import shape_calc
-from core.cnn import (ACTIVATIONS, FULL_BATCH, HIDDEN, KERNELS, OPTIMIZERS, POOLS, STAGES, TARGET_ACCURACY,
+from core.vision import architectures as arch
+from core.vision import shape_calc
+from core.vision.cnn import (ACTIVATIONS, FULL_BATCH, HIDDEN, KERNELS, OPTIMIZERS, POOLS, STAGES, TARGET_ACCURACY,
                       TEST_DIGITS, CNNConfig, CNNTrainer, drawing_to_digit)
 from ui.canvas import drawing_canvas
 from ui.figures.common import show
-from ui.figures.vision import (architecture_figure, as_rgb, confusion_figure, enlarge, filters_figure,
+from ui.figures.vision.pictures import (architecture_figure, as_rgb, confusion_figure, enlarge, filters_figure,
                                inception_dot, inverted_residual_dot, mosaic, probabilities_figure, to_display,
                                training_figure)
 from ui.i18n import options, t

@@ -3,12 +3,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core import convolution as conv
+from core.vision import convolution as conv
 from core.digits import digits_arrays
-from core.images import PHOTOS, fit, photo, to_gray
+from core.vision.images import PHOTOS, fit, photo, to_gray
 from ui.canvas import drawing_canvas
 from ui.figures.common import show
-from ui.figures.vision import (as_rgb, conv_size_latex, draw_box, enlarge, kernel_figure, to_display,
+from ui.figures.vision.pictures import (as_rgb, conv_size_latex, draw_box, enlarge, kernel_figure, to_display,
                                window_latex)
 from ui.i18n import options, t
 from ui.page import Page

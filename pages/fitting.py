@@ -3,11 +3,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core.fitting import (FUNCTIONS, L2_LADDER, MAX_DEGREE, average_degree_curve, degree_curve, fit_polynomial,
+from core.basics.fitting import (FUNCTIONS, L2_LADDER, MAX_DEGREE, average_degree_curve, degree_curve, fit_polynomial,
                           l2_curve, learning_curve, make_data, mse, predict, truth)
-from core.fitting_mlp import REMEDIES, RemedyConfig, remedy_trainer
+from core.basics.fitting_mlp import REMEDIES, RemedyConfig, remedy_trainer
 from ui.figures.common import show
-from ui.figures.fitting import MODEL_COLORS, TEST_COLOR, TRAIN_COLOR, error_figure_memo, fit_figure_memo
+from ui.figures.basics.fitting import MODEL_COLORS, TEST_COLOR, TRAIN_COLOR, error_figure_memo, fit_figure_memo
 from ui.i18n import options, t
 from ui.page import Page, seed
 from ui.runner import live_training

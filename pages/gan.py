@@ -1,13 +1,13 @@
 """GAN training live: a generator learns a 2-D distribution against a discriminator; a second tab does digits."""
 import streamlit as st
 
-from core import gan_targets as targets
+from core.generative import gan_targets as targets
 from core.digits import digit_split
-from core.gan import (ACTIVATIONS, LOSSES, NOISES, OPTIMIZERS, DigitsGanConfig, DigitsGanTrainer, GanConfig,
+from core.generative.gan import (ACTIVATIONS, LOSSES, NOISES, OPTIMIZERS, DigitsGanConfig, DigitsGanTrainer, GanConfig,
                       GanTrainer)
 from ui.figures.common import CHART_CONFIG, curves_figure, show, with_room
-from ui.figures.gan import coverage_figure, draw_pad_figure, gan_view_figure, view_data
-from ui.figures.generative import digit_picture, thin
+from ui.figures.generative.gan import coverage_figure, draw_pad_figure, gan_view_figure, view_data
+from ui.figures.generative.digit_pictures import digit_picture, thin
 from ui.i18n import options, t
 from ui.page import Page, seed
 from ui.runner import INTERVAL_S, TICK_S, live_training

@@ -3,10 +3,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core.losses import (REGRESSION, TRUE_LINE, classification_loss, confidently_wrong_logits, fit_line,
+from core.basics.losses import (REGRESSION, TRUE_LINE, classification_loss, confidently_wrong_logits, fit_line,
                          logit_gradient, make_outlier_data, regression_loss, steps_to_learn, train_logits)
 from ui.figures.common import show
-from ui.figures.losses import curves_with_marker_memo, outlier_fit_figure_memo, race_figure_memo
+from ui.figures.basics.losses import curves_with_marker_memo, outlier_fit_figure_memo, race_figure_memo
 from ui.i18n import t
 from ui.page import Page, seed
 

@@ -4,13 +4,13 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core.gates import gru_step, lstm_step, scalar_gru, scalar_lstm
-from core.sequence_tasks import ALPHABET, LEAD, SequenceInputError, parse_recall, recall_length
-from core.sequence_trainers import (KINDS, SOLVED_ACCURACY, RaceConfig, RaceTrainer, RecallConfig, RecallTrainer)
+from core.sequences.gates import gru_step, lstm_step, scalar_gru, scalar_lstm
+from core.sequences.sequence_tasks import ALPHABET, LEAD, SequenceInputError, parse_recall, recall_length
+from core.sequences.sequence_trainers import (KINDS, SOLVED_ACCURACY, RaceConfig, RaceTrainer, RecallConfig, RecallTrainer)
 from ui import i18n
 from ui.figures.common import PALETTE, show
-from ui.figures.sequence_equations import gru_step_tex, lstm_step_tex
-from ui.figures.sequences import accuracy_figure, answer_figure, gate_values_figure, gates_figure
+from ui.figures.sequences.equations import gru_step_tex, lstm_step_tex
+from ui.figures.sequences.charts import accuracy_figure, answer_figure, gate_values_figure, gates_figure
 from ui.i18n import t
 from ui.page import Page, seed
 from ui.runner import live_training

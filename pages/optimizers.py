@@ -4,12 +4,12 @@ import pandas as pd
 import streamlit as st
 
 from core.formula import parse_formula
-from core.optimizer_race import (OPTIMIZERS, Settings, measured_rate, predicted_rate, quadratic_theory, race,
+from core.basics.optimizer_race import (OPTIMIZERS, Settings, measured_rate, predicted_rate, quadratic_theory, race,
                                  steps_to_shrink)
-from core.surfaces import (BUILT_IN, FORMULA_RANGE, FORMULA_START, built_in, formula_surface, grid,
+from core.basics.surfaces import (BUILT_IN, FORMULA_RANGE, FORMULA_START, built_in, formula_surface, grid,
                            quadratic_eigenvalues)
 from ui.figures.common import show
-from ui.figures.optimizers import loss_figure_memo, race_figure_memo
+from ui.figures.basics.optimizers import loss_figure_memo, race_figure_memo
 from ui.i18n import options, t
 from ui.page import Page
 from ui.widgets import formula_input

@@ -2,10 +2,10 @@
 import numpy as np
 import streamlit as st
 
-from core.linear_regression import critical_lr, gradient_descent, least_squares, make_line_data, mse
-from core.perceptron import DATASETS, accuracy, make_points, margin_bound, run_perceptron
+from core.basics.linear_regression import critical_lr, gradient_descent, least_squares, make_line_data, mse
+from core.basics.perceptron import DATASETS, accuracy, make_points, margin_bound, run_perceptron
 from ui.figures.common import show
-from ui.figures.perceptron import (curves_figure_memo, loss_surface_figure_memo, mistakes_figure_memo,
+from ui.figures.basics.perceptron import (curves_figure_memo, loss_surface_figure_memo, mistakes_figure_memo,
                                     perceptron_figure_memo, regression_fit_figure_memo)
 from ui.i18n import options, t
 from ui.page import Page, seed

@@ -1,12 +1,12 @@
 """Playground: a 2-D classifier (or regressor) trained live, TensorFlow Playground's experiment and more."""
 import streamlit as st
 
-from core.playground import ACTIVATIONS, LOSSES, OPTIMIZERS, REGULARIZERS, Hyper, PlaygroundConfig, PlaygroundTrainer
-from core.playground import parameter_count
-from core.playground_data import CLASSIFICATION_SETS, FEATURES, REGRESSION_SETS
-from core.playground_export import export_script
+from core.basics.playground import ACTIVATIONS, LOSSES, OPTIMIZERS, REGULARIZERS, Hyper, PlaygroundConfig, PlaygroundTrainer
+from core.basics.playground import parameter_count
+from core.basics.playground_data import CLASSIFICATION_SETS, FEATURES, REGRESSION_SETS
+from core.basics.playground_export import export_script
 from ui.figures.common import PALETTE, curves_figure, show
-from ui.figures.playground import boundary_figure, live_view_pictures, neurons_figure
+from ui.figures.basics.playground import boundary_figure, live_view_pictures, neurons_figure
 from ui.i18n import options, t
 from ui.page import Page, seed
 from ui.runner import live_training

@@ -3,10 +3,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core import pooling
-from core.images import PHOTOS, photo, to_gray
+from core.vision import pooling
+from core.vision.images import PHOTOS, photo, to_gray
 from ui.figures.common import show
-from ui.figures.vision import (as_rgb, enlarge, pool_grid_figure, pool_latex, pool_size_latex, shift_figure,
+from ui.figures.vision.pictures import (as_rgb, enlarge, pool_grid_figure, pool_latex, pool_size_latex, shift_figure,
                                to_display)
 from ui.i18n import options, t
 from ui.page import Page, seed

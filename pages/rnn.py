@@ -6,13 +6,13 @@ import numpy as np
 import streamlit as st
 import torch
 
-from core import rnn
-from core.sequence_tasks import WARMUP, SequenceInputError, parse_numbers
-from core.sequence_trainers import SOLVED_RMSE, SineConfig, SineTrainer
+from core.sequences import rnn
+from core.sequences.sequence_tasks import WARMUP, SequenceInputError, parse_numbers
+from core.sequences.sequence_trainers import SOLVED_RMSE, SineConfig, SineTrainer
 from ui import i18n
 from ui.figures.common import show
-from ui.figures.sequence_equations import rnn_step_tex
-from ui.figures.sequences import (clipping_figure, error_curves_figure, forecast_figure, gradient_norms_figure,
+from ui.figures.sequences.equations import rnn_step_tex
+from ui.figures.sequences.charts import (clipping_figure, error_curves_figure, forecast_figure, gradient_norms_figure,
                                   loop_figure, unrolled_figure)
 from ui.i18n import t
 from ui.page import Page, seed

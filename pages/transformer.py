@@ -4,12 +4,12 @@ trained weights to download."""
 import pandas as pd
 import streamlit as st
 
-from core.corpus import CorpusError, ParallelCorpus, load_hub, parse_upload, shipped_corpus
+from core.attention.corpus import CorpusError, ParallelCorpus, load_hub, parse_upload, shipped_corpus
 from core.device import device
-from core.transformer import (TrainConfig, TransformerConfig, TransformerTrainer, attention_for, export_bytes,
+from core.attention.transformer import (TrainConfig, TransformerConfig, TransformerTrainer, attention_for, export_bytes,
                               sinusoidal_positions, translate)
-from core.vocab import detokenize, tokenize
-from ui.figures.attention import (heads_grid_figure, metric_curves_figure, positional_encoding_figure,
+from core.attention.vocab import detokenize, tokenize
+from ui.figures.attention.attention import (heads_grid_figure, metric_curves_figure, positional_encoding_figure,
                                   positional_waves_figure)
 from ui.figures.common import show
 from ui.i18n import options, t

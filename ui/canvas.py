@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from core.images import resize
+from core.vision.images import resize
 
 INK_THRESHOLD = 0.05  # below this everywhere, the canvas counts as blank
 STROKE = "#111827"  # the app's text colour

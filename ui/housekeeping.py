@@ -36,10 +36,10 @@ class SessionToken:
 
 def import_app_modules() -> None:
     """Import every module of core/ and ui/ now, so the startup freeze covers them."""
-    for package in ("core", "ui", "ui.figures"):
+    for package in ("core", "ui"):
         module = importlib.import_module(package)
-        for info in pkgutil.iter_modules(module.__path__):
-            importlib.import_module(f"{package}.{info.name}")
+        for info in pkgutil.walk_packages(module.__path__, prefix=f"{package}."):
+            importlib.import_module(info.name)
 
 
 def live_sessions() -> int:

@@ -1,10 +1,10 @@
-"""Picture upload box: the file is checked and decoded (core.images), or the user reads why it was refused."""
+"""Picture upload box: the file is checked and decoded (core.vision.images), or the user reads why it was refused."""
 from __future__ import annotations
 
 import numpy as np
 import streamlit as st
 
-from core.images import MAX_UPLOAD_BYTES, ImageError, decode_image
+from core.vision.images import MAX_UPLOAD_BYTES, ImageError, decode_image
 from ui.i18n import t
 
 

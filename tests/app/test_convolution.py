@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from core import convolution as conv
+from core.vision import convolution as conv
 from core.digits import digits_arrays
 from tests.app.harness import assert_no_exception, by_key, open_page, warnings_text
 

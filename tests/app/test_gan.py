@@ -1,7 +1,7 @@
 """The GAN page as a visitor uses it: both tabs train, controls and links change the run, bad input gets a notice."""
 import pytest
 
-from core.gan_targets import DRAW_CELLS
+from core.generative.gan_targets import DRAW_CELLS
 from tests.app.harness import assert_no_exception, by_key, open_page, press, train, warnings_text
 
 

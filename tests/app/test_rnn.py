@@ -2,7 +2,7 @@
 the BPTT regimes, live training, stacked/bidirectional, and tampered links."""
 import numpy as np
 
-from core import rnn
+from core.sequences import rnn
 from tests.app.harness import by_key, open_page, press, train, warnings_text
 
 CHARTS = 7  # loop, unrolled, forecast, error curve, gradient norms, clipping, stacked

@@ -6,9 +6,9 @@ import pytest
 import torch
 from scipy import integrate, special, stats
 
-from core import activations as A
+from core.basics import activations as A
 from core.formula import parse_formula
-from core.init_stats import (INITS, batch_size, deep_stack, histogram_layers, init_std, propagate,
+from core.basics.init_stats import (INITS, batch_size, deep_stack, histogram_layers, init_std, propagate,
                              stack_weights)
 
 SLOPE, ALPHA = 0.07, 1.6

@@ -5,10 +5,10 @@ import torch
 import torch.nn as nn
 from hypothesis import given, settings, strategies as st
 
-from core.architectures import (MODELS, build, count_params, googlenet, inception_cost, layer_table, lenet5,
+from core.vision.architectures import (MODELS, build, count_params, googlenet, inception_cost, layer_table, lenet5,
                                 separable_cost)
-from core.shape_calc import LayerSpec, ShapeInputError, clean_spec, propagate
-from ui.figures.vision import inception_dot, inverted_residual_dot
+from core.vision.shape_calc import LayerSpec, ShapeInputError, clean_spec, propagate
+from ui.figures.vision.pictures import inception_dot, inverted_residual_dot
 
 # torchvision's documented counts (https://pytorch.org/vision/stable/models.html) and LeNet-5 by hand (below).
 PUBLISHED_PARAMS = {"lenet5": 61_706, "alexnet": 61_100_840, "vgg16": 138_357_544, "googlenet": 6_624_904,

@@ -7,7 +7,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.attention import MatrixError, allowed_mask, attention_steps, parse_matrix
+from core.attention.attention import MatrixError, allowed_mask, attention_steps, parse_matrix
 
 
 def sdpa(q, k, v, allowed, scale):
@@ -88,7 +88,7 @@ def test_unusable_settings_raise(q, k, v, kwargs, code):
 # ----- the figures drawn from these numbers -----
 
 def test_heatmap_keeps_repeated_tokens_apart_and_writes_minus_infinity():
-    from ui.figures.attention import token_heatmap
+    from ui.figures.attention.attention import token_heatmap
 
     steps = attention_steps([[1, 0], [0, 1]], [[1, 0], [0, 1], [1, 1]], np.eye(3), causal=True)
     fig = token_heatmap(steps.masked, ["the", "the"], ["the", "cat", "the"], title="t", x_title="keys")
@@ -100,7 +100,7 @@ def test_heatmap_keeps_repeated_tokens_apart_and_writes_minus_infinity():
 
 
 def test_head_view_draws_one_line_per_strong_weight():
-    from ui.figures.attention import head_view_figure
+    from ui.figures.attention.attention import head_view_figure
 
     weights = np.zeros((2, 3, 3))
     weights[0] = np.eye(3)  # head 1: every token to itself
@@ -116,7 +116,7 @@ def test_head_view_draws_one_line_per_strong_weight():
 
 
 def test_heads_grid_has_one_map_per_head():
-    from ui.figures.attention import heads_grid_figure
+    from ui.figures.attention.attention import heads_grid_figure
 
     maps = np.random.default_rng(0).dirichlet(np.ones(4), size=(6, 3))
     fig = heads_grid_figure(maps, ["x", "y", "z"], ["a", "b", "c", "d"], title="t", head_name="head")

@@ -8,7 +8,7 @@ import torch
 from sklearn.decomposition import PCA
 from sklearn.neighbors import KNeighborsClassifier
 
-from core.autoencoder import (KNN_TARGET, AutoencoderConfig, AutoencoderTrainer, interpolate_codes,
+from core.generative.autoencoder import (KNN_TARGET, AutoencoderConfig, AutoencoderTrainer, interpolate_codes,
                               kl_to_standard_normal, knn_accuracy, latent_box, pca_fit, pca_project,
                               reconstruction_error)
 from core.digits import digit_split

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import torch
 
-from core.backprop import (ACTIVATIONS, LEAKY_SLOPE, PARAMS, BackpropConfig, BackpropTrainer, Example, Params,
+from core.basics.backprop import (ACTIVATIONS, LEAKY_SLOPE, PARAMS, BackpropConfig, BackpropTrainer, Example, Params,
                            autograd_gradients, backward, forward, update)
 
 # Matt Mazur, "A Step by Step Backpropagation Example" (2015), printed to 9 digits.

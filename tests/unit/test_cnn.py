@@ -7,9 +7,9 @@ from PIL import Image, ImageDraw
 from scipy import signal
 from sklearn.metrics import confusion_matrix
 
-from core.cnn import (STAGES, TARGET_ACCURACY, TEST_DIGITS, CNNConfig, CNNTrainer, DigitCNN, drawing_to_digit,
+from core.vision.cnn import (STAGES, TARGET_ACCURACY, TEST_DIGITS, CNNConfig, CNNTrainer, DigitCNN, drawing_to_digit,
                       stroke_thickness)
-from core.images import resize
+from core.vision.images import resize
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ import torch
 from hypothesis import given, settings, strategies as st
 from scipy import ndimage, signal
 
-from core.convolution import (PRESETS, ConvSettings, ConvShapeError, check_kernel, cross_correlate, output_shape,
+from core.vision.convolution import (PRESETS, ConvSettings, ConvShapeError, check_kernel, cross_correlate, output_shape,
                               output_size, preset_kernel, window)
 
 RNG = np.random.default_rng(0)

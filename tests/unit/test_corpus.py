@@ -4,10 +4,10 @@ import json
 import pytest
 import torch
 
-from core import translation_corpus as grammar
-from core.corpus import (MAX_UPLOAD_BYTES, CorpusError, length_batches, load_hub, pair_from_row, parse_upload,
+from core.attention import translation_corpus as grammar
+from core.attention.corpus import (MAX_UPLOAD_BYTES, CorpusError, length_batches, load_hub, pair_from_row, parse_upload,
                          shipped_corpus)
-from core.vocab import EOS_ID, PAD_ID, UNK_ID, Vocab, detokenize, tokenize
+from core.attention.vocab import EOS_ID, PAD_ID, UNK_ID, Vocab, detokenize, tokenize
 
 
 def test_tokenize_and_detokenize_round_trip():
@@ -133,7 +133,7 @@ def test_upload_refusals(raw, code):
 
 
 def test_upload_row_limit(monkeypatch):
-    monkeypatch.setattr("core.corpus.MAX_PAIRS", 100)
+    monkeypatch.setattr("core.attention.corpus.MAX_PAIRS", 100)
     with pytest.raises(CorpusError) as err:
         parse_upload(csv_bytes(150))
     assert err.value.code == "too_many"

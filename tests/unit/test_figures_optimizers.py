@@ -1,7 +1,7 @@
 """The race chart keeps every step on each path's line and caps only the markers drawn on it."""
 import numpy as np
 
-from ui.figures.optimizers import MAX_MARKERS, race_figure
+from ui.figures.basics.optimizers import MAX_MARKERS, race_figure
 
 
 def test_paths_keep_every_step_and_cap_the_markers():

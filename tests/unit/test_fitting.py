@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 import torch
 
-from core.fitting import (L2_LADDER, average_degree_curve, degree_curve, design, fit_polynomial, l2_curve,
+from core.basics.fitting import (L2_LADDER, average_degree_curve, degree_curve, design, fit_polynomial, l2_curve,
                           learning_curve, make_data, predict, training_draw)
-from core.fitting_mlp import FitTrainer, MLPConfig, ModelSpec, RemedyConfig, remedy_trainer
+from core.basics.fitting_mlp import FitTrainer, MLPConfig, ModelSpec, RemedyConfig, remedy_trainer
 
 
 @pytest.fixture(scope="module")

@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch import nn
 
-from core import gan_targets as targets
+from core.generative import gan_targets as targets
 from core.digits import digit_split
-from core.gan import (GP_WEIGHT, DigitsGanConfig, DigitsGanTrainer, FlatOptimizer, GanConfig, GanTrainer, TinyMLP,
+from core.generative.gan import (GP_WEIGHT, DigitsGanConfig, DigitsGanTrainer, FlatOptimizer, GanConfig, GanTrainer, TinyMLP,
                       d_loss_grad, d_loss_value, g_loss_grad, g_loss_value, gradient_penalty, sample_noise)
 
 F64 = dict(dtype=torch.float64)

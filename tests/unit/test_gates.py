@@ -1,4 +1,4 @@
-"""The hand-written LSTM and GRU steps (core/gates.py) against torch.nn.LSTMCell, GRUCell and LSTM."""
+"""The hand-written LSTM and GRU steps (core/sequences/gates.py) against torch.nn.LSTMCell, GRUCell and LSTM."""
 import math
 
 import numpy as np
@@ -6,9 +6,9 @@ import plotly.graph_objects as go
 import pytest
 import torch
 
-from core.gates import GateWeights, gru_step, lstm_sequence, lstm_step, scalar_gru, scalar_lstm, sigmoid
-from ui.figures.sequence_equations import gru_step_tex, lstm_step_tex
-from ui.figures.sequences import accuracy_figure, answer_figure, gate_values_figure, gates_figure
+from core.sequences.gates import GateWeights, gru_step, lstm_sequence, lstm_step, scalar_gru, scalar_lstm, sigmoid
+from ui.figures.sequences.equations import gru_step_tex, lstm_step_tex
+from ui.figures.sequences.charts import accuracy_figure, answer_figure, gate_values_figure, gates_figure
 
 
 @pytest.mark.parametrize("inputs,hidden,seed", [(1, 1, 0), (3, 4, 1), (5, 2, 2)])

@@ -16,7 +16,7 @@ def test_start_freezes_the_startup_objects_once_and_starts_one_housekeeper():
 import gc, threading
 from ui import housekeeping
 housekeeping.start(); frozen = gc.get_freeze_count(); housekeeping.start()
-import core.cnn, ui.runner  # imported by start() already
+import core.vision.cnn, ui.runner  # imported by start() already
 keepers = [t for t in threading.enumerate() if t.name == "nnpg-housekeeper"]
 print(frozen > 100_000, len(keepers), keepers[0].daemon)
 """

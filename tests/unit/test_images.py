@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from core.images import PHOTOS, ImageError, decode_image, fit, photo, resize, to_gray, upscale_nearest
+from core.vision.images import PHOTOS, ImageError, decode_image, fit, photo, resize, to_gray, upscale_nearest
 from ui.canvas import STROKE_LUMA, ink_from_rgba
-from ui.figures.vision import (draw_box, enlarge, filters_figure, latex_matrix, mosaic, number, probabilities_figure,
+from ui.figures.vision.pictures import (draw_box, enlarge, filters_figure, latex_matrix, mosaic, number, probabilities_figure,
                                to_display)
 
 

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 import torch
 
-from core.linear_regression import (critical_lr, gradient, gradient_descent, hessian, least_squares,
+from core.basics.linear_regression import (critical_lr, gradient, gradient_descent, hessian, least_squares,
                                     make_line_data, mse)
 
 

@@ -5,7 +5,7 @@ import torch
 import torch.nn.functional as F
 from sklearn.linear_model import QuantileRegressor
 
-from core.losses import (classification_loss, confidently_wrong_logits, fit_line, logit_gradient,
+from core.basics.losses import (classification_loss, confidently_wrong_logits, fit_line, logit_gradient,
                          make_outlier_data, regression_loss, steps_to_learn, target_distribution, train_logits)
 
 PRED = np.linspace(-3, 3, 25)

@@ -3,8 +3,8 @@ import numpy as np
 import pytest
 import torch
 
-from core.gan_targets import ring
-from core.mode_coverage import knn_radii, mode_coverage, one_nn_accuracy, precision_recall
+from core.generative.gan_targets import ring
+from core.generative.mode_coverage import knn_radii, mode_coverage, one_nn_accuracy, precision_recall
 
 MODES = torch.tensor(ring().anchors, dtype=torch.float32)  # 8 points on a circle of radius 2
 SIGMA = 0.05

@@ -5,9 +5,9 @@ import pytest
 import torch
 
 from core.formula import parse_formula
-from core.optimizer_race import (OPTIMIZERS, Settings, measured_rate, predicted_rate, quadratic_theory, race,
+from core.basics.optimizer_race import (OPTIMIZERS, Settings, measured_rate, predicted_rate, quadratic_theory, race,
                                  steps_to_shrink)
-from core.surfaces import BUILT_IN, autograd_gradient, built_in, formula_surface, quadratic, quadratic_eigenvalues
+from core.basics.surfaces import BUILT_IN, autograd_gradient, built_in, formula_surface, quadratic, quadratic_eigenvalues
 
 LRS = dict(sgd=0.002, momentum=0.001, nesterov=0.001, rmsprop=0.01, adagrad=0.3, adam=0.05)
 REFERENCE = {

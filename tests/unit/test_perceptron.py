@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from core.perceptron import Points, accuracy, make_points, margin_bound, run_perceptron
+from core.basics.perceptron import Points, accuracy, make_points, margin_bound, run_perceptron
 
 
 def test_hand_worked_run():

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 import torch
 
-from core.playground import (Hyper, OptimizerState, PlaygroundConfig, PlaygroundTrainer, apply_update, forward,
+from core.basics.playground import (Hyper, OptimizerState, PlaygroundConfig, PlaygroundTrainer, apply_update, forward,
                              gradients, init_params, loss_value, parameter_count, targets)
-from core.playground_data import feature_columns, make_dataset, split
-from core.playground_export import export_script
+from core.basics.playground_data import feature_columns, make_dataset, split
+from core.basics.playground_export import export_script
 
 CASES = [
     PlaygroundConfig(),
@@ -160,7 +160,7 @@ def test_live_view_pictures_show_the_model_and_the_data():
 
     from PIL import Image
 
-    from ui.figures.playground import live_view_pictures
+    from ui.figures.basics.playground import live_view_pictures
 
     def decoded(uri):
         return np.asarray(Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1]))))

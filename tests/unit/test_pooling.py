@@ -5,7 +5,7 @@ import torch
 import torch.nn.functional as F
 from hypothesis import given, settings, strategies as st
 
-from core.pooling import (PoolSettings, PoolShapeError, output_shape, pool2d, shift, shift_similarity, shifted_views,
+from core.vision.pooling import (PoolSettings, PoolShapeError, output_shape, pool2d, shift, shift_similarity, shifted_views,
                           unchanged_share, window)
 
 RNG = np.random.default_rng(1)

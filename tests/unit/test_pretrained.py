@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from core.pretrained import PretrainedUnavailable, load_encoder, model_path, sentence_attention
+from core.attention.pretrained import PretrainedUnavailable, load_encoder, model_path, sentence_attention
 
 
 @pytest.fixture(scope="module")

@@ -1,13 +1,13 @@
-"""The hand-written RNN (core/rnn.py) against torch: nn.RNN for the forward pass, autograd for BPTT."""
+"""The hand-written RNN (core/sequences/rnn.py) against torch: nn.RNN for the forward pass, autograd for BPTT."""
 import numpy as np
 import plotly.graph_objects as go
 import pytest
 import torch
 
-from core.rnn import (ACTIVATIONS, BPTT, CellWeights, bptt, clip_scale, cycle_to_length, layers_from_torch,
+from core.sequences.rnn import (ACTIVATIONS, BPTT, CellWeights, bptt, clip_scale, cycle_to_length, layers_from_torch,
                       random_cell, run_layers, spectral_radius, unroll)
-from ui.figures.sequence_equations import num, rnn_step_tex
-from ui.figures.sequences import (clipping_figure, error_curves_figure, forecast_figure, gradient_norms_figure,
+from ui.figures.sequences.equations import num, rnn_step_tex
+from ui.figures.sequences.charts import (clipping_figure, error_curves_figure, forecast_figure, gradient_norms_figure,
                                   loop_figure, unrolled_figure)
 
 
@@ -111,7 +111,7 @@ def test_cycle_to_length():
     assert isinstance(bptt(np.ones((2, 1)), random_cell(2, 1, 1.0, 0), "tanh", np.ones(2)), BPTT)
 
 
-# ----- the page's figures and formula (ui/figures/sequences.py, sequence_equations.py) -----
+# ----- the page's figures and formula (ui/figures/sequences/charts.py, sequence_equations.py) -----
 LABELS = {"input": "x", "output": "h", "layer": "layer {n}", "forward": "fwd", "backward": "bwd", "time": "t",
           "unit": "unit", "cell": "RNN"}
 

@@ -3,10 +3,10 @@ import numpy as np
 import pytest
 import torch
 
-from core.corpus import shipped_corpus
-from core.seq2seq import (AdditiveAttention, BahdanauSeq2Seq, Seq2SeqConfig, Seq2SeqTrainConfig, Seq2SeqTrainer,
+from core.attention.corpus import shipped_corpus
+from core.attention.seq2seq import (AdditiveAttention, BahdanauSeq2Seq, Seq2SeqConfig, Seq2SeqTrainConfig, Seq2SeqTrainer,
                           alignment_accuracy)
-from core.vocab import BOS_ID, EOS_ID
+from core.attention.vocab import BOS_ID, EOS_ID
 
 
 def test_additive_attention_matches_numpy():

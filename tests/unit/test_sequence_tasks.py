@@ -1,5 +1,5 @@
-"""Sequence tasks (core/sequence_tasks.py): data shapes, the answers asked for, the typed-input parsers; and the
-trainers of core/sequence_trainers.py, which must learn them (checked by step count, never by time)."""
+"""Sequence tasks (core/sequences/sequence_tasks.py): data shapes, the answers asked for, the typed-input parsers; and the
+trainers of core/sequences/sequence_trainers.py, which must learn them (checked by step count, never by time)."""
 import copy
 import math
 
@@ -8,10 +8,10 @@ import pytest
 import torch
 from hypothesis import given, settings, strategies as st
 
-from core.gates import GateWeights, lstm_sequence
-from core.sequence_tasks import (ALPHABET, LEAD, WARMUP, SequenceInputError, encode_letters, parse_numbers,
+from core.sequences.gates import GateWeights, lstm_sequence
+from core.sequences.sequence_tasks import (ALPHABET, LEAD, WARMUP, SequenceInputError, encode_letters, parse_numbers,
                                  parse_recall, persistence_mse, recall_batch, recall_length, sine_batch)
-from core.sequence_trainers import (OPEN_BIAS, SOLVED_RMSE, RaceConfig, RaceTrainer, RecallConfig, RecallTrainer,
+from core.sequences.sequence_trainers import (OPEN_BIAS, SOLVED_RMSE, RaceConfig, RaceTrainer, RecallConfig, RecallTrainer,
                                     SineConfig, SineTrainer)
 
 

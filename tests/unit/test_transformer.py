@@ -8,11 +8,11 @@ import pytest
 import torch
 from torch import nn
 
-from core.corpus import ParallelCorpus
-from core.transformer import (MultiHeadAttention, TrainConfig, Transformer, TransformerConfig, TransformerTrainer,
+from core.attention.corpus import ParallelCorpus
+from core.attention.transformer import (MultiHeadAttention, TrainConfig, Transformer, TransformerConfig, TransformerTrainer,
                               attention_for, beam_search, corpus_bleu, export_bytes, greedy_decode, import_bytes,
                               sinusoidal_positions, translate, warmup_factor)
-from core.vocab import BOS_ID, EOS_ID, Vocab
+from core.attention.vocab import BOS_ID, EOS_ID, Vocab
 
 
 def copy_attention(ours: MultiHeadAttention, theirs: nn.MultiheadAttention) -> None:

@@ -139,10 +139,10 @@ def coverage_figure(steps: list[float], left: dict[str, list[float]], *, title: 
 
 def view_data(trainer, *, surface: bool, arrows: bool, warped: bool, points: int = 500, arrow_count: int = 100,
               resolution: int = 40) -> GanView:
-    """Everything the main view draws, read from a GanTrainer (core/gan.py) as NumPy arrays."""
+    """Everything the main view draws, read from a GanTrainer (core/generative/gan.py) as NumPy arrays."""
     import torch
 
-    from core.gan_targets import BOX
+    from core.generative.gan_targets import BOX
 
     fake = trainer.samples()[:points]
     view = GanView(box=BOX, real=trainer.real_eval[:points].cpu().numpy(), fake=fake.cpu().numpy())

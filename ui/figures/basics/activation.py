@@ -10,7 +10,7 @@ from typing import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from core.activations import CUSTOM, NAMES
+from core.basics.activations import CUSTOM, NAMES
 from ui.figures.common import PALETTE, styled
 
 

@@ -17,9 +17,9 @@ import sacrebleu  # imported here, not lazily in a training thread (DESIGN.md: c
 import torch
 from torch import nn
 
-from core.corpus import Batch, ParallelCorpus
+from core.attention.corpus import Batch, ParallelCorpus
 from core.trainer import Trainer
-from core.vocab import BOS_ID, EOS_ID, PAD_ID, Vocab, detokenize
+from core.attention.vocab import BOS_ID, EOS_ID, PAD_ID, Vocab, detokenize
 
 EXPORT_FORMAT = "nnpg-transformer-1"
 

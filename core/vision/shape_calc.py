@@ -10,8 +10,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from core.convolution import output_size as conv_size
-from core.pooling import output_size as pool_size
+from core.vision.convolution import output_size as conv_size
+from core.vision.pooling import output_size as pool_size
 
 KINDS = ("conv", "maxpool", "avgpool")
 LIMITS = {"channels": (1, 4096), "kernel": (1, 15), "stride": (1, 8), "padding": (0, 10), "dilation": (1, 8)}

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 import torch
 
 from core.errors import InputError
-from core.translation_corpus import TEST_FILE, TRAIN_FILE
-from core.vocab import Vocab, tokenize
+from core.attention.translation_corpus import TEST_FILE, TRAIN_FILE
+from core.attention.vocab import Vocab, tokenize
 
 MAX_UPLOAD_BYTES = 2_000_000  # a few thousand sentence pairs fit easily; bigger files are refused
 MAX_PAIRS = 20_000

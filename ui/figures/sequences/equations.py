@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.gates import GRUStep, LSTMStep
+from core.sequences.gates import GRUStep, LSTMStep
 
 ACT_TEX = {"tanh": r"\tanh", "relu": r"\operatorname{ReLU}", "linear": r"\operatorname{id}"}
 

@@ -16,7 +16,7 @@ import torch.nn.functional as F
 
 from core.device import device, seed_everything
 from core.digits import digit_split
-from core.images import resize
+from core.vision.images import resize
 from core.trainer import Trainer
 
 ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid}

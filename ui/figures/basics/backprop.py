@@ -1,5 +1,5 @@
 """The backprop page's pictures: the 2-2-2 network graph, the loss curve, and the chain-rule formulas with
-the numbers filled in (LaTeX built from the same values core/backprop.py computed; notation as in the
+the numbers filled in (LaTeX built from the same values core/basics/backprop.py computed; notation as in the
 worked example: net = weighted sum, out = activation of it, E = the loss)."""
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from core.backprop import LEAKY_SLOPE, Backward, Example, Forward, Params
+from core.basics.backprop import LEAKY_SLOPE, Backward, Example, Forward, Params
 from ui.figures.common import PALETTE, styled
 
 # ----- numbers and symbols in LaTeX -----

@@ -2,7 +2,7 @@
 marked letter, and a race of vanilla RNN vs LSTM vs GRU on that recall task.
 
 Training uses torch's fused `nn.RNN/LSTM/GRU` modules (fast); the pages read the trained weights into the
-hand-written cells of core/rnn.py and core/gates.py to show what happens inside (tests: the two agree).
+hand-written cells of core/sequences/rnn.py and core/sequences/gates.py to show what happens inside (tests: the two agree).
 """
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ import torch
 from torch import nn
 
 from core.device import device
-from core.gates import GateWeights, lstm_sequence
-from core.sequence_tasks import ALPHABET, WARMUP, encode_letters, persistence_mse, recall_batch, sine_batch
+from core.sequences.gates import GateWeights, lstm_sequence
+from core.sequences.sequence_tasks import ALPHABET, WARMUP, encode_letters, persistence_mse, recall_batch, sine_batch
 from core.trainer import Trainer
 
 KINDS = ("rnn", "lstm", "gru")

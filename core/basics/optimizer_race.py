@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from core.surfaces import Surface
+from core.basics.surfaces import Surface
 
 OPTIMIZERS = ("sgd", "momentum", "nesterov", "rmsprop", "adagrad", "adam")
 ESCAPE = 1e6  # |x| or |y| beyond this counts as diverged: the point has left for infinity

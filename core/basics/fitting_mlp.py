@@ -20,7 +20,7 @@ import numpy as np
 import torch
 
 from core.device import device
-from core.fitting import FitData, make_data
+from core.basics.fitting import FitData, make_data
 from core.trainer import Trainer
 
 EVAL_EVERY = 10  # steps between validation/test measurements (the learning-curve resolution)

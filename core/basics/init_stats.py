@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from core.activations import Activation
+from core.basics.activations import Activation
 
 INITS = ("xavier", "he", "normal")
 FLAT_SLOPE = 0.01  # a unit whose local slope is below this passes (almost) no gradient

@@ -13,7 +13,7 @@ Every pair carries the gold alignment (French token -> English token) the gramma
 demo can measure how well a model's attention finds it. The held-out split holds sentences whose
 English side never occurs in training: new combinations of words the training split knows.
 
-Run `python -m core.translation_corpus` to (re)write assets/corpus/en_fr_{train,test}.jsonl.
+Run `python -m core.attention.translation_corpus` to (re)write assets/corpus/en_fr_{train,test}.jsonl.
 """
 from __future__ import annotations
 
@@ -24,9 +24,9 @@ from pathlib import Path
 
 from num2words import num2words
 
-from core.vocab import detokenize, tokenize
+from core.attention.vocab import detokenize, tokenize
 
-CORPUS_DIR = Path(__file__).resolve().parent.parent / "assets" / "corpus"
+CORPUS_DIR = Path(__file__).resolve().parents[2] / "assets" / "corpus"
 TRAIN_FILE = CORPUS_DIR / "en_fr_train.jsonl"
 TEST_FILE = CORPUS_DIR / "en_fr_test.jsonl"
 N_TRAIN, N_TEST, SEED = 6000, 500, 2024

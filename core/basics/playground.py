@@ -16,7 +16,7 @@ import numpy as np
 import torch
 
 from core.device import device
-from core.playground_data import NUM_POINTS, feature_columns, make_dataset, split
+from core.basics.playground_data import NUM_POINTS, feature_columns, make_dataset, split
 from core.trainer import Trainer
 
 ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear")

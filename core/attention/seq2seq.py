@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from core.corpus import Batch, ParallelCorpus
+from core.attention.corpus import Batch, ParallelCorpus
 from core.trainer import Trainer
-from core.vocab import BOS_ID, EOS_ID, PAD_ID
+from core.attention.vocab import BOS_ID, EOS_ID, PAD_ID
 
 
 @dataclass(frozen=True)

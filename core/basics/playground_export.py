@@ -1,15 +1,15 @@
 """"Export as PyTorch code": a standalone script that rebuilds the Playground's data, model and training.
 
 The script uses `torch.nn` and `torch.optim` (the readable way) instead of the Playground's hand-written
-fast path; the data functions are copied verbatim from `core/playground_data.py`, so the points are the same.
+fast path; the data functions are copied verbatim from `core/basics/playground_data.py`, so the points are the same.
 """
 from __future__ import annotations
 
 import inspect
 
-import core.playground_data as playground_data
-from core.playground import (ADAM_BETAS, MOMENTUM, Hyper, PlaygroundConfig, output_size)
-from core.playground_data import NUM_POINTS
+import core.basics.playground_data as playground_data
+from core.basics.playground import (ADAM_BETAS, MOMENTUM, Hyper, PlaygroundConfig, output_size)
+from core.basics.playground_data import NUM_POINTS
 
 _ACTIVATION_MODULES = {"tanh": "nn.Tanh()", "relu": "nn.ReLU()", "sigmoid": "nn.Sigmoid()", "linear": None}
 
@@ -84,7 +84,7 @@ def export_script(cfg: PlaygroundConfig, hyper: Hyper, epochs: int = 500) -> str
                   'test loss {evaluate(x_test, t_test):.4f}")')
     return f'''# Exported from NN Playground: the exact data, network and training settings of the Playground page.
 # Run it with:  python playground_model.py      (needs numpy and torch)
-# --- data (copied from NN Playground's core/playground_data.py) ---------------------------------------------
+# --- data (copied from NN Playground's core/basics/playground_data.py) ---------------------------------------------
 {data_source}
 # --- settings -----------------------------------------------------------------------------------------------
 import torch

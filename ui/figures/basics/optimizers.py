@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from core.optimizer_race import OPTIMIZERS
+from core.basics.optimizer_race import OPTIMIZERS
 from ui.figures.memo import memoized
 from ui.figures.common import PALETTE, styled
 

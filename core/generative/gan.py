@@ -24,8 +24,8 @@ import torch
 import torch.nn.functional as F
 
 from core.device import device
-from core.gan_targets import Target
-from core.mode_coverage import knn_radii, mode_coverage, one_nn_accuracy, precision_recall
+from core.generative.gan_targets import Target
+from core.generative.mode_coverage import knn_radii, mode_coverage, one_nn_accuracy, precision_recall
 from core.trainer import Trainer
 
 ACTIVATIONS = ("relu", "leaky_relu", "tanh")

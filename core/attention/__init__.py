@@ -1,0 +1,1 @@
+"""Attention section: attention by hand, the Bahdanau translator, the Transformer, corpus and vocabulary."""

@@ -1,0 +1,1 @@
+"""Basics section: activations, the Playground's MLP, backprop, perceptron, losses, optimizers, fitting."""

@@ -1,0 +1,1 @@
+"""Generative section: autoencoders, GANs, their 2-D targets and mode-coverage measures."""

@@ -1,0 +1,1 @@
+"""Sequences section: RNN cells, LSTM/GRU gates, sequence tasks and their trainers."""

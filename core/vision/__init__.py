@@ -1,0 +1,1 @@
+"""Vision section: convolution, pooling, the digit CNN, classic architectures, image loading."""

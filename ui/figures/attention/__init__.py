@@ -1,0 +1,1 @@
+"""Figures of the attention section's pages."""

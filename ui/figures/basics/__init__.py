@@ -1,0 +1,1 @@
+"""Figures of the basics section's pages."""

@@ -1,0 +1,1 @@
+"""Figures of the sequences section's pages."""
