@@ -5,7 +5,7 @@ PIP    := $(PY) -m pip
 CHROMIUM ?= /usr/bin/chromium
 PORT   ?= 8501
 
-.PHONY: run test test-fast bench browser clean
+.PHONY: run test test-fast bench browser screenshots clean
 
 $(VENV)/.app-installed: requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -32,6 +32,10 @@ browser:
 test: $(VENV)/.test-installed browser
 	$(PY) -m pytest -q -p no:cacheprovider tests
 
+# The README's pictures: the browser tests, writing their screenshots into docs/ instead of build/.
+screenshots: $(VENV)/.test-installed browser
+	NNPG_SCREENSHOTS=docs/screenshots $(PY) -m pytest -q -p no:cacheprovider tests/e2e
+
 test-fast: $(VENV)/.test-installed
 	$(PY) -m pytest -q -p no:cacheprovider tests/unit tests/app
 
@@ -39,4 +43,4 @@ bench: $(VENV)/.test-installed
 	for script in benchmarks/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
 clean:
-	rm -rf $(VENV) docs/screenshots/*.tmp.png
+	rm -rf $(VENV) build docs/screenshots/*.tmp.png

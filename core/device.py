@@ -45,8 +45,3 @@ def configure_threads(default: int = 1) -> int:
         torch.set_num_threads(n)
     return n
 
-
-def seed_everything(seed: int) -> torch.Generator:
-    """Seed torch's global RNG and return a private generator, so each run is reproducible from its seed."""
-    torch.manual_seed(seed)
-    return torch.Generator().manual_seed(seed)

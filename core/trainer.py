@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import abc
+import contextlib
 import math
 
 import torch
@@ -20,14 +21,15 @@ class Trainer(abc.ABC):
     watch: str | None = "loss"  # metric checked for divergence (None: only NaN/inf are checked)
     diverge_factor: float = 1e3
 
-    def __init__(self, max_steps: int):
+    def __init__(self, max_steps: int, seed: int = 0):
         self.max_steps = int(max_steps)
         self.steps_done = 0
         self.history: dict[str, list[float]] = {"step": []}
         self.problem: str | None = None  # "not_finite" or "diverged": why the run stopped on its own
         self.problem_metric: str | None = None
         self._first_watch: float | None = None
-        self._torch_rng: torch.Tensor | None = None  # the global torch RNG's state between calls (see `step`)
+        # The run's own stream of the global torch RNG (see `own_rng`), started from the seed.
+        self._torch_rng: torch.Tensor = torch.Generator().manual_seed(int(seed)).get_state()
 
     @abc.abstractmethod
     def _advance(self, n: int) -> dict[str, float]:
@@ -46,23 +48,33 @@ class Trainer(abc.ABC):
         n = max(0, min(int(n), self.max_steps - self.steps_done))
         if n == 0 or self.problem is not None:
             return self.latest()
-        # The global torch RNG (dropout, random draws without a generator) is the run's own between calls: on a
-        # shared server other sessions draw from it between two ticks, and a link's run must not depend on that.
-        # (Between calls only: two trainings in threads at the same instant would still share it.)
-        outside = torch.get_rng_state()
-        if self._torch_rng is not None:
-            torch.set_rng_state(self._torch_rng)
-        try:
+        with self.own_rng():
             metrics = self._advance(n)
-        finally:
-            self._torch_rng = torch.get_rng_state()
-            torch.set_rng_state(outside)
         self.steps_done += n
         self.history["step"].append(self.steps_done)
         for name, value in metrics.items():
             self.history.setdefault(name, []).append(float(value))
         self._check(metrics)
         return metrics
+
+    @contextlib.contextmanager
+    def own_rng(self):
+        """Inside, torch's global CPU generator is this run's own stream; outside, as it was.
+
+        The one seeding idiom of the app: what draws from the global generator (nn.Module initialisation,
+        dropout, `torch.randn` without a generator) does so inside `own_rng()` — `step` wraps `_advance` in it,
+        and a trainer builds its modules in it — so a run depends only on its seed: other sessions drawing
+        between two ticks change nothing. Never call `torch.manual_seed` (it resets every session's stream).
+        Draws that can take a generator should take one of the trainer's own `torch.Generator`s instead.
+        (Between calls only: two trainings in threads at the same instant would still share the generator.)
+        """
+        outside = torch.get_rng_state()
+        torch.set_rng_state(self._torch_rng)
+        try:
+            yield
+        finally:
+            self._torch_rng = torch.get_rng_state()
+            torch.set_rng_state(outside)
 
     def model_tensors(self) -> dict[str, torch.Tensor] | None:
         """The trained tensors a user can download (default: `self.model`'s state_dict; None: nothing to save)."""
@@ -95,3 +107,15 @@ class Trainer(abc.ABC):
             self._first_watch = value
         elif value > self.diverge_factor * max(self._first_watch, 1.0):
             self.problem, self.problem_metric = "diverged", self.watch
+
+
+@contextlib.contextmanager
+def seeded_rng(seed: int):
+    """Inside, torch's global CPU generator starts from `seed`; outside, as it was: the same idiom as
+    `Trainer.own_rng`, for modules built outside a trainer (e.g. torch's default initialisation of a cell)."""
+    outside = torch.get_rng_state()
+    torch.set_rng_state(torch.Generator().manual_seed(int(seed)).get_state())
+    try:
+        yield
+    finally:
+        torch.set_rng_state(outside)

@@ -3,10 +3,11 @@ import streamlit as st
 
 from core.generative import gan_targets as targets
 from core.digits import digit_split
-from core.generative.gan import (ACTIVATIONS, LOSSES, NOISES, OPTIMIZERS, DigitsGanConfig, DigitsGanTrainer, GanConfig,
-                      GanTrainer)
+from core.generative.digits_gan import DigitsGanConfig, DigitsGanTrainer
+from core.generative.gan import ACTIVATIONS, NOISES, OPTIMIZERS, GanConfig, GanTrainer
+from core.generative.gan_losses import DIGIT_LOSSES, GAN_LOSSES, LOSSES
 from ui.figures.common import CHART_CONFIG, curves_figure, show, with_room
-from ui.figures.generative.gan import coverage_figure, draw_pad_figure, gan_view_figure, view_data
+from ui.figures.generative.gan import coverage_figure, draw_pad_figure, gan_view_figure
 from ui.figures.generative.digit_pictures import digit_picture, thin
 from ui.i18n import options, t
 from ui.page import Page, seed
@@ -17,7 +18,6 @@ WIDTHS = [4, 8, 16, 32, 64, 128]
 BATCHES = [32, 64, 150, 256, 512]
 DIGIT_LRS = [2e-4, 5e-4, 1e-3, 2e-3]
 DIGIT_NOISE_DIMS = [2, 4, 8, 16, 32]
-DIGIT_LOSSES = ("minimax", "nonsat", "lsgan")
 NETWORK_CONTROLS = ("g_layers", "g_width", "g_lr", "d_layers", "d_width", "d_lr", "noise_dim", "noise", "optimizer",
                     "activation")
 SLOW_INTERVAL_S = 0.7  # slow motion: one network update per refresh, this far apart
@@ -162,15 +162,14 @@ with points_tab:
         config = GanConfig(target=target, g_layers=g_layers, g_width=g_width, d_layers=d_layers, d_width=d_width,
                            activation=activation, noise_dim=noise_dim, noise=noise, loss=loss, optimizer=optimizer,
                            g_lr=g_lr, d_lr=d_lr, d_steps=d_steps, batch=batch, seed=seed(), points_digest=digest)
-        surface = {"wgan_gp": "critic", "lsgan": "score"}.get(loss, "prob")  # what D's output means
         names = {name: t(f"gan.view.{name}") for name in ("real", "fake", "arrows", "warped", "modes")}
-        names["surface"] = t(f"gan.view.surface_{surface}")
+        names["surface"] = t(f"gan.view.surface_{GAN_LOSSES[loss].d_output}")
 
         def draw_points(run) -> None:
             trainer: GanTrainer = run.trainer
             view_col, side_col = st.columns([3, 2], gap="medium")
-            view = run.per_model_state("view", lambda: view_data(trainer, surface=show_surface, arrows=show_arrows,
-                                                                 warped=show_grid), show_surface, show_arrows, show_grid)
+            view = run.per_model_state("view", lambda: trainer.view(surface=show_surface, arrows=show_arrows,
+                                                                    warped=show_grid), show_surface, show_arrows, show_grid)
             show(gan_view_figure(view, names), key="gan.view", where=view_col)
             if show_grid and noise_dim > 2:
                 view_col.caption(t("gan.view.warped_slice", dim=noise_dim))

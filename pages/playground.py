@@ -3,7 +3,7 @@ import streamlit as st
 
 from core.basics.playground import ACTIVATIONS, LOSSES, OPTIMIZERS, REGULARIZERS, Hyper, PlaygroundConfig, PlaygroundTrainer
 from core.basics.playground import parameter_count
-from core.basics.playground_data import CLASSIFICATION_SETS, FEATURES, REGRESSION_SETS
+from core.basics.playground_data import CLASSIFICATION_SETS, FEATURES, NUM_POINTS, REGRESSION_SETS, train_count
 from core.basics.playground_export import export_script
 from ui.figures.common import PALETTE, curves_figure, show
 from ui.figures.basics.playground import boundary_figure, live_view_pictures, neurons_figure
@@ -68,8 +68,8 @@ with out_col:
     if not features:
         st.warning(t("playground.no_features"), icon=":material/input:")
     else:
-        st.caption(t("playground.size", params=parameter_count(config), train=int(round(500 * train_pct / 100))
-                     if problem == "classification" else int(round(1200 * train_pct / 100))))
+        st.caption(t("playground.size", params=parameter_count(config),
+                     train=train_count(NUM_POINTS[problem], config.train_fraction)))
 
         def draw(run) -> None:
             trainer = run.trainer

@@ -9,6 +9,7 @@ import torch
 from core.sequences import rnn
 from core.sequences.sequence_tasks import WARMUP, SequenceInputError, parse_numbers
 from core.sequences.sequence_trainers import SOLVED_RMSE, SineConfig, SineTrainer
+from core.trainer import seeded_rng
 from ui import i18n
 from ui.figures.common import show
 from ui.figures.sequences.equations import rnn_step_tex
@@ -52,8 +53,7 @@ def gradient_curves(values: tuple, hidden: int, act: str, rho: float, length: in
 @st.cache_data(max_entries=32)
 def deep_weights(hidden: int, layers: int, bidirectional: bool, seed_: int) -> list[list[rnn.CellWeights]]:
     """torch's own initialisation of an nn.RNN, read into the hand-written cells."""
-    with torch.random.fork_rng(devices=[]):  # seeded, without touching other sessions' random state
-        torch.manual_seed(seed_)
+    with seeded_rng(seed_):  # without touching other sessions' random state
         module = torch.nn.RNN(1, hidden, num_layers=layers, bidirectional=bidirectional)
     return rnn.layers_from_torch(module)
 

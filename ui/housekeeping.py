@@ -24,6 +24,8 @@ import threading
 import time
 import weakref
 
+from ui.compat.streamlit_internals import expire_closed_sessions
+
 COLLECT_EVERY_S = 10.0
 _started = False
 _start_lock = threading.Lock()
@@ -73,10 +75,7 @@ def reap_closed_sessions() -> None:
     ignored: the worst case is the old behaviour.
     """
     try:
-        from streamlit import runtime
-
-        if runtime.exists():
-            runtime.get_instance()._session_mgr.list_sessions()
+        expire_closed_sessions()
     except Exception:  # noqa: BLE001  (housekeeping must never break the app)
         pass
 

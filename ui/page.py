@@ -14,6 +14,7 @@ from typing import Any, Callable, Sequence
 
 import streamlit as st
 
+from ui.compat.streamlit_internals import leave_legacy_multipage_mode
 from ui.i18n import has, t
 
 GLOBAL_PARAMS = {"lang", "seed"}  # owned by the sidebar in app.py
@@ -49,16 +50,8 @@ def seed() -> int:
 
 
 def _leave_legacy_multipage_mode() -> None:
-    """Make sure app.py (navigation, sidebar) runs even when a fresh server's first visit is a page URL.
-
-    Streamlit decides per server process whether a `pages/` folder beside the main script means its
-    legacy multipage mode; until some session has run `st.navigation`, a first visit to /<page> runs
-    pages/<page>.py alone, without app.py. Switching the flag off and rerunning routes through app.py.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
+    """Make sure app.py (navigation, sidebar) runs even when a fresh server's first visit is a page URL."""
+    if leave_legacy_multipage_mode():
         st.rerun()
 
 

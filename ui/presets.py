@@ -8,7 +8,6 @@ from __future__ import annotations
 import functools
 import tomllib
 from pathlib import Path
-from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -25,10 +24,6 @@ def all_presets() -> dict[str, dict[str, dict[str, str]]]:
         data = tomllib.load(fh)
     return {page: {pid: {k: str(v) for k, v in params.items()} for pid, params in presets.items()}
             for page, presets in data.items()}
-
-
-def preset_query(params: dict[str, str]) -> str:
-    return "?" + urlencode(params)
 
 
 def preset_buttons(ns: str) -> None:

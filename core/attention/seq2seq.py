@@ -134,11 +134,11 @@ class Seq2SeqTrainer(Trainer):
 
     def __init__(self, corpus: ParallelCorpus, model_cfg: Seq2SeqConfig | None = None,
                  train_cfg: Seq2SeqTrainConfig = Seq2SeqTrainConfig(), device: torch.device | str = "cpu"):
-        super().__init__(train_cfg.max_steps)
-        torch.manual_seed(train_cfg.seed)
+        super().__init__(train_cfg.max_steps, seed=train_cfg.seed)
         self.corpus, self.cfg, self.device = corpus, train_cfg, torch.device(device)
         model_cfg = model_cfg or Seq2SeqConfig(len(corpus.src_vocab), len(corpus.tgt_vocab))
-        self.model = BahdanauSeq2Seq(model_cfg).to(self.device)
+        with self.own_rng():
+            self.model = BahdanauSeq2Seq(model_cfg).to(self.device)
         self.optimizer = torch.optim.Adam(self.model.parameters(), lr=train_cfg.lr, foreach=True)
         self.batches = corpus.batches("train", train_cfg.batch_size, self.device, seed=train_cfg.seed)
         n_eval = min(train_cfg.eval_sentences, len(corpus.test))

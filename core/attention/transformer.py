@@ -292,11 +292,11 @@ class TransformerTrainer(Trainer):
 
     def __init__(self, corpus: ParallelCorpus, model_cfg: TransformerConfig, train_cfg: TrainConfig = TrainConfig(),
                  device: torch.device | str = "cpu"):
-        super().__init__(train_cfg.max_steps)
-        torch.manual_seed(train_cfg.seed)
+        super().__init__(train_cfg.max_steps, seed=train_cfg.seed)
         self.corpus, self.cfg, self.device = corpus, train_cfg, torch.device(device)
         self.src_vocab, self.tgt_vocab = corpus.src_vocab, corpus.tgt_vocab
-        self.model = Transformer(model_cfg).to(self.device)
+        with self.own_rng():
+            self.model = Transformer(model_cfg).to(self.device)
         self.optimizer = torch.optim.Adam(self.model.parameters(), lr=train_cfg.lr, betas=(0.9, 0.98), eps=1e-9,
                                           foreach=True)
         self.batches = corpus.batches("train", train_cfg.batch_size, self.device, seed=train_cfg.seed)

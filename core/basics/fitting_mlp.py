@@ -95,7 +95,7 @@ class FitTrainer(Trainer):
 
     def __init__(self, data: FitData, specs: tuple[ModelSpec, ...], config: MLPConfig, same_init: bool = False):
         """`data.x_train` is the pool of training points; each spec says how many of the first it may use."""
-        super().__init__(config.max_steps)
+        super().__init__(config.max_steps, seed=config.seed)
         self.data = data
         self.specs = specs
         gen = torch.Generator().manual_seed(config.seed)

@@ -1,22 +1,20 @@
-"""The Playground's network and trainer: a small MLP with a hand-written backward pass under `no_grad`.
+"""The Playground's network and trainer, on the tiny-MLP engine (core/tinymlp.py: a flat-parameter MLP with its
+backward pass written out, checked against autograd and torch.optim).
 
-Why by hand: these nets are tiny, so PyTorch's per-op dispatch, not arithmetic, sets the pace. Autograd plus
-`torch.optim` costs several times more ops per update than the chain rule written out (the same chain rule
-the Backprop page teaches); tests check every gradient and every optimizer step against autograd and
-`torch.optim`. Semantics follow TensorFlow Playground so the two can be compared: weights start uniform in
-[-0.5, 0.5], biases at 0.1, an epoch is one pass over the training points in mini-batches, the update uses
-the batch's mean gradient, and the squared loss is ½(o − t)² with a tanh output and targets ±1.
+Semantics follow TensorFlow Playground so the two can be compared: weights start uniform in [-0.5, 0.5], biases
+at 0.1, an epoch is one pass over the training points in mini-batches, the update uses the batch's mean
+gradient, and the squared loss is ½(o − t)² with a tanh output and targets ±1.
 """
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import torch
 
 from core.device import device
 from core.basics.playground_data import NUM_POINTS, feature_columns, make_dataset, split
+from core.tinymlp import FlatOptimizer, TinyMLP
 from core.trainer import Trainer
 
 ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear")
@@ -59,50 +57,29 @@ def output_size(cfg: PlaygroundConfig) -> int:
     return cfg.classes if cfg.problem == "classification" and cfg.classes > 2 else 1
 
 
-def init_params(cfg: PlaygroundConfig, gen: torch.Generator) -> list[list[torch.Tensor]]:
-    """[[W, b], ...] per layer; W is (fan_in, fan_out) so a layer is `addmm(b, a, W)`."""
-    sizes = [len(cfg.features), *cfg.hidden, output_size(cfg)]
-    params = []
-    for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
-        w = (torch.rand(fan_in, fan_out, generator=gen) - 0.5).to(device)
-        b = torch.full((fan_out,), 0.1, device=device)
-        params.append([w, b])
-    return params
+class PlaygroundNet:
+    """The Playground's network on the tiny-MLP engine: TF Playground's initialisation (W ~ U(−0.5, 0.5), b = 0.1),
+    a linear last layer of the engine followed by the Playground's output function, and its losses' deltas."""
+
+    def __init__(self, cfg: PlaygroundConfig, gen: torch.Generator):
+        self.cfg = cfg
+        sizes = (len(cfg.features), *cfg.hidden, output_size(cfg))
+        self.mlp = TinyMLP(sizes, cfg.activation, None, generator=gen, init="tf_playground")
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """The network's output (see `output_layer`); the engine keeps every layer's output for `backward`."""
+        return output_layer(self.mlp.forward(x), self.cfg)
+
+    def hidden_outputs(self) -> list[torch.Tensor]:
+        """Every hidden layer's output from the last `forward`."""
+        return self.mlp.layer_outputs[:-1]
+
+    def backward(self, out: torch.Tensor, t: torch.Tensor) -> None:
+        """Fill `mlp.grad` with the batch's mean gradient of the loss (the chain rule from `output_delta` back)."""
+        self.mlp.backward(output_delta(out, t, self.cfg) / t.shape[0])
 
 
-def activate(z: torch.Tensor, name: str) -> torch.Tensor:
-    if name == "tanh":
-        return torch.tanh(z)
-    if name == "relu":
-        return torch.relu(z)
-    if name == "sigmoid":
-        return torch.sigmoid(z)
-    return z
-
-
-def activation_slope(a: torch.Tensor, name: str) -> torch.Tensor:
-    """f'(z) written with the activation's own output a = f(z) (cheaper than keeping z)."""
-    if name == "tanh":
-        return 1 - a * a
-    if name == "relu":
-        return (a > 0).to(a.dtype)
-    if name == "sigmoid":
-        return a * (1 - a)
-    return torch.ones_like(a)
-
-
-def forward(params, x: torch.Tensor, cfg: PlaygroundConfig) -> list[torch.Tensor]:
-    """Activations of every layer, input first; the last entry is the network's output (see `output_kind`)."""
-    acts = [x]
-    a = x
-    for i, (w, b) in enumerate(params):
-        z = torch.addmm(b, a, w)
-        a = activate(z, cfg.activation) if i < len(params) - 1 else _output(z, cfg)
-        acts.append(a)
-    return acts
-
-
-def _output(z: torch.Tensor, cfg: PlaygroundConfig) -> torch.Tensor:
+def output_layer(z: torch.Tensor, cfg: PlaygroundConfig) -> torch.Tensor:
     """Output layer: linear for regression; tanh (squared loss, TF Playground), sigmoid (cross-entropy) for
     two classes; softmax over the classes for more."""
     if cfg.problem == "regression":
@@ -144,64 +121,29 @@ def output_delta(out: torch.Tensor, t: torch.Tensor, cfg: PlaygroundConfig) -> t
     return (out - t) * (1 - out * out)  # tanh output
 
 
-def gradients(params, acts, t, cfg) -> list[tuple[torch.Tensor, torch.Tensor]]:
-    """Mean gradients (dW, db) of the batch loss for every layer, by the chain rule from the output back."""
-    n = t.shape[0]
-    delta = output_delta(acts[-1], t, cfg) / n
-    grads = []
-    for i in range(len(params) - 1, -1, -1):
-        w = params[i][0]
-        grads.append((acts[i].T @ delta, delta.sum(0)))
-        if i > 0:
-            delta = (delta @ w.T) * activation_slope(acts[i], cfg.activation)
-    return grads[::-1]
+def make_optimizer(net: PlaygroundNet, hyper: Hyper) -> FlatOptimizer:
+    return FlatOptimizer(net.mlp.flat, net.cfg.optimizer, hyper.lr, betas=ADAM_BETAS, eps=ADAM_EPS, momentum=MOMENTUM)
 
 
-@dataclass
-class OptimizerState:
-    """Per-parameter buffers of momentum / Adam, kept alongside the parameters."""
-
-    step: int = 0
-    buffers: list = field(default_factory=list)
-
-
-def apply_update(params, grads, hyper: Hyper, cfg: PlaygroundConfig, state: OptimizerState) -> None:
-    """One optimizer step in place (same math as torch.optim's SGD, SGD(momentum=0.9) and Adam), then the
-    regularizer on weights only: L2 as weight decay λw added to the gradient (as torch's weight_decay), L1 as
-    a proximal soft-threshold step that sets weights crossing zero to exactly 0 (ISTA; Beck & Teboulle 2009).
-    """
-    state.step += 1
-    lr = hyper.lr
-    for li, ((w, b), (dw, db)) in enumerate(zip(params, grads)):
-        if cfg.regularization == "l2" and hyper.reg_rate > 0:
-            dw = dw + hyper.reg_rate * w
-        for pi, (p, g) in enumerate(((w, dw), (b, db))):
-            if cfg.optimizer == "sgd":
-                p.sub_(g, alpha=lr)
-            elif cfg.optimizer == "momentum":
-                buf = _buffer(state, li, pi, lambda: torch.zeros_like(p))
-                buf.mul_(MOMENTUM).add_(g)
-                p.sub_(buf, alpha=lr)
-            else:
-                m, v = _buffer(state, li, pi, lambda: (torch.zeros_like(p), torch.zeros_like(p)))
-                b1, b2 = ADAM_BETAS
-                m.mul_(b1).add_(g, alpha=1 - b1)
-                v.mul_(b2).addcmul_(g, g, value=1 - b2)
-                step_size = lr / (1 - b1**state.step)
-                denom = (v / (1 - b2**state.step)).sqrt_().add_(ADAM_EPS)
-                p.addcdiv_(m, denom, value=-step_size)
-        if cfg.regularization == "l1" and hyper.reg_rate > 0:
-            shrink = lr * hyper.reg_rate
-            w.copy_(torch.sign(w) * torch.clamp(w.abs() - shrink, min=0.0))
+def train_step(net: PlaygroundNet, opt: FlatOptimizer, x: torch.Tensor, t: torch.Tensor, hyper: Hyper) -> None:
+    """One update on the batch (x, t): the optimizer's step (torch.optim's SGD, SGD(momentum=0.9) or Adam) with
+    the regularizer on weights only — L2 as weight decay λw added to the gradient (as torch's weight_decay), L1 as
+    a proximal soft-threshold step that sets weights crossing zero to exactly 0 (ISTA; Beck & Teboulle 2009)."""
+    cfg, mlp = net.cfg, net.mlp
+    net.backward(net.forward(x), t)
+    if cfg.regularization == "l2" and hyper.reg_rate > 0:
+        for w, dw in zip(mlp.weights, mlp.grad_weights):
+            dw.add_(w, alpha=hyper.reg_rate)
+    opt.lr = hyper.lr  # the learning rate applies live
+    opt.step(mlp.grad)
+    if cfg.regularization == "l1" and hyper.reg_rate > 0:
+        soft_threshold(mlp.weights, hyper.lr * hyper.reg_rate)
 
 
-def _buffer(state: OptimizerState, li: int, pi: int, make):
-    key = 2 * li + pi
-    while len(state.buffers) <= key:
-        state.buffers.append(None)
-    if state.buffers[key] is None:
-        state.buffers[key] = make()
-    return state.buffers[key]
+def soft_threshold(weights: list[torch.Tensor], shrink: float) -> None:
+    """w ← sign(w)·max(|w| − shrink, 0), in place: the L1 proximal step."""
+    for w in weights:
+        w.copy_(torch.sign(w) * torch.clamp(w.abs() - shrink, min=0.0))
 
 
 class PlaygroundData:
@@ -228,13 +170,13 @@ class PlaygroundTrainer(Trainer):
     watch = "train_loss"
 
     def __init__(self, cfg: PlaygroundConfig, hyper: Hyper | None = None, max_epochs: int = MAX_EPOCHS):
-        super().__init__(max_epochs)
+        super().__init__(max_epochs, seed=cfg.seed)
         self.cfg = cfg
         self.hyper = hyper or Hyper()
         self.gen = torch.Generator().manual_seed(cfg.seed)
         self.data = PlaygroundData(cfg)
-        self.params = init_params(cfg, self.gen)
-        self.opt_state = OptimizerState()
+        self.net = PlaygroundNet(cfg, self.gen)
+        self.optimizer = make_optimizer(self.net, self.hyper)
         self._order = np.random.default_rng(cfg.seed + 2)
 
     def _advance(self, n: int) -> dict[str, float]:
@@ -246,25 +188,25 @@ class PlaygroundTrainer(Trainer):
                 order = torch.from_numpy(self._order.permutation(count)).to(device)
                 xs, ts = x[order], t[order]
                 for start in range(0, count, bs):
-                    xb, tb = xs[start:start + bs], ts[start:start + bs]
-                    acts = forward(self.params, xb, self.cfg)
-                    apply_update(self.params, gradients(self.params, acts, tb, self.cfg), self.hyper, self.cfg,
-                                 self.opt_state)
+                    train_step(self.net, self.optimizer, xs[start:start + bs], ts[start:start + bs], self.hyper)
         return self.evaluate()
 
     def model_tensors(self) -> dict[str, torch.Tensor]:
-        return {f"layer{i}.{part}": p for i, layer in enumerate(self.params) for part, p in zip("wb", layer)}
+        mlp = self.net.mlp
+        return {f"layer{i}.{part}": p.clone() for i, layer in enumerate(zip(mlp.weights, mlp.biases))
+                for part, p in zip("wb", layer)}
 
     def load_model_tensors(self, tensors: dict[str, torch.Tensor]) -> None:
-        for i, layer in enumerate(self.params):
-            for j, part in enumerate("wb"):
-                layer[j] = tensors[f"layer{i}.{part}"].to(device).clone()
+        mlp = self.net.mlp
+        for i, layer in enumerate(zip(mlp.weights, mlp.biases)):
+            for part, p in zip("wb", layer):
+                p.copy_(tensors[f"layer{i}.{part}"])
 
     def evaluate(self) -> dict[str, float]:
         """Train/test loss (and accuracy for classification) of the current network."""
         with torch.no_grad():
-            out_train = forward(self.params, self.data.x_train, self.cfg)[-1]
-            out_test = forward(self.params, self.data.x_test, self.cfg)[-1]
+            out_train = self.net.forward(self.data.x_train)
+            out_test = self.net.forward(self.data.x_test)
         metrics = {"train_loss": loss_value(out_train, self.data.t_train, self.cfg),
                    "test_loss": loss_value(out_test, self.data.t_test, self.cfg)}
         if self.cfg.problem == "classification":
@@ -283,15 +225,14 @@ class PlaygroundTrainer(Trainer):
         pts = np.stack([gx.ravel(), gy.ravel()], 1)
         feats = torch.from_numpy(feature_columns(pts, self.cfg.features)).to(device)
         with torch.no_grad():
-            acts = forward(self.params, feats, self.cfg)
-        out = acts[-1]
+            out = self.net.forward(feats)
+            hidden = [a.cpu().numpy().reshape(resolution, resolution, -1) for a in self.net.hidden_outputs()]
         if self.cfg.problem == "classification":
             if output_size(self.cfg) > 1:
                 out = out.argmax(1, keepdim=True).float()
             elif self.cfg.loss == "cross_entropy":
                 out = 2 * out - 1
         grid = out[:, 0].cpu().numpy().reshape(resolution, resolution)
-        hidden = [a.cpu().numpy().reshape(resolution, resolution, -1) for a in acts[1:-1]]
         return grid, hidden
 
 
@@ -308,6 +249,3 @@ def parameter_count(cfg: PlaygroundConfig) -> int:
     sizes = [len(cfg.features), *cfg.hidden, output_size(cfg)]
     return sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
 
-
-def is_finite(params) -> bool:
-    return all(math.isfinite(float(p.abs().max())) for layer in params for p in layer)

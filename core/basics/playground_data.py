@@ -86,8 +86,13 @@ def _spiral(rng, n, noise, classes):
 def split(n, train_fraction, seed):
     """Indices of the training and test points: a seeded shuffle, the first `train_fraction` for training."""
     order = np.random.default_rng(seed + 1).permutation(n)
-    cut = int(round(n * train_fraction))
+    cut = train_count(n, train_fraction)
     return order[:cut], order[cut:]
+
+
+def train_count(n: int, train_fraction: float) -> int:
+    """How many of the n points `split` puts in the training set."""
+    return int(round(n * train_fraction))
 
 
 def feature_columns(pts, names):

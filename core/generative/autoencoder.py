@@ -117,10 +117,10 @@ class AutoencoderTrainer(Trainer):
     watch = "loss"
 
     def __init__(self, config: AutoencoderConfig, split: DigitSplit):
-        super().__init__(config.max_epochs)
+        super().__init__(config.max_epochs, seed=config.seed)
         self.config = config
-        torch.manual_seed(config.seed)  # nn.Linear's initialisation draws from the global generator
-        self.model = Autoencoder(config).to(device)
+        with self.own_rng():  # nn.Linear's initialisation draws from the global generator
+            self.model = Autoencoder(config).to(device)
         self.rng = torch.Generator().manual_seed(config.seed)
         self.optimizer = torch.optim.Adam(self.model.parameters(), lr=config.lr)
         self.x_train = split.x_train.reshape(len(split.x_train), -1).to(device)

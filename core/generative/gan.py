@@ -1,18 +1,8 @@
-"""Small GANs trained live: 2-D points (the GAN page's playground) and 8×8 handwritten digits.
+"""The 2-D GAN of the GAN page's playground: a generator and a discriminator on the tiny-MLP engine.
 
-The networks are tiny MLPs, so PyTorch's per-operation overhead — not arithmetic — sets the pace
-(DESIGN.md). Each network therefore keeps all its parameters in ONE flat tensor (the optimizer update is a
-handful of operations, whatever the depth) and runs a hand-written backward pass under `torch.no_grad`:
-the chain rule written out layer by layer, checked against autograd in tests/unit/test_gan.py. Only the
-gradient penalty of WGAN-GP, a derivative of a derivative, goes through autograd.
-
-The four losses, with D's raw output s = D(x) (a logit, a score or a critic value) and σ the logistic:
-- minimax (Goodfellow et al. 2014): L_D = −log σ(s_real) − log(1−σ(s_fake)), L_G = log(1−σ(s_fake))
-- non-saturating (same paper, §3): L_D as above, L_G = −log σ(s_fake)
-- least squares (Mao et al. 2017, a=0, b=c=1): L_D = ½(s_real−1)² + ½ s_fake², L_G = ½(s_fake−1)²
-- Wasserstein + gradient penalty (Gulrajani et al. 2017): L_D = s_fake − s_real + λ(‖∇ₓD(x̂)‖−1)²,
-  x̂ on random lines between real and fake points, L_G = −s_fake.
-Each term is averaged over its batch.
+The engine (core/tinymlp.py) keeps each network's parameters in one flat tensor and runs the backward pass
+written out under `torch.no_grad`; only WGAN-GP's gradient penalty, a derivative of a derivative, goes through
+autograd. The losses, their gradients and what D's output means live in core/generative/gan_losses.py.
 """
 from __future__ import annotations
 
@@ -20,203 +10,21 @@ import math
 import time
 from dataclasses import dataclass
 
+import numpy as np
 import torch
-import torch.nn.functional as F
 
 from core.device import device
-from core.generative.gan_targets import Target
-from core.generative.mode_coverage import knn_radii, mode_coverage, one_nn_accuracy, precision_recall
+from core.generative.gan_losses import (GAN_LOSSES, GP_WEIGHT, LOSSES, d_loss_grad, d_loss_value, g_loss_grad,
+                                        g_loss_value, gradient_penalty)
+from core.generative.gan_targets import BOX, Target
+from core.generative.mode_coverage import knn_radii, mode_coverage, precision_recall
+from core.tinymlp import FlatOptimizer, TinyMLP
 from core.trainer import Trainer
 
 ACTIVATIONS = ("relu", "leaky_relu", "tanh")
-LOSSES = ("minimax", "nonsat", "lsgan", "wgan_gp")
 OPTIMIZERS = ("sgd", "adam")
 NOISES = ("uniform", "gaussian")
-LEAK = 0.2  # slope of leaky ReLU for negative inputs
 ADAM_BETAS = (0.5, 0.999)  # β1 = 0.5 as in DCGAN (Radford et al. 2015): calmer GAN dynamics than 0.9
-ADAM_EPS = 1e-8
-GP_WEIGHT = 10.0  # λ of WGAN-GP, the paper's value
-
-
-# ---------- a tiny MLP with its backward pass written out ----------
-
-class TinyMLP:
-    """Fully connected layers `sizes[0] → … → sizes[-1]`; hidden activation `activation`, output `out`.
-
-    Parameters: one flat tensor `flat`; `weights[l]` (in, out) and `biases[l]` (out,) are views into it,
-    so y = x @ W + b. `forward` remembers what `backward` needs; `backward(dL/dy)` fills `grad` (same
-    layout as `flat`) and returns dL/dx.
-    """
-
-    def __init__(self, sizes: tuple[int, ...], activation: str, out: str | None = None, *,
-                 generator: torch.Generator, dtype: torch.dtype = torch.float32, dev: torch.device = device):
-        self.sizes, self.activation, self.out = tuple(sizes), activation, out
-        count = sum(i * o + o for i, o in zip(sizes[:-1], sizes[1:]))
-        self.flat = torch.empty(count, dtype=dtype, device=dev)
-        self.grad = torch.zeros_like(self.flat)
-        self.weights, self.biases = self._views(self.flat)
-        self.grad_weights, self.grad_biases = self._views(self.grad)
-        for w, b in zip(self.weights, self.biases):  # nn.Linear's default: U(±1/√fan_in) for W and b
-            bound = 1.0 / math.sqrt(w.shape[0])
-            w.copy_((torch.rand(w.shape, generator=generator, dtype=dtype) * 2 - 1) * bound)
-            b.copy_((torch.rand(b.shape, generator=generator, dtype=dtype) * 2 - 1) * bound)
-        self._inputs: list[torch.Tensor] = []
-        self._outputs: list[torch.Tensor] = []
-
-    def _views(self, flat: torch.Tensor) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
-        weights, biases, at = [], [], 0
-        for i, o in zip(self.sizes[:-1], self.sizes[1:]):
-            weights.append(flat[at:at + i * o].view(i, o))
-            at += i * o
-            biases.append(flat[at:at + o])
-            at += o
-        return weights, biases
-
-    @property
-    def n_params(self) -> int:
-        return self.flat.numel()
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        self._inputs, self._outputs = [], []
-        last = len(self.weights) - 1
-        for l, (w, b) in enumerate(zip(self.weights, self.biases)):
-            self._inputs.append(x)
-            x = _act(torch.addmm(b, x, w), self.activation if l < last else self.out)
-            self._outputs.append(x)
-        return x
-
-    def backward(self, grad_out: torch.Tensor, *, param_grads: bool = True, input_grad: bool = False):
-        """Back-propagate dL/dy of the last forward; fill `grad` (if param_grads); return dL/dx (if input_grad)."""
-        d = grad_out
-        last = len(self.weights) - 1
-        for l in range(last, -1, -1):
-            d = _act_backward(d, self._outputs[l], self.activation if l < last else self.out)
-            if param_grads:
-                torch.mm(self._inputs[l].T, d, out=self.grad_weights[l])
-                torch.sum(d, dim=0, out=self.grad_biases[l])
-            if l > 0 or input_grad:
-                d = torch.mm(d, self.weights[l].T)
-        return d if input_grad else None
-
-    def functional(self, flat: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
-        """The same network with parameters `flat` (may require grad): for autograd, e.g. the GP term."""
-        weights, biases = self._views(flat)
-        last = len(weights) - 1
-        for l, (w, b) in enumerate(zip(weights, biases)):
-            x = _act(x @ w + b, self.activation if l < last else self.out)
-        return x
-
-
-def _act(a: torch.Tensor, name: str | None) -> torch.Tensor:
-    if name is None:
-        return a
-    if name == "relu":
-        return torch.relu(a)
-    if name == "leaky_relu":
-        return F.leaky_relu(a, LEAK)
-    if name == "tanh":
-        return torch.tanh(a)
-    if name == "sigmoid":
-        return torch.sigmoid(a)
-    raise ValueError(name)
-
-
-def _act_backward(d: torch.Tensor, y: torch.Tensor, name: str | None) -> torch.Tensor:
-    """dL/da from dL/dy, written with the activation's output y (every one here allows that)."""
-    if name is None:
-        return d
-    if name == "relu":
-        return d * (y > 0)
-    if name == "leaky_relu":
-        return torch.where(y > 0, d, d * LEAK)
-    if name == "tanh":
-        return d * (1 - y * y)
-    if name == "sigmoid":
-        return d * (y * (1 - y))
-    raise ValueError(name)
-
-
-class FlatOptimizer:
-    """Plain SGD or Adam (Kingma & Ba 2015, with bias correction) on one flat parameter tensor."""
-
-    def __init__(self, params: torch.Tensor, kind: str, lr: float, betas: tuple[float, float] = ADAM_BETAS):
-        self.params, self.kind, self.lr, self.betas = params, kind, float(lr), betas
-        self.t = 0
-        if kind == "adam":
-            self.m = torch.zeros_like(params)
-            self.v = torch.zeros_like(params)
-        elif kind != "sgd":
-            raise ValueError(kind)
-
-    def step(self, grad: torch.Tensor) -> None:
-        if self.kind == "sgd":
-            self.params.add_(grad, alpha=-self.lr)
-            return
-        b1, b2 = self.betas
-        self.t += 1
-        self.m.mul_(b1).add_(grad, alpha=1 - b1)
-        self.v.mul_(b2).addcmul_(grad, grad, value=1 - b2)
-        # θ ← θ − lr·m̂/(√v̂ + ε) with m̂ = m/(1−β1ᵗ), v̂ = v/(1−β2ᵗ), the same update as torch.optim.Adam
-        bias1, bias2 = 1 - b1 ** self.t, 1 - b2 ** self.t
-        denom = (self.v.sqrt() / math.sqrt(bias2)).add_(ADAM_EPS)
-        self.params.addcdiv_(self.m, denom, value=-self.lr / bias1)
-
-
-# ---------- the losses: values and their gradients with respect to D's outputs ----------
-
-def d_loss_value(loss: str, s_real: torch.Tensor, s_fake: torch.Tensor) -> torch.Tensor:
-    """L_D without the gradient penalty (WGAN-GP adds it separately)."""
-    if loss in ("minimax", "nonsat"):
-        return F.softplus(-s_real).mean() + F.softplus(s_fake).mean()
-    if loss == "lsgan":
-        return 0.5 * ((s_real - 1) ** 2).mean() + 0.5 * (s_fake ** 2).mean()
-    if loss == "wgan_gp":
-        return s_fake.mean() - s_real.mean()
-    raise ValueError(loss)
-
-
-def g_loss_value(loss: str, s_fake: torch.Tensor) -> torch.Tensor:
-    if loss == "minimax":
-        return -F.softplus(s_fake).mean()  # log(1 − σ(s)) = −softplus(s)
-    if loss == "nonsat":
-        return F.softplus(-s_fake).mean()  # −log σ(s) = softplus(−s)
-    if loss == "lsgan":
-        return 0.5 * ((s_fake - 1) ** 2).mean()
-    if loss == "wgan_gp":
-        return -s_fake.mean()
-    raise ValueError(loss)
-
-
-def d_loss_grad(loss: str, s: torch.Tensor, is_real: torch.Tensor, n_real: int) -> torch.Tensor:
-    """dL_D/ds for D's outputs s on [real; fake] stacked; `is_real` is 1 for real rows, 0 for fake ones."""
-    if loss in ("minimax", "nonsat"):
-        return (torch.sigmoid(s) - is_real) / n_real  # d/ds softplus(∓s) = σ(s) − 1 or σ(s)
-    if loss == "lsgan":
-        return (s - is_real) / n_real
-    raise ValueError(loss)  # WGAN-GP's D step goes through autograd
-
-
-def g_loss_grad(loss: str, s_fake: torch.Tensor) -> torch.Tensor:
-    """dL_G/ds_fake."""
-    n = s_fake.shape[0]
-    if loss == "minimax":
-        return torch.sigmoid(s_fake) / -n
-    if loss == "nonsat":
-        return (torch.sigmoid(s_fake) - 1) / n
-    if loss == "lsgan":
-        return (s_fake - 1) / n
-    if loss == "wgan_gp":
-        return torch.full_like(s_fake, -1.0 / n)
-    raise ValueError(loss)
-
-
-def gradient_penalty(critic: TinyMLP, flat: torch.Tensor, real: torch.Tensor, fake: torch.Tensor,
-                     eps: torch.Tensor) -> torch.Tensor:
-    """mean (‖∇ₓ D(x̂)‖ − 1)² at x̂ = ε·real + (1−ε)·fake, differentiable with respect to `flat`."""
-    x_hat = (eps * real + (1 - eps) * fake).requires_grad_(True)
-    (grad_x,) = torch.autograd.grad(critic.functional(flat, x_hat).sum(), x_hat, create_graph=True)
-    norm = torch.sqrt((grad_x ** 2).sum(dim=1) + 1e-12)  # +1e-12: finite gradient where ∇ₓD = 0
-    return ((norm - 1) ** 2).mean()
 
 
 # ---------- the 2-D GAN ----------
@@ -268,7 +76,7 @@ class GanTrainer(Trainer):
     watch = None  # GAN losses rise and fall by design; only NaN/inf stop a run
 
     def __init__(self, config: GanConfig, target: Target):
-        super().__init__(config.max_updates)
+        super().__init__(config.max_updates, seed=config.seed)
         self.config, self.target = config, target
         gen = torch.Generator().manual_seed(config.seed)
         self.rng = gen
@@ -276,8 +84,8 @@ class GanTrainer(Trainer):
                                  config.activation, generator=gen)
         self.discriminator = TinyMLP((2, *[config.d_width] * config.d_layers, 1), config.activation,
                                      generator=gen)
-        self.g_opt = FlatOptimizer(self.generator.flat, config.optimizer, config.g_lr)
-        self.d_opt = FlatOptimizer(self.discriminator.flat, config.optimizer, config.d_lr)
+        self.g_opt = FlatOptimizer(self.generator.flat, config.optimizer, config.g_lr, betas=ADAM_BETAS)
+        self.d_opt = FlatOptimizer(self.discriminator.flat, config.optimizer, config.d_lr, betas=ADAM_BETAS)
         self.real_pool = target.sample(REAL_POOL, gen).to(device)
         self.real_eval = self.real_pool[:N_EVAL]
         self.real_radii = knn_radii(self.real_eval[:N_PR])
@@ -315,7 +123,7 @@ class GanTrainer(Trainer):
         cfg, disc = self.config, self.discriminator
         real = self._real_batch()
         fake = self.generator.forward(self._noise(cfg.batch))
-        if cfg.loss == "wgan_gp":
+        if GAN_LOSSES[cfg.loss].d_grad is None:
             self._wgan_d_update(real, fake, want_loss)
             return
         s = disc.forward(torch.cat([real, fake]))
@@ -415,7 +223,7 @@ class GanTrainer(Trainer):
         with torch.no_grad():
             gx, gy = torch.meshgrid(xs, ys, indexing="xy")
             s = self.discriminator.forward(torch.stack([gx.ravel(), gy.ravel()], dim=1))
-            if self.config.loss in ("minimax", "nonsat"):
+            if GAN_LOSSES[self.config.loss].d_output == "prob":
                 s = torch.sigmoid(s)
             return s.view(len(ys), len(xs))
 
@@ -449,72 +257,38 @@ class GanTrainer(Trainer):
         with torch.no_grad():
             return self.generator.forward(z.view(-1, dim).to(device)).view(2 * lines, points_per_line, 2)
 
+    def view(self, *, surface: bool, arrows: bool, warped: bool, points: int = 500, arrow_count: int = 100,
+             resolution: int = 40) -> "GanView":
+        """Everything the main view draws, as NumPy arrays (layers not asked for stay None)."""
+        view = GanView(box=BOX, real=self.real_eval[:points].cpu().numpy(), fake=self.samples()[:points].cpu().numpy())
+        if surface:
+            ticks = torch.linspace(-BOX, BOX, resolution)
+            z = self.d_surface(ticks, ticks).cpu().numpy()
+            if GAN_LOSSES[self.config.loss].d_output == "critic":  # arbitrary scale and offset: its middle 90 %
+                lo, hi = np.quantile(z, [0.05, 0.95])
+                view.surface_range = (float(lo), float(hi) if hi > lo else float(lo) + 1.0)
+            view.surface = (ticks.numpy(), ticks.numpy(), z)
+        if arrows:
+            starts, pull = (v.cpu().numpy() for v in self.generator_pull(self.eval_noise[:arrow_count]))
+            view.pull = (starts, pull)
+        if warped:
+            view.warped = self.warped_grid().cpu().numpy()
+        if self.modes is not None:
+            view.modes = self.modes.cpu().numpy()
+            view.mode_radius = 3 * self.target.jitter
+        return view
 
-# ---------- a small GAN on the 8×8 digits ----------
 
-@dataclass(frozen=True)
-class DigitsGanConfig:
-    noise_dim: int = 16
-    hidden: int = 128
-    loss: str = "nonsat"
-    lr: float = 1e-3
-    batch: int = 64
-    seed: int = 42
-    max_iterations: int = 200_000
+@dataclass
+class GanView:
+    """What the 2-D view shows; layers left as None are not drawn."""
 
-
-N_DIGIT_SAMPLES = 64  # an 8 × 8 grid of samples from fixed noise
-N_DIGIT_EVAL = 300
-
-
-class DigitsGanTrainer(Trainer):
-    """G: noise → hidden → 64 pixels in [0, 1] (sigmoid); D: 64 pixels → hidden → 1. A step: one D, one G update."""
-
-    unit = "iteration"
-    watch = None
-
-    def __init__(self, config: DigitsGanConfig, train_images: torch.Tensor, test_images: torch.Tensor):
-        super().__init__(config.max_iterations)
-        self.config = config
-        gen = torch.Generator().manual_seed(config.seed)
-        self.rng = gen
-        self.real = train_images.reshape(len(train_images), -1).to(device)
-        self.real_eval = test_images.reshape(len(test_images), -1)[:N_DIGIT_EVAL].to(device)
-        self.generator = TinyMLP((config.noise_dim, config.hidden, 64), "leaky_relu", "sigmoid", generator=gen)
-        self.discriminator = TinyMLP((64, config.hidden, 1), "leaky_relu", generator=gen)
-        self.g_opt = FlatOptimizer(self.generator.flat, "adam", config.lr)
-        self.d_opt = FlatOptimizer(self.discriminator.flat, "adam", config.lr)
-        self.fixed_noise = torch.randn(N_DIGIT_SAMPLES, config.noise_dim, generator=gen).to(device)
-        self.eval_noise = torch.randn(N_DIGIT_EVAL, config.noise_dim, generator=gen).to(device)
-        b = config.batch
-        self._is_real = torch.cat([torch.ones(b, 1), torch.zeros(b, 1)]).to(device)
-
-    def _advance(self, n: int) -> dict[str, float]:
-        cfg = self.config
-        with torch.no_grad():
-            for _ in range(n):
-                real = self.real[torch.randint(len(self.real), (cfg.batch,), generator=self.rng).to(device)]
-                fake = self.generator.forward(sample_noise(cfg.batch, cfg.noise_dim, "gaussian", self.rng))
-                s = self.discriminator.forward(torch.cat([real, fake]))
-                self.discriminator.backward(d_loss_grad(cfg.loss, s, self._is_real, cfg.batch))
-                self.d_opt.step(self.discriminator.grad)
-                s_fake = self.discriminator.forward(
-                    self.generator.forward(sample_noise(cfg.batch, cfg.noise_dim, "gaussian", self.rng)))
-                d_fake = self.discriminator.backward(g_loss_grad(cfg.loss, s_fake), param_grads=False,
-                                                     input_grad=True)
-                self.generator.backward(d_fake)
-                self.g_opt.step(self.generator.grad)
-            d_loss = d_loss_value(cfg.loss, s[:cfg.batch], s[cfg.batch:])
-            g_loss = g_loss_value(cfg.loss, s_fake)
-            fake_eval = self.generator.forward(self.eval_noise)
-            return {"d_loss": float(d_loss), "g_loss": float(g_loss),
-                    "one_nn": one_nn_accuracy(self.real_eval, fake_eval)}
-
-    def model_tensors(self) -> None:
-        """No model file for this tab: its settings live under the page's namespace, not the runner's."""
-        return None
-
-    def samples(self) -> torch.Tensor:
-        """The generator's images for the fixed noise: (N_DIGIT_SAMPLES, 8, 8)."""
-        with torch.no_grad():
-            return self.generator.forward(self.fixed_noise).view(-1, 8, 8)
+    box: float  # the view is [-box, box]²
+    real: np.ndarray  # (N, 2)
+    fake: np.ndarray  # (M, 2)
+    surface: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # (xs, ys, z[len(ys), len(xs)])
+    surface_range: tuple[float, float] = (0.0, 1.0)  # z mapped to the colour scale's ends
+    pull: tuple[np.ndarray, np.ndarray] | None = None  # (generated points (K, 2), −dL_G/dx at each (K, 2))
+    warped: np.ndarray | None = None  # (lines, points, 2)
+    modes: np.ndarray | None = None  # (K, 2) mixture means
+    mode_radius: float = 0.0  # 3σ: the high-quality zone drawn around each mode

@@ -23,13 +23,6 @@ KINDS = ("rnn", "lstm", "gru")
 MODULES = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 
 
-def seeded(seed: int, make):
-    """Build a model with initial weights drawn from `seed`, leaving torch's global random state as it was
-    (several sessions train in one server process)."""
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
-        return make()
-
 # ----- the RNN page: continue a noisy sine wave -----
 SOLVED_RMSE = 0.1  # "solved": held-out forecasts within 0.1 of the clean wave (root mean square)
 
@@ -69,10 +62,11 @@ class SineTrainer(Trainer):
     watch = "loss"
 
     def __init__(self, cfg: SineConfig):
-        super().__init__(cfg.max_steps)
+        super().__init__(cfg.max_steps, seed=cfg.seed)
         self.cfg = cfg
         self.gen = torch.Generator().manual_seed(cfg.seed)
-        self.model = seeded(cfg.seed, lambda: SineRNN(cfg)).to(device)
+        with self.own_rng():
+            self.model = SineRNN(cfg).to(device)
         self.opt = torch.optim.Adam(self.model.parameters(), lr=cfg.lr)
         test = sine_batch(cfg.test_size, cfg.length, cfg.noise, torch.Generator().manual_seed(cfg.seed + 1))
         self.baseline_mse = persistence_mse(test)
@@ -168,10 +162,11 @@ class RecallTrainer(Trainer):
     watch = "loss"
 
     def __init__(self, cfg: RecallConfig):
-        super().__init__(cfg.max_steps)
+        super().__init__(cfg.max_steps, seed=cfg.seed)
         self.cfg = cfg
         self.gen = torch.Generator().manual_seed(cfg.seed)
-        self.model = seeded(cfg.seed, lambda: RecallNet(cfg.kind, cfg.hidden, cfg.open_gates)).to(device)
+        with self.own_rng():
+            self.model = RecallNet(cfg.kind, cfg.hidden, cfg.open_gates).to(device)
         self.opt = torch.optim.Adam(self.model.parameters(), lr=cfg.lr)
         test = recall_batch(cfg.test_size, cfg.distance, torch.Generator().manual_seed(cfg.seed + 1))
         self._test_x, self._test_y = test.inputs.to(device), test.labels.to(device)
@@ -245,7 +240,7 @@ class RaceTrainer(Trainer):
     watch = None  # each contestant watches its own loss
 
     def __init__(self, cfg: RaceConfig):
-        super().__init__(cfg.max_steps)
+        super().__init__(cfg.max_steps, seed=cfg.seed)
         self.cfg = cfg
         self.contestants = {
             kind: RecallTrainer(RecallConfig(kind=kind, distance=cfg.distance, hidden=cfg.hidden, seed=cfg.seed,

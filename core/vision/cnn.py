@@ -14,7 +14,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from core.device import device, seed_everything
+from core.device import device
 from core.digits import digit_split
 from core.vision.images import resize
 from core.trainer import Trainer
@@ -85,11 +85,12 @@ class CNNTrainer(Trainer):
     watch = "loss"
 
     def __init__(self, cfg: CNNConfig, max_steps: int = MAX_STEPS):
-        super().__init__(max_steps)
+        super().__init__(max_steps, seed=cfg.seed)
         self.cfg = cfg
         self.data = digit_split(seed=cfg.seed)
-        self.generator = seed_everything(cfg.seed)
-        self.model = DigitCNN(cfg).to(device)
+        self.generator = torch.Generator().manual_seed(cfg.seed)
+        with self.own_rng():
+            self.model = DigitCNN(cfg).to(device)
         self.optimizer = make_optimizer(cfg, self.model.parameters())
         n = len(self.data.y_train)
         self.batch = n if cfg.batch_size == FULL_BATCH else min(int(cfg.batch_size), n)

@@ -4,6 +4,7 @@ import plotly.graph_objects as go
 
 import ui.figures.common  # noqa: F401  (the app's template)
 from ui.figures.common import curves_figure, matrix_figure, styled, with_room
+from ui.compat.plotly_internals import layout_dict, trace_dicts
 from ui.figures.margins import reserve_margins, text_px
 
 BELOW = dict(orientation="h", yanchor="top", y=-0.3, xanchor="center", x=0.5)
@@ -101,7 +102,7 @@ def test_values_it_cannot_size_leave_the_margins_to_plotly():
     huge = line([-1e308, 1e308])  # the span overflows
     open_range = line([0, 1]).update_yaxes(range=[None, 2])  # Plotly allows an open end
     for fig in (huge, open_range, line([float("nan"), float("inf")])):
-        assert isinstance(needed_margins(fig._data, fig._layout), dict)
+        assert isinstance(needed_margins(trace_dicts(fig), layout_dict(fig)), dict)
         with_room(fig)  # never raises
 
 

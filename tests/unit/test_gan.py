@@ -12,8 +12,11 @@ from torch import nn
 
 from core.generative import gan_targets as targets
 from core.digits import digit_split
-from core.generative.gan import (GP_WEIGHT, DigitsGanConfig, DigitsGanTrainer, FlatOptimizer, GanConfig, GanTrainer, TinyMLP,
-                      d_loss_grad, d_loss_value, g_loss_grad, g_loss_value, gradient_penalty, sample_noise)
+from core.generative.digits_gan import DigitsGanConfig, DigitsGanTrainer
+from core.generative.gan import GanConfig, GanTrainer, sample_noise
+from core.generative.gan_losses import (GAN_LOSSES, GP_WEIGHT, d_loss_grad, d_loss_value, g_loss_grad, g_loss_value,
+                                        gradient_penalty)
+from core.tinymlp import TinyMLP
 
 F64 = dict(dtype=torch.float64)
 TORCH_ACT = {"relu": nn.ReLU, "leaky_relu": lambda: nn.LeakyReLU(0.2), "tanh": nn.Tanh, "sigmoid": nn.Sigmoid,
@@ -145,24 +148,6 @@ def test_gradient_penalty_matches_an_nn_reference():
     (grad,) = torch.autograd.grad(loss, flat)
     assert loss.item() == pytest.approx(loss_ref.item(), rel=1e-9)
     assert torch.allclose(grad, reference_grad(ref), atol=1e-9)
-
-
-@pytest.mark.parametrize("kind", ["sgd", "adam"])
-def test_flat_optimizer_matches_torch_optim(kind):
-    g = torch.Generator().manual_seed(10)
-    ours = torch.randn(20, dtype=torch.float64, generator=g)
-    theirs = nn.Parameter(ours.clone())
-    opt = FlatOptimizer(ours, kind, 0.01)
-    if kind == "sgd":
-        ref = torch.optim.SGD([theirs], lr=0.01)
-    else:
-        ref = torch.optim.Adam([theirs], lr=0.01, betas=(0.5, 0.999))
-    for _ in range(7):
-        grad = torch.randn(20, dtype=torch.float64, generator=g)
-        opt.step(grad)
-        theirs.grad = grad.clone()
-        ref.step()
-    assert torch.allclose(ours, theirs.detach(), atol=1e-12)
 
 
 def small_config(**changes):
@@ -357,3 +342,16 @@ def test_digits_gan_learns_the_ink_level(digits):
     assert abs(fake.mean().item() - real.mean().item()) < 0.05
     assert all(math.isfinite(v) for v in tr.latest().values())
     assert tr.model_tensors() is None
+
+
+def test_the_loss_table_says_what_each_discriminator_output_means_and_how_it_trains():
+    """The page reads D's meaning and the digits tab's choices from the table: check them against the losses."""
+    s = torch.tensor([[-3.0], [0.0], [2.0]])
+    for name, loss in GAN_LOSSES.items():
+        if loss.d_output == "prob":  # a logit: L_D is the logistic loss of σ(s) as P(real)
+            ref = F.binary_cross_entropy_with_logits(s, torch.ones_like(s)) + F.binary_cross_entropy_with_logits(
+                s, torch.zeros_like(s))
+            assert d_loss_value(name, s, s).item() == pytest.approx(ref.item(), rel=1e-6)
+        # only a loss whose D step runs without autograd can train the digits GAN (its engine has no autograd path)
+        assert loss.digits == (loss.d_grad is not None)
+    assert GAN_LOSSES["wgan_gp"].d_output == "critic" and GAN_LOSSES["lsgan"].d_output == "score"

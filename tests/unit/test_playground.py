@@ -6,10 +6,11 @@ import numpy as np
 import pytest
 import torch
 
-from core.basics.playground import (Hyper, OptimizerState, PlaygroundConfig, PlaygroundTrainer, apply_update, forward,
-                             gradients, init_params, loss_value, parameter_count, targets)
+from core.basics.playground import (Hyper, PlaygroundConfig, PlaygroundNet, PlaygroundTrainer, loss_value,
+                                   make_optimizer, output_layer, parameter_count, soft_threshold, targets, train_step)
 from core.basics.playground_data import feature_columns, make_dataset, split
 from core.basics.playground_export import export_script
+from core.tinymlp import activate
 
 CASES = [
     PlaygroundConfig(),
@@ -26,12 +27,22 @@ def batch(cfg, n=17, seed=0):
     gen = torch.Generator().manual_seed(seed)
     pts, labels = make_dataset(cfg.dataset, 60, 0.1, seed, cfg.classes)
     x = torch.from_numpy(feature_columns(pts, cfg.features))[:n]
-    return x, targets(torch.from_numpy(labels)[:n], cfg), init_params(cfg, gen)
+    return x, targets(torch.from_numpy(labels)[:n], cfg), PlaygroundNet(cfg, gen)
 
 
-def autograd_loss(params, x, t, cfg):
-    acts = forward(params, x, cfg)
-    out = acts[-1]
+def leaves_of(net):
+    """Independent copies of the parameters, one autograd leaf per weight matrix and bias vector."""
+    return [[w.clone().requires_grad_(True), b.clone().requires_grad_(True)]
+            for w, b in zip(net.mlp.weights, net.mlp.biases)]
+
+
+def autograd_loss(leaves, x, t, cfg):
+    """The same network written with plain torch ops, its loss for autograd."""
+    a = x
+    for i, (w, b) in enumerate(leaves):
+        z = a @ w + b
+        a = activate(z, cfg.activation) if i < len(leaves) - 1 else output_layer(z, cfg)
+    out = a
     if cfg.loss == "squared" or cfg.problem == "regression":
         return 0.5 * ((out - t) ** 2).sum(1).mean()
     if out.shape[1] > 1:
@@ -41,12 +52,12 @@ def autograd_loss(params, x, t, cfg):
 
 @pytest.mark.parametrize("cfg", CASES, ids=lambda c: f"{c.problem}-{c.activation}-{c.loss}-{c.classes}")
 def test_hand_written_gradients_equal_autograd(cfg):
-    x, t, params = batch(cfg)
-    leaves = [[p.clone().requires_grad_(True) for p in layer] for layer in params]
+    x, t, net = batch(cfg)
+    leaves = leaves_of(net)
     autograd_loss(leaves, x, t, cfg).backward()
     with torch.no_grad():
-        ours = gradients(params, forward(params, x, cfg), t, cfg)
-    for (dw, db), (w, b) in zip(ours, leaves):
+        net.backward(net.forward(x), t)
+    for dw, db, (w, b) in zip(net.mlp.grad_weights, net.mlp.grad_biases, leaves):
         torch.testing.assert_close(dw, w.grad, rtol=1e-4, atol=1e-6)
         torch.testing.assert_close(db, b.grad, rtol=1e-4, atol=1e-6)
 
@@ -56,33 +67,30 @@ def test_hand_written_gradients_equal_autograd(cfg):
 def test_updates_equal_torch_optim(optimizer, reg):
     cfg = PlaygroundConfig(optimizer=optimizer, regularization=reg, hidden=(4, 2))
     hyper = Hyper(lr=0.05, reg_rate=0.01 if reg == "l2" else 0.0)
-    x, t, params = batch(cfg)
-    leaves = [[p.clone().requires_grad_(True) for p in layer] for layer in params]
+    x, t, net = batch(cfg)
+    leaves = leaves_of(net)
     groups = [{"params": [w for w, _ in leaves], "weight_decay": hyper.reg_rate},
               {"params": [b for _, b in leaves], "weight_decay": 0.0}]
     reference = {"sgd": lambda: torch.optim.SGD(groups, lr=hyper.lr),
                  "momentum": lambda: torch.optim.SGD(groups, lr=hyper.lr, momentum=0.9),
                  "adam": lambda: torch.optim.Adam(groups, lr=hyper.lr)}[optimizer]()
-    state = OptimizerState()
+    opt = make_optimizer(net, hyper)
     for _ in range(4):
         reference.zero_grad()
         autograd_loss(leaves, x, t, cfg).backward()
         reference.step()
         with torch.no_grad():
-            apply_update(params, gradients(params, forward(params, x, cfg), t, cfg), hyper, cfg, state)
-    for layer, ref in zip(params, leaves):
-        for p, r in zip(layer, ref):
-            torch.testing.assert_close(p, r.detach(), rtol=1e-5, atol=1e-6)
+            train_step(net, opt, x, t, hyper)
+    for w, b, (rw, rb) in zip(net.mlp.weights, net.mlp.biases, leaves):
+        torch.testing.assert_close(w, rw.detach(), rtol=1e-5, atol=1e-6)
+        torch.testing.assert_close(b, rb.detach(), rtol=1e-5, atol=1e-6)
 
 
 def test_l1_is_a_soft_threshold_that_stops_at_zero():
-    cfg = PlaygroundConfig(regularization="l1", hidden=())
     w = torch.tensor([[0.05], [-0.5]])
-    params = [[w, torch.zeros(1)]]
-    zero = [(torch.zeros(2, 1), torch.zeros(1))]
-    apply_update(params, zero, Hyper(lr=0.1, reg_rate=1.0), cfg, OptimizerState())
+    soft_threshold([w], 0.1)
     # shrink by lr·λ = 0.1: 0.05 would cross zero, so it stops at exactly 0; -0.5 becomes -0.4
-    torch.testing.assert_close(params[0][0], torch.tensor([[0.0], [-0.4]]))
+    torch.testing.assert_close(w, torch.tensor([[0.0], [-0.4]]))
 
 
 def test_losses_by_hand():

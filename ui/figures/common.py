@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import streamlit as st
 
+from ui.compat.plotly_internals import layout_dict, trace_dicts
 from ui.i18n import t
 
 PALETTE = ["#2563eb", "#f97316", "#16a34a", "#dc2626", "#9333ea", "#0891b2", "#ca8a04", "#db2777",
@@ -123,10 +124,11 @@ def with_room(fig: go.Figure) -> go.Figure:
 
     # Read in place: `to_dict` would copy every array and plotly's attribute reads cost ~0.15 ms each, a chart
     # on every run; written through the figure (validated), in one update.
-    current = fig._layout.get("margin") or {}
+    layout = layout_dict(fig)
+    current = layout.get("margin") or {}
     if current.get("autoexpand") is False:  # fixed on purpose
         return fig
-    raise_to = {side: px for side, px in needed_margins(fig._data, fig._layout).items()
+    raise_to = {side: px for side, px in needed_margins(trace_dicts(fig), layout).items()
                 if (current.get(side) or 0) < px}
     if raise_to:
         fig.layout.margin.update(raise_to)

@@ -5,11 +5,10 @@ single traces with NaN gaps (one trace draws fast; a trace per arrow would not).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import plotly.graph_objects as go
 
+from core.generative.gan import GanView
 from ui.figures.common import styled
 
 REAL_COLOR = "#16a34a"  # green: the data (as in GAN Lab)
@@ -18,21 +17,6 @@ D_SCALE = [[0.0, "#e9d5ff"], [0.5, "#ffffff"], [1.0, "#bbf7d0"]]  # D says fake 
 ARROW_COLOR = "#7c3aed"
 GRID_COLOR = "rgba(147, 51, 234, 0.35)"
 MODE_COLOR = "rgba(71, 85, 105, 0.7)"
-
-
-@dataclass
-class GanView:
-    """What the 2-D view shows; layers left as None are not drawn."""
-
-    box: float  # the view is [-box, box]²
-    real: np.ndarray  # (N, 2)
-    fake: np.ndarray  # (M, 2)
-    surface: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # (xs, ys, z[len(ys), len(xs)])
-    surface_range: tuple[float, float] = (0.0, 1.0)  # z mapped to the colour scale's ends
-    arrows: tuple[np.ndarray, np.ndarray] | None = None  # (starts (K, 2), ends (K, 2))
-    warped: np.ndarray | None = None  # (lines, points, 2)
-    modes: np.ndarray | None = None  # (K, 2) mixture means
-    mode_radius: float = 0.0  # 3σ: the high-quality zone drawn around each mode
 
 
 def polylines(lines: list[np.ndarray] | np.ndarray) -> np.ndarray:
@@ -96,8 +80,9 @@ def gan_view_figure(view: GanView, names: dict[str, str], *, height: int = 520) 
                                  line=dict(color=GRID_COLOR, width=1), hoverinfo="skip"))
     traces.append(go.Scatter(x=view.fake[:, 0], y=view.fake[:, 1], mode="markers", name=names["fake"],
                              marker=dict(color=FAKE_COLOR, size=4, opacity=0.8), hoverinfo="skip"))
-    if view.arrows is not None:
-        xy, sizes = arrow_segments(*view.arrows)
+    arrows = None if view.pull is None else arrow_ends(*view.pull, 0.1 * view.box)
+    if arrows is not None:
+        xy, sizes = arrow_segments(*arrows)
         traces.append(go.Scatter(x=xy[:, 0], y=xy[:, 1], mode="lines+markers", name=names["arrows"],
                                  line=dict(color=ARROW_COLOR, width=1.2),
                                  marker=dict(symbol="arrow", angleref="previous", size=sizes, color=ARROW_COLOR),
@@ -136,29 +121,3 @@ def coverage_figure(steps: list[float], left: dict[str, list[float]], *, title: 
         layout["yaxis2"] = dict(range=[0, 100], overlaying="y", side="right", showgrid=False, ticksuffix="%",
                                 tickmode="array", tickvals=[0, 25, 50, 75, 100])
     return styled(go.Figure(traces, layout=layout), title=title, height=height)
-
-def view_data(trainer, *, surface: bool, arrows: bool, warped: bool, points: int = 500, arrow_count: int = 100,
-              resolution: int = 40) -> GanView:
-    """Everything the main view draws, read from a GanTrainer (core/generative/gan.py) as NumPy arrays."""
-    import torch
-
-    from core.generative.gan_targets import BOX
-
-    fake = trainer.samples()[:points]
-    view = GanView(box=BOX, real=trainer.real_eval[:points].cpu().numpy(), fake=fake.cpu().numpy())
-    if surface:
-        ticks = torch.linspace(-BOX, BOX, resolution)
-        z = trainer.d_surface(ticks, ticks).cpu().numpy()
-        if trainer.config.loss == "wgan_gp":  # a critic's scale and offset are arbitrary: spread its middle 90%
-            lo, hi = np.quantile(z, [0.05, 0.95])
-            view.surface_range = (float(lo), float(hi) if hi > lo else float(lo) + 1.0)
-        view.surface = (ticks.numpy(), ticks.numpy(), z)
-    if arrows:
-        starts, pull = (v.cpu().numpy() for v in trainer.generator_pull(trainer.eval_noise[:arrow_count]))
-        view.arrows = arrow_ends(starts, pull, 0.1 * BOX)
-    if warped:
-        view.warped = trainer.warped_grid().cpu().numpy()
-    if trainer.modes is not None:
-        view.modes = trainer.modes.cpu().numpy()
-        view.mode_radius = 3 * trainer.target.jitter
-    return view

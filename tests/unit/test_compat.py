@@ -1,0 +1,46 @@
+"""The Streamlit and Plotly internals of ui/compat still exist and mean what the app assumes.
+
+An upgrade that renames or reshapes one fails here, by name, instead of silently changing the app.
+"""
+import inspect
+
+import plotly.graph_objects as go
+import streamlit
+from streamlit import runtime
+from streamlit.runtime.pages_manager import PagesManager
+
+from ui.compat import plotly_internals, streamlit_internals
+
+
+def test_streamlit_is_the_pinned_version():
+    pinned = [line.split("==")[1].split()[0] for line in open("requirements.txt")
+              if line.startswith("streamlit==")]
+    assert pinned == [streamlit.__version__], "requirements.txt pins Streamlit to the version these shims were tested on"
+
+
+def test_the_legacy_pages_flag_is_a_class_attribute_the_shim_can_switch_off():
+    saved = PagesManager.uses_pages_directory
+    try:
+        PagesManager.uses_pages_directory = True
+        assert streamlit_internals.leave_legacy_multipage_mode() is True
+        assert PagesManager.uses_pages_directory is False
+        assert streamlit_internals.leave_legacy_multipage_mode() is False
+    finally:
+        PagesManager.uses_pages_directory = saved
+
+
+def test_the_runtime_keeps_a_session_manager_that_lists_sessions():
+    assert "self._session_mgr" in inspect.getsource(runtime.Runtime.__init__)
+    from streamlit.runtime.session_manager import SessionManager
+
+    assert callable(getattr(SessionManager, "list_sessions"))
+    streamlit_internals.expire_closed_sessions()  # no runtime here: a no-op, never an error
+
+
+def test_plotly_figures_hold_their_layout_and_traces_as_the_plain_dicts_to_dict_gives():
+    fig = go.Figure(go.Scatter(x=[1, 2], y=[3, 4], name="a"), layout={"margin": {"l": 7}, "title": {"text": "t"}})
+    layout, traces = plotly_internals.layout_dict(fig), plotly_internals.trace_dicts(fig)
+    assert isinstance(layout, dict) and layout["margin"] == {"l": 7} and layout["title"] == {"text": "t"}
+    assert isinstance(traces, list) and traces[0]["name"] == "a" and list(traces[0]["y"]) == [3, 4]
+    fig.layout.margin.update(l=30)  # written through the figure: the dict we read follows
+    assert plotly_internals.layout_dict(fig)["margin"]["l"] == 30

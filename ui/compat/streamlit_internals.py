@@ -1,0 +1,33 @@
+"""Streamlit internals the app relies on, in one place (Streamlit is pinned to the tested version for them).
+
+tests/unit/test_compat.py checks that each still exists with the shape used here: an upgrade that changes one
+fails there, loudly, instead of silently changing the app's behaviour.
+"""
+from __future__ import annotations
+
+
+def leave_legacy_multipage_mode() -> bool:
+    """Switch off Streamlit's legacy `pages/`-folder mode for this server process; True if it was on.
+
+    Streamlit decides per server process whether a `pages/` folder beside the main script means its legacy
+    multipage mode; until some session has run `st.navigation`, a first visit to /<page> runs pages/<page>.py
+    alone, without app.py. The caller reruns after switching it off, so the visit routes through app.py.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        return True
+    return False
+
+
+def expire_closed_sessions() -> None:
+    """Make Streamlit drop the sessions of tabs closed longer than `server.disconnectedSessionTTL` ago.
+
+    Its session manager keeps closed sessions in a TTL cache that only evicts when written to or when its length
+    is asked; listing the sessions asks the length. Does nothing when no runtime runs (tests, notebooks).
+    """
+    from streamlit import runtime
+
+    if runtime.exists():
+        runtime.get_instance()._session_mgr.list_sessions()
