@@ -12,7 +12,7 @@ from core.attention.seq2seq import Seq2SeqTrainer, Seq2SeqTrainConfig
 from core.attention.vocab import detokenize, tokenize
 from ui.figures.attention.attention import alignment_figure, head_view_figure, metric_curves_figure, token_heatmap
 from ui.figures.common import show
-from ui.i18n import options, t
+from ui.i18n import error_text, literal_list, options, t
 from ui.page import Page, seed
 from ui.runner import Run, live_training
 
@@ -74,7 +74,7 @@ for name, text in texts.items():
     try:
         matrices[name] = parse_matrix(text, name.upper())
     except MatrixError as err:
-        st.error(t(f"attention.error.{err.code}", **err.detail), icon=":material/grid_off:")
+        st.error(error_text("attention.error", err), icon=":material/grid_off:")
         failed = True
 steps = None
 if not failed:
@@ -82,7 +82,7 @@ if not failed:
         steps = attention_steps(matrices["q"], matrices["k"], matrices["v"], scale=scale,
                                 causal=mask in ("causal", "both"), padding=padding, temperature=temperature)
     except MatrixError as err:
-        st.error(t(f"attention.error.{err.code}", **err.detail), icon=":material/grid_off:")
+        st.error(error_text("attention.error", err), icon=":material/grid_off:")
 
 if steps is not None:
     q_labels = [f"q{i + 1}" for i in range(steps.scores.shape[0])]
@@ -120,8 +120,8 @@ unknown = data.src_vocab.unknown(src_tokens)
 if not src_tokens:
     st.info(t("attention.align.empty"), icon=":material/edit:")
 elif unknown:
-    st.warning(t("attention.align.unknown", words=", ".join(unknown[:8]),
-                 examples=", ".join(data.src_vocab.tokens[4:16])), icon=":material/help:")
+    st.warning(t("attention.align.unknown", words=literal_list(unknown[:8]),
+                 examples=literal_list(data.src_vocab.tokens[4:16])), icon=":material/help:")
 
 
 def draw(run: Run) -> None:
@@ -167,7 +167,7 @@ try:
 except PretrainedUnavailable as err:
     encoder, problem = None, err
 if encoder is None:
-    st.warning(t(f"attention.pretrained.unavailable.{problem.code}", **problem.detail), icon=":material/cloud_off:")
+    st.warning(error_text("attention.pretrained.unavailable", problem), icon=":material/cloud_off:")
 elif not mini_text.strip():
     st.info(t("attention.pretrained.empty"), icon=":material/edit:")
 else:

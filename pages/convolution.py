@@ -10,7 +10,7 @@ from ui.canvas import drawing_canvas
 from ui.figures.common import show
 from ui.figures.vision.pictures import (as_rgb, conv_size_latex, draw_box, enlarge, kernel_figure, to_display,
                                window_latex)
-from ui.i18n import options, t
+from ui.i18n import error_text, options, t
 from ui.page import Page
 from ui.uploads import image_upload
 
@@ -94,7 +94,7 @@ def pick_settings(where, colour: bool) -> tuple[conv.ConvSettings, str, bool]:
 
 
 def shape_error(err: conv.ConvShapeError) -> None:
-    st.error(t(f"{NS}.error.{err.code}", **err.detail), icon=":material/crop_free:")
+    st.error(error_text(f"{NS}.error", err), icon=":material/crop_free:")
 
 
 col_picture, col_kernel, col_settings = st.columns([1.1, 1, 1], gap="medium")

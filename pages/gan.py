@@ -9,7 +9,7 @@ from core.generative.gan_losses import DIGIT_LOSSES, GAN_LOSSES, LOSSES
 from ui.figures.common import CHART_CONFIG, curves_figure, show, with_room
 from ui.figures.generative.gan import coverage_figure, draw_pad_figure, gan_view_figure
 from ui.figures.generative.digit_pictures import digit_picture, thin
-from ui.i18n import options, t
+from ui.i18n import error_text, options, t
 from ui.page import Page, seed
 from ui.runner import INTERVAL_S, TICK_S, live_training
 
@@ -51,7 +51,7 @@ def custom_target(kind: str):
         try:
             return targets.drawn(cells), targets.points_digest(cells)
         except targets.PointsError as err:
-            st.info(t(f"gan.points_error.{err.code}", **err.detail), icon=":material/draw:")
+            st.info(error_text("gan.points_error", err), icon=":material/draw:")
             return None, ""
     upload = st.file_uploader(t("gan.upload.label"), type=["csv", "txt"], key="gan.upload_file",
                               help=t("gan.upload.help", kb=targets.CSV_MAX_BYTES // 1024, rows=targets.CSV_MAX_ROWS))
@@ -63,7 +63,7 @@ def custom_target(kind: str):
             raise targets.PointsError("too_big", {"kb": targets.CSV_MAX_BYTES // 1024})
         points = targets.parse_points_csv(upload.getvalue())
     except targets.PointsError as err:
-        st.error(t(f"gan.points_error.{err.code}", **err.detail), icon=":material/error:")
+        st.error(error_text("gan.points_error", err), icon=":material/error:")
         return None, ""
     st.caption(t("gan.upload.loaded", n=len(points)))
     return targets.uploaded(points), targets.points_digest(points)

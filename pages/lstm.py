@@ -11,7 +11,7 @@ from ui import i18n
 from ui.figures.common import PALETTE, show
 from ui.figures.sequences.equations import gru_step_tex, lstm_step_tex
 from ui.figures.sequences.charts import accuracy_figure, answer_figure, gate_values_figure, gates_figure
-from ui.i18n import t
+from ui.i18n import error_text, t
 from ui.page import Page, seed
 from ui.runner import live_training
 
@@ -101,7 +101,7 @@ c2.button(t("lstm.memory.random"), key="lstm.pick.random", on_click=new_letters,
 try:
     letters, mark_at = parse_recall(letters_text)
 except SequenceInputError as err:
-    st.error(t(f"lstm.error.{err.code}", **err.detail), icon=":material/error:")
+    st.error(error_text("lstm.error", err), icon=":material/error:")
     letters, mark_at = None, None
 memory_config = RecallConfig(kind="lstm", distance=distance, hidden=MEMORY_HIDDEN, open_gates=open_gates,
                              seed=seed(), stop_when_solved=False)

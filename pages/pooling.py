@@ -8,7 +8,7 @@ from core.vision.images import PHOTOS, photo, to_gray
 from ui.figures.common import show
 from ui.figures.vision.pictures import (as_rgb, enlarge, pool_grid_figure, pool_latex, pool_size_latex, shift_figure,
                                to_display)
-from ui.i18n import options, t
+from ui.i18n import error_text, options, t
 from ui.page import Page, seed
 
 NS = "pooling"
@@ -68,7 +68,7 @@ if not np.all(np.isfinite(matrix)):
 try:
     out_h, out_w = pooling.output_shape(*matrix.shape, settings)
 except pooling.PoolShapeError as err:
-    right.error(t(f"{NS}.error.{err.code}", **err.detail), icon=":material/crop_free:")
+    right.error(error_text(f"{NS}.error", err), icon=":material/crop_free:")
     out_h = out_w = 0
 if out_h:
     pooled = pooling.pool2d(matrix, settings)
@@ -103,7 +103,7 @@ before, after = pooling.shifted_views(image, shift_px, MAX_SHIFT)
 try:
     pooled_before, pooled_after = pooling.pool2d(before, settings), pooling.pool2d(after, settings)
 except pooling.PoolShapeError as err:
-    st.error(t(f"{NS}.error.{err.code}", **err.detail), icon=":material/crop_free:")
+    st.error(error_text(f"{NS}.error", err), icon=":material/crop_free:")
 else:
     captions = [t(f"{NS}.tile_input", h=before.shape[0], w=before.shape[1]), t(f"{NS}.tile_shifted", px=shift_px),
                 t(f"{NS}.tile_pooled", h=pooled_before.shape[0], w=pooled_before.shape[1]),

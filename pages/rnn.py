@@ -15,7 +15,7 @@ from ui.figures.common import show
 from ui.figures.sequences.equations import rnn_step_tex
 from ui.figures.sequences.charts import (clipping_figure, error_curves_figure, forecast_figure, gradient_norms_figure,
                                   loop_figure, unrolled_figure)
-from ui.i18n import t
+from ui.i18n import error_text, t
 from ui.page import Page, seed
 from ui.runner import live_training
 
@@ -84,7 +84,7 @@ text = page.text("seq", PRESETS["impulse"], max_chars=400)
 try:
     values = parse_numbers(text)
 except SequenceInputError as err:
-    st.error(t(f"rnn.error.{err.code}", **err.detail) + " " + t("rnn.error.fallback"), icon=":material/error:")
+    st.error(error_text("rnn.error", err) + " " + t("rnn.error.fallback"), icon=":material/error:")
     values = parse_numbers(PRESETS["impulse"])
 
 steps = len(values)

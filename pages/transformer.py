@@ -4,7 +4,7 @@ trained weights to download."""
 import pandas as pd
 import streamlit as st
 
-from core.attention.corpus import CorpusError, ParallelCorpus, load_hub, parse_upload, shipped_corpus
+from core.attention.corpus import CorpusError, ParallelCorpus, hub_enabled, load_hub, parse_upload, shipped_corpus
 from core.device import device
 from core.attention.transformer import (TrainConfig, TransformerConfig, TransformerTrainer, attention_for, export_bytes,
                               sinusoidal_positions, translate)
@@ -12,12 +12,12 @@ from core.attention.vocab import detokenize, tokenize
 from ui.figures.attention.attention import (heads_grid_figure, metric_curves_figure, positional_encoding_figure,
                                   positional_waves_figure)
 from ui.figures.common import show
-from ui.i18n import options, t
+from ui.i18n import error_text, literal_list, options, t
 from ui.page import Page, seed
 from ui.runner import Run, live_training
 
 NS = "transformer"
-SOURCES = ["shipped", "upload", "hub"]
+SOURCES = ["shipped", "upload"] + (["hub"] if hub_enabled() else [])  # the hub: only where the host allows
 KINDS = ["encoder", "decoder", "cross"]
 SENTENCE = "My small white dogs do not like the big red car."
 MAX_INPUT_TOKENS = 60  # a user's sentence is cut here (the positional table covers 128)
@@ -40,7 +40,7 @@ def from_hub(name: str, config: str, src: str, tgt: str) -> ParallelCorpus:
 
 
 def corpus_error(err: CorpusError) -> None:
-    st.error(t(f"transformer.corpus.error.{err.code}", **err.detail), icon=":material/dataset:")
+    st.error(error_text("transformer.corpus.error", err), icon=":material/dataset:")
     st.info(t("transformer.corpus.fallback"), icon=":material/undo:")
 
 
@@ -148,8 +148,8 @@ else:
         st.caption(t("transformer.translate.cut", n=MAX_INPUT_TOKENS))
     unknown = data.src_vocab.unknown(src_tokens)
     if unknown:
-        st.warning(t("transformer.translate.unknown", words=", ".join(unknown[:8]),
-                     examples=", ".join(data.src_vocab.tokens[4:16])), icon=":material/help:")
+        st.warning(t("transformer.translate.unknown", words=literal_list(unknown[:8]),
+                     examples=literal_list(data.src_vocab.tokens[4:16])), icon=":material/help:")
     if run.trainer.steps_done == 0:
         st.info(t("transformer.translate.untrained"), icon=":material/info:")
     elif run.running:

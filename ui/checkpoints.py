@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.checkpoint import CheckpointError, check_shapes, load_checkpoint, save_checkpoint
-from ui.i18n import t
+from core.checkpoint import MAX_FILE_BYTES, CheckpointError, check_shapes, load_checkpoint, save_checkpoint
+from ui.i18n import error_text, t
 from ui.page import apply_values
+
+
+LIMIT_MB = MAX_FILE_BYTES // 1_000_000  # Streamlit counts an upload's megabytes in thousands (in the browser)
 
 
 def model_file_panel(ns: str, run) -> None:
@@ -19,8 +22,10 @@ def model_file_panel(ns: str, run) -> None:
                                                                                    run.trainer.model_tensors()),
                            file_name=f"nn-playground-{ns}.pt", mime="application/octet-stream",
                            icon=":material/download:", key=f"{ns}.model.download", on_click="ignore")
+        # the browser refuses bigger files before sending them, saying the same number as our own check
         st.file_uploader(t("checkpoint.upload"), type=["pt"], key=f"{ns}.model.upload",
-                         on_change=_on_upload, args=(ns,), help=t("checkpoint.upload_help"))
+                         on_change=_on_upload, args=(ns,), max_upload_size=LIMIT_MB,
+                         help=t("checkpoint.upload_help", limit_mb=LIMIT_MB))
         message = st.session_state.pop(f"_checkpoint_message.{ns}", None)
         if message:
             kind, text = message
@@ -32,9 +37,11 @@ def _on_upload(ns: str) -> None:
     if upload is None:
         return
     try:
+        if upload.size > MAX_FILE_BYTES:  # a request sent around the browser's check: refused before reading
+            raise CheckpointError("too_big", limit_mb=LIMIT_MB)
         params, steps, tensors = load_checkpoint(upload.getvalue(), ns)
     except CheckpointError as err:
-        st.session_state[f"_checkpoint_message.{ns}"] = ("error", t(f"checkpoint.error.{err.code}", **err.detail))
+        st.session_state[f"_checkpoint_message.{ns}"] = ("error", error_text("checkpoint.error", err))
         return
     apply_values(ns, params)  # rebuild the page's settings exactly as the model was trained
     st.session_state[f"_restore.{ns}"] = (steps, tensors)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import re
 import tomllib
 from pathlib import Path
 
@@ -58,6 +59,35 @@ def t(key: str, **values: object) -> str:
     if isinstance(text, list):
         return "\n".join(text)
     return text.format(**values) if values else text
+
+
+def literal(text: object) -> str:
+    """`text` as a Markdown code span: shown exactly as typed, never read as Markdown, HTML, LaTeX, a link, an
+    emoji or an icon. Streamlit turns URLs, `:emoji:` and `:material/…:` into links and pictures even after
+    backslash escapes (on the parsed text); code spans are the one place it leaves alone. Every visitor-made
+    string (a link's value, a formula, a file's settings) goes into a message through this."""
+    text = " ".join(str(text).splitlines())  # a blank line would end the span and the paragraph
+    if not text:
+        return "` `"
+    fence = "`" * (1 + max((len(run) for run in re.findall(r"`+", text)), default=0))
+    pad = " " if text[0] == "`" or text[-1] == "`" or (text[0] == " " and text[-1] == " ") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def literal_list(items) -> str:
+    """Visitor-made words (tokens of a typed sentence, an uploaded corpus's vocabulary) as "`a`, `b`, `c`"."""
+    return ", ".join(literal(item) for item in items)
+
+
+_PLAIN = re.compile(r"[^\W_]+|[-+]?\d[\d,]*(\.\d+)?([eE][-+]?\d+)?|\d+×\d+")  # a word or a number: no Markdown
+
+
+def error_text(prefix: str, err) -> str:
+    """The translated message `<prefix>.<err.code>` of an InputError, its text details shown as `literal`s
+    (they may repeat what the visitor typed); plain words and numbers stay as they are."""
+    detail = {name: literal(value) if isinstance(value, str) and not _PLAIN.fullmatch(value) else value
+              for name, value in err.detail.items()}
+    return t(f"{prefix}.{err.code}", **detail)
 
 
 def options(prefix: str, names: list[str]) -> dict[str, str]:

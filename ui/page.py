@@ -15,7 +15,7 @@ from typing import Any, Callable, Sequence
 import streamlit as st
 
 from ui.compat.streamlit_internals import leave_legacy_multipage_mode
-from ui.i18n import has, t
+from ui.i18n import has, literal, t
 
 GLOBAL_PARAMS = {"lang", "seed"}  # owned by the sidebar in app.py
 DEFAULT_SEED = 42
@@ -90,7 +90,7 @@ class Page:
         if self.first_run and unknown:
             for name in list(st.query_params.keys()):
                 if name not in self.names and name not in GLOBAL_PARAMS:
-                    self._notices.append(t("link.unknown", name=name[:40]))
+                    self._notices.append(t("link.unknown", name=literal(name[:40])))
                     del st.query_params[name]
         if self._notices:
             box = where or (self._notice_box if self._notice_box is not None else st)
@@ -210,14 +210,18 @@ class Page:
                 try:
                     value, corrected = decode(str(raw))
                     if corrected is not None:
-                        self._notices.append(t("link.clamped", name=name, raw=str(raw)[:40], value=corrected))
+                        self._notices.append(t("link.clamped", name=literal(name), raw=literal(str(raw)[:40]),
+                                                           value=literal(corrected)))
                 except (LinkValueError, ValueError, OverflowError):
                     value = default
-                    self._notices.append(t("link.ignored", name=name, raw=str(raw)[:40], value=encode(default)))
+                    self._notices.append(t("link.ignored", name=literal(name), raw=literal(str(raw)[:40]),
+                                           value=literal(encode(default))))
             st.session_state[key] = value
         label = label if label is not None else t(f"{self.ns}.controls.{name}")
         help_key = f"{self.ns}.controls.{name}_help"
         value = render(key, label, t(help_key) if has(help_key) else None)
+        if isinstance(value, float):
+            value += 0.0  # -0.0 (typed, or from a link) is 0.0: NumPy refuses a scale of -0.0, links show "0"
         st.session_state[f"_keep.{key}"] = value
         self._sync_url(name, None if value == default else encode(value))
         return value
@@ -246,7 +250,7 @@ def _encode_number(value: float) -> str:
 
 def _number_decoder(lo: float, hi: float, is_int: bool):
     def decode(raw: str):
-        x = float(raw)
+        x = float(raw) + 0.0  # "-0" is 0: a signed zero passes `x < lo` yet NumPy refuses it as a scale
         if not math.isfinite(x):
             raise LinkValueError
         if is_int:

@@ -38,7 +38,11 @@ QUEUE_WAIT_S = 0.5
 # The queue notice stays this long after the last tick that waited: with more trainings than slots a session waits
 # on most ticks and trains on some, and a notice shown only on waiting ticks made the page jump up and down.
 QUEUE_NOTICE_S = 3.0
-_queue: list[str] = []  # sessions waiting for a slot, oldest first
+# A waiting session asks again every tick (a fraction of a second). One that has not asked for this long stopped
+# waiting without saying so (its tab closed, its connection dropped): it leaves the queue, so nobody behind it
+# is shown an ever larger place. Pause, Reset, a changed setting and the idle pause leave the queue at once.
+QUEUE_FORGET_S = 15.0
+_queue: dict[str, float] = {}  # sessions waiting for a slot, oldest first -> when each last asked
 _queue_lock = threading.Lock()
 
 
@@ -85,6 +89,7 @@ def live_training(ns: str, build: Callable[[], Trainer], config: Hashable, draw:
     if run is None or run.config != config or restoring:
         run = Run(build(), config)
         st.session_state[key] = run
+        _leave_queue()  # a new run starts paused
         if restoring:
             restore_into(ns, run.trainer)
 
@@ -96,6 +101,7 @@ def live_training(ns: str, build: Callable[[], Trainer], config: Hashable, draw:
         if live.running:
             if _idle_for() > IDLE_PAUSE_S:
                 live.running, live.stop_reason = False, "idle"
+                _leave_queue()
                 st.rerun(scope="app")
             waiting = _tick_in_a_slot(session, lambda: _train_for(live, tick_s, time_budget_s))
             if waiting:
@@ -128,17 +134,30 @@ def _tick_in_a_slot(session: str, work: Callable[[], None], wait_s: float = QUEU
     session's place in the queue (1-based, first come first served)."""
     if _slots.acquire(timeout=wait_s):
         try:
-            with _queue_lock:
-                if session in _queue:
-                    _queue.remove(session)
+            leave_queue(session)
             work()
         finally:
             _slots.release()
         return 0
+    now = time.monotonic()
     with _queue_lock:
-        if session not in _queue:
-            _queue.append(session)
-        return _queue.index(session) + 1
+        for other, asked in list(_queue.items()):
+            if now - asked > QUEUE_FORGET_S:
+                del _queue[other]
+        _queue[session] = now  # a dict keeps its first-come order when a value changes
+        return list(_queue).index(session) + 1
+
+
+def leave_queue(session: str) -> None:
+    """`session` no longer waits for a training slot (it trains, paused, or went away)."""
+    with _queue_lock:
+        _queue.pop(session, None)
+
+
+def _leave_queue() -> None:
+    session = st.session_state.get("_session_id")
+    if session is not None:
+        leave_queue(session)
 
 
 def _buttons(key, build, config, steps_per_click, time_budget_s, run: Run) -> None:
@@ -163,6 +182,8 @@ def _set_running(key: str, running: bool, time_budget_s: float = DEFAULT_TIME_BU
         return
     run.running = running
     run.stop_reason = None if running else "paused"
+    if not running:
+        _leave_queue()
 
 
 def _step(key: str, n: int) -> None:
@@ -175,6 +196,7 @@ def _step(key: str, n: int) -> None:
 
 def _reset(key: str, build, config) -> None:
     st.session_state[key] = Run(build(), config)
+    _leave_queue()
 
 
 def _train_for(run: Run, tick_s: float, time_budget_s: float) -> None:

@@ -5,12 +5,12 @@ import numpy as np
 import streamlit as st
 
 from core.vision.images import MAX_UPLOAD_BYTES, ImageError, decode_image
-from ui.i18n import t
+from ui.i18n import error_text, t
 
 
 def image_error_text(err: ImageError) -> str:
     """The user's language's explanation of why an upload was refused."""
-    return t(f"vision.image_error.{err.code}", **err.detail)
+    return error_text("vision.image_error", err)
 
 
 def image_upload(key: str, *, max_side: int = 256, label: str | None = None, where=None) -> np.ndarray | None:
@@ -22,8 +22,8 @@ def image_upload(key: str, *, max_side: int = 256, label: str | None = None, whe
     """
     box = where or st
     uploaded = box.file_uploader(label or t("vision.upload.label"), type=["png", "jpg", "jpeg"], key=key,
-                                 help=t("vision.upload.help", limit_mb=MAX_UPLOAD_BYTES // 2**20),
-                                 max_upload_size=MAX_UPLOAD_BYTES // 2**20)
+                                 help=t("vision.upload.help", limit_mb=MAX_UPLOAD_BYTES // 1_000_000),
+                                 max_upload_size=MAX_UPLOAD_BYTES // 1_000_000)
     if uploaded is None:
         return None
     memo_key = f"{key}.decoded"

@@ -4,13 +4,13 @@ from __future__ import annotations
 import streamlit as st
 
 from core.formula import Formula, FormulaError, parse_formula
-from ui.i18n import t
+from ui.i18n import error_text, t
 from ui.page import Page
 
 
 def formula_error_text(err: FormulaError) -> str:
     """The user's language's explanation of why a formula was refused."""
-    return t(f"formula.error.{err.code}", **err.detail)
+    return error_text("formula.error", err)
 
 
 def formula_input(page: Page, name: str, default: str, variables: tuple[str, ...] = ("x",), *,

@@ -2,8 +2,9 @@
 
 All three end as a `ParallelCorpus` of tokenised (source, target) pairs with a held-out split whose
 source sentences never occur in training. Bad input raises `CorpusError` with a code the page
-translates into a message; nothing here touches the network unless a hub name is asked for and the
-Hugging Face libraries are not told to stay offline.
+translates into a message. Nothing here touches the network unless the host turned the hub on
+(`NNPG_HUB_DATASETS=1`, docs/HOSTING.md), a hub name is asked for, and the Hugging Face libraries are not told
+to stay offline: by default a link cannot make the server stream a data set from the internet.
 """
 from __future__ import annotations
 
@@ -100,10 +101,14 @@ def _pairs_from_rows(rows, *, name: str, skipped: int = 0) -> ParallelCorpus:
 
 @functools.cache
 def shipped_corpus() -> ParallelCorpus:
-    """The generated English→French corpus, read through Hugging Face `datasets` (a local JSON build)."""
+    """The generated English→French corpus, read through Hugging Face `datasets` (a local JSON build).
+
+    No network: `load_dataset` would otherwise "count a download" of its json builder on a web server.
+    """
     import datasets
 
     datasets.disable_progress_bars()
+    datasets.config.HF_UPDATE_DOWNLOAD_COUNTS = False
     data = datasets.load_dataset("json", data_files={"train": str(TRAIN_FILE), "test": str(TEST_FILE)})
 
     def pairs(split):
@@ -148,6 +153,11 @@ def parse_upload(raw: bytes, filename: str = "") -> ParallelCorpus:
     return _pairs_from_rows(rows, name=f"upload:{hashlib.sha1(raw).hexdigest()[:12]}", skipped=skipped)
 
 
+def hub_enabled() -> bool:
+    """Whether the host allows hub data sets (env `NNPG_HUB_DATASETS`); off unless turned on."""
+    return os.environ.get("NNPG_HUB_DATASETS", "").strip().lower() in ("1", "true", "yes", "on")
+
+
 def hub_offline() -> bool:
     """Whether the Hugging Face libraries are told to stay offline (tests and air-gapped hosts)."""
     return any(os.environ.get(v, "").lower() in ("1", "true", "yes", "on")
@@ -179,6 +189,8 @@ def pair_from_row(row: dict, src_lang: str, tgt_lang: str) -> tuple[str, str] | 
 def load_hub(name: str, config: str = "", src_lang: str = "en", tgt_lang: str = "fr",
              limit: int = HUB_LIMIT) -> ParallelCorpus:
     """The first `limit` rows of a named hub data set's train split, streamed (never a full download)."""
+    if not hub_enabled():
+        raise CorpusError("hub_disabled")
     name, config = name.strip(), config.strip()
     if not HUB_NAME.match(name) or (config and not HUB_NAME.match(config)):
         raise CorpusError("hub_name", name=name[:60])

@@ -17,6 +17,7 @@ import sacrebleu  # imported here, not lazily in a training thread (DESIGN.md: c
 import torch
 from torch import nn
 
+from core.checkpoint import safe_torch_load
 from core.attention.corpus import Batch, ParallelCorpus
 from core.trainer import Trainer
 from core.attention.vocab import BOS_ID, EOS_ID, PAD_ID, Vocab, detokenize
@@ -250,7 +251,7 @@ def export_bytes(model: Transformer, src_vocab: Vocab, tgt_vocab: Vocab) -> byte
 
 def import_bytes(raw: bytes) -> tuple[Transformer, Vocab, Vocab]:
     """The model and vocabularies from `export_bytes`; refuses anything that is not such a file."""
-    blob = torch.load(io.BytesIO(raw), map_location="cpu", weights_only=True)
+    blob = safe_torch_load(raw)  # the model-file checks: no compressed storage, no object but tensors
     if not isinstance(blob, dict) or blob.get("format") != EXPORT_FORMAT:
         raise ValueError("not an NN Playground transformer export")
     model = Transformer(TransformerConfig(**blob["config"]))

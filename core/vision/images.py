@@ -17,7 +17,7 @@ from core.errors import InputError
 # skimage.data pictures bundled with the package itself (the ones that need `pooch` are left out).
 PHOTOS: tuple[str, ...] = ("astronaut", "camera", "chelsea", "coffee", "coins", "rocket", "brick", "grass",
                            "moon", "text", "checkerboard")
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # the server refuses bigger uploads too (.streamlit/config.toml)
+MAX_UPLOAD_BYTES = 5_000_000  # the upload box refuses bigger files too, with the same number (megabytes of 10^6)
 MAX_UPLOAD_PIXELS = 4096 * 4096  # checked from the header, before any pixel is decoded
 ALLOWED_FORMATS = ("PNG", "JPEG")
 # Magic numbers of formats we recognise but refuse, so the message can say "this is a GIF", not "garbage".
@@ -90,7 +90,7 @@ def decode_image(data: bytes, *, max_side: int = 256, max_bytes: int = MAX_UPLOA
     if not data:
         raise ImageError("empty")
     if len(data) > max_bytes:
-        raise ImageError("too_many_bytes", size_mb=f"{len(data) / 2**20:.1f}", limit_mb=f"{max_bytes / 2**20:.0f}")
+        raise ImageError("too_many_bytes", size_mb=f"{len(data) / 1e6:.1f}", limit_mb=f"{max_bytes / 1e6:.0f}")
     for magic, name in _OTHER_FORMATS:
         if data.startswith(magic):
             raise ImageError("unsupported_format", format=name)

@@ -19,7 +19,7 @@ def hold_slot(session: str, release: threading.Event, ran: list) -> threading.Th
 
 def test_a_full_server_gives_queue_places_in_arrival_order(monkeypatch):
     monkeypatch.setattr(runner, "_slots", threading.BoundedSemaphore(1))
-    monkeypatch.setattr(runner, "_queue", [])
+    monkeypatch.setattr(runner, "_queue", {})
     release, ran = threading.Event(), []
     holder = hold_slot("a", release, ran)
     assert runner._tick_in_a_slot("b", lambda: ran.append("b"), wait_s=0.01) == 1
@@ -28,14 +28,14 @@ def test_a_full_server_gives_queue_places_in_arrival_order(monkeypatch):
     release.set()
     holder.join(5)
     assert runner._tick_in_a_slot("b", lambda: ran.append("b"), wait_s=1) == 0
-    assert ran == ["a", "b"] and runner._queue == ["c"]
+    assert ran == ["a", "b"] and list(runner._queue) == ["c"]
     assert runner._tick_in_a_slot("c", lambda: ran.append("c"), wait_s=1) == 0
-    assert ran == ["a", "b", "c"] and runner._queue == []
+    assert ran == ["a", "b", "c"] and not runner._queue
 
 
 def test_a_waiting_session_takes_the_slot_the_moment_it_frees(monkeypatch):
     monkeypatch.setattr(runner, "_slots", threading.BoundedSemaphore(1))
-    monkeypatch.setattr(runner, "_queue", [])
+    monkeypatch.setattr(runner, "_queue", {})
     release, ran = threading.Event(), []
     holder = hold_slot("a", release, ran)
     threading.Timer(0.1, release.set).start()
@@ -48,7 +48,7 @@ def test_a_waiting_session_takes_the_slot_the_moment_it_frees(monkeypatch):
 
 def test_work_that_fails_still_frees_its_slot(monkeypatch):
     monkeypatch.setattr(runner, "_slots", threading.BoundedSemaphore(1))
-    monkeypatch.setattr(runner, "_queue", [])
+    monkeypatch.setattr(runner, "_queue", {})
 
     def boom():
         raise RuntimeError("trainer failed")
