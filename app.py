@@ -1,6 +1,6 @@
 """NN Playground: navigation over the topic pages, the sidebar (language, seed, device), page config."""
 # Imported eagerly on purpose: lazy first imports from two script threads at once (a `run_every` fragment
-# and a rerun) raised "partially initialized module" errors (DESIGN.md).
+# and a rerun) raised "partially initialized module" errors (docs/DEVELOPING.md, "Gotchas").
 import pandas  # noqa: F401
 import plotly.graph_objects  # noqa: F401
 import streamlit as st

@@ -1,7 +1,7 @@
 """The tiny-MLP engine: activations with their slopes, a flat-parameter MLP with its backward pass written out,
 and SGD / momentum / Adam on one flat tensor. The Playground and the GANs train on it.
 
-Why by hand: these nets are tiny, so PyTorch's per-op dispatch, not arithmetic, sets the pace (DESIGN.md).
+Why by hand: these nets are tiny, so PyTorch's per-op dispatch, not arithmetic, sets the pace (docs/DEVELOPING.md, "Speed").
 All parameters live in ONE flat tensor (an optimizer step is a handful of ops whatever the depth) and the
 backward pass is the chain rule written out under `no_grad` — the same chain rule the Backprop page teaches.
 tests/unit/test_tinymlp.py checks every gradient against autograd and every optimizer step against

@@ -1,6 +1,6 @@
 """The one live-training runner: Start / Pause / Step / Reset, progress, budgets, trouble notices.
 
-Recipe (see DESIGN.md): the trainer lives in `st.session_state` under "<ns>.run" — never in a shared
+Recipe (docs/DEVELOPING.md): the trainer lives in `st.session_state` under "<ns>.run" — never in a shared
 cache, so two tabs never share a model. Buttons change state in `on_click` callbacks, which run before
 the script, because `run_every` of the fragment is fixed by the full rerun that creates it. The live
 panel is `st.fragment(panel, run_every=interval if running else None)`: a timer only while running.

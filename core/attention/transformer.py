@@ -13,7 +13,7 @@ import math
 import random
 from dataclasses import asdict, dataclass
 
-import sacrebleu  # imported here, not lazily in a training thread (DESIGN.md: concurrent first imports)
+import sacrebleu  # imported here, not lazily in a training thread (docs/DEVELOPING.md: concurrent first imports)
 import torch
 from torch import nn
 
