@@ -10,29 +10,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import torch
 
-ACTIVATIONS = ("tanh", "relu", "linear")
+from core.tinymlp import ACTIVATIONS as ENGINE_ACTIVATIONS
+
+ACTIVATIONS = ("tanh", "relu", "linear")  # torch.nn.RNN's two, and linear to show growth and decay plainly
+
+
+def _checked(act: str) -> str:
+    if act not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {act!r}")
+    return act
 
 
 def activate(a: np.ndarray, act: str) -> np.ndarray:
-    if act == "tanh":
-        return np.tanh(a)
-    if act == "relu":
-        return np.maximum(a, 0.0)
-    if act == "linear":
-        return a
-    raise ValueError(f"unknown activation {act!r}")
+    """f(a) from the engine's activation table (core/tinymlp.py), on NumPy arrays."""
+    return ENGINE_ACTIVATIONS[_checked(act)].fn(torch.from_numpy(np.asarray(a, dtype=float))).numpy()
 
 
-def activation_slope(a: np.ndarray, h: np.ndarray, act: str) -> np.ndarray:
-    """f'(a), written with the output h where that is cheaper (tanh' = 1 - h^2)."""
-    if act == "tanh":
-        return 1.0 - h**2
-    if act == "relu":
-        return (a > 0).astype(a.dtype)
-    if act == "linear":
-        return np.ones_like(a)
-    raise ValueError(f"unknown activation {act!r}")
+def activation_slope(h: np.ndarray, act: str) -> np.ndarray:
+    """f'(a), written with the output h = f(a) (tanh' = 1 − h²; relu' = 1 where h > 0), from the same table."""
+    return ENGINE_ACTIVATIONS[_checked(act)].slope(torch.from_numpy(np.asarray(h, dtype=float))).numpy()
 
 
 @dataclass(frozen=True)
@@ -149,7 +147,7 @@ def bptt(xs: np.ndarray, w: CellWeights, act: str, readout: np.ndarray) -> BPTT:
     grad_h = np.asarray(readout, dtype=float)
     for t in range(len(xs) - 1, -1, -1):
         state_norms[t] = np.linalg.norm(grad_h)
-        grad_a = grad_h * activation_slope(run.pre[t], run.states[t], act)
+        grad_a = grad_h * activation_slope(run.states[t], act)
         g_xh += np.outer(grad_a, xs[t])
         g_hh += np.outer(grad_a, prev[t])
         g_b += grad_a
