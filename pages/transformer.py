@@ -1,20 +1,23 @@
 """Transformer translation: a small encoder-decoder trained live on English→French, then taken apart —
 your own sentence with greedy or beam search, every head's attention, the positional encodings, and the
 trained weights to download."""
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from core.corpus import CorpusError, ParallelCorpus, load_hub, parse_upload, shipped_corpus
 from core.device import device
+from core.sequence_cost import attention_cost, attention_share, rnn_cost
 from core.transformer import (TrainConfig, TransformerConfig, TransformerTrainer, attention_for, export_bytes,
                               sinusoidal_positions, translate)
 from core.vocab import detokenize, tokenize
 from ui.figures.attention import (heads_grid_figure, metric_curves_figure, positional_encoding_figure,
                                   positional_waves_figure)
-from ui.figures.common import show
+from ui.figures.common import curves_figure, show
 from ui.i18n import options, t
 from ui.page import Page, seed
 from ui.runner import Run, live_training
+from ui.teaching import takeaway, try_this
 
 NS = "transformer"
 SOURCES = ["shipped", "upload", "hub"]
@@ -47,6 +50,7 @@ def corpus_error(err: CorpusError) -> None:
 page = Page(NS)
 page.header()
 page.presets()
+try_this(NS)
 
 # ----- data -----
 st.subheader(t("transformer.corpus.heading"))
@@ -130,6 +134,7 @@ st.download_button(t("transformer.download"), data=lambda: export_bytes(model, d
                    file_name="nnpg-transformer.pt", mime="application/octet-stream", on_click="ignore",
                    key="transformer.download", icon=":material/download:", help=t("transformer.download_help"))
 
+takeaway(NS, "model")
 # ----- your own sentence -----
 st.divider()
 st.subheader(t("transformer.translate.heading"))
@@ -175,6 +180,7 @@ else:
                                title=t(f"transformer.maps.title.{kind}", layer=i + 1), revision=f"{kind}-{i}"),
              key=f"transformer.map.{i}")
 
+takeaway(NS, "translate")
 # ----- positional encoding -----
 st.divider()
 st.subheader(t("transformer.pe.heading"))
@@ -187,4 +193,27 @@ show(positional_waves_figure(pe, [0, width // 8, width // 4, width // 2], title=
                              x_title=t("transformer.pe.position"), dim_name=t("transformer.pe.dim")),
      key="transformer.pe_waves", where=right)
 
+takeaway(NS, "pe")
+
+# ----- against an RNN: parallel steps, n² cost, position added -----
+st.divider()
+st.subheader(t("transformer.versus.heading"))
+st.markdown(t("transformer.versus.text"))
+lengths = np.arange(1, 129)
+rnn_layer, attention_layer = rnn_cost(lengths, width), attention_cost(lengths, width)
+left, right = st.columns(2)
+show(curves_figure(lengths, {t("transformer.versus.rnn"): rnn_layer.multiply_adds,
+                             t("transformer.versus.attention"): attention_layer.multiply_adds,
+                             t("transformer.versus.quadratic"): 2 * lengths**2 * width},
+                   title=t("transformer.versus.cost_title", d=width), x_title=t("transformer.versus.x"), log_y=True),
+     key="transformer.versus_cost", where=left)
+show(curves_figure(lengths, {t("transformer.versus.rnn"): rnn_layer.sequential_steps,
+                             t("transformer.versus.attention"): attention_layer.sequential_steps},
+                   title=t("transformer.versus.steps_title"), x_title=t("transformer.versus.x")),
+     key="transformer.versus_steps", where=right)
+if src_tokens:
+    n = len(src_tokens) + 1  # the encoder also reads the end token
+    st.caption(t("transformer.versus.share", n=n, share=f"{attention_share(n, width):.0%}",
+                 share128=f"{attention_share(128, width):.0%}"))
+takeaway(NS, "versus")
 page.finish()
