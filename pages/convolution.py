@@ -111,8 +111,8 @@ def conv_versus_dense(image: np.ndarray, kernel: np.ndarray, settings: conv.Conv
     filters = page.slider("filters", 1, 64, 8, where=cols[0])
     counts = parameter_counts(h, w, c, k, filters, *out_shape)
     cols[1].metric(t(f"{NS}.dense.conv_metric", filters=filters, k=k, c=c), f"{counts.conv:,}")
-    cols[2].metric(t(f"{NS}.dense.dense_metric", inputs=f"{h * w * c:,}", outputs=f"{filters * out_shape[0] * out_shape[1]:,}"),
-                   f"{counts.dense:,}")
+    outputs = filters * out_shape[0] * out_shape[1]
+    cols[2].metric(t(f"{NS}.dense.dense_metric", inputs=f"{h * w * c:,}", outputs=f"{outputs:,}"), f"{counts.dense:,}")
     st.markdown(t(f"{NS}.dense.ratio", ratio=f"{counts.ratio:,.0f}"))
     top = max(1, min(h, w) // 4)  # a quarter of the picture at most
     page.limit("shift", top)

@@ -38,6 +38,6 @@ def test_the_n_squared_part_takes_over_as_the_sentence_grows():
     d = 64
     assert attention_share(d, d) == pytest.approx(1 / 3)  # 2n²d against 4nd² at n = d
     shares = [attention_share(int(n), d) for n in lengths]
-    assert shares == sorted(shares) and shares[-1] == pytest.approx(0.8)  # 2·512²·64 of (4·512·64² + 2·512²·64)
+    assert shares == sorted(shares) and shares[-1] == pytest.approx(0.8)  # 2·512²·64 / (4·512·64² + 2·512²·64)
     ratio = attention_cost(lengths, d).multiply_adds / rnn_cost(lengths, d).multiply_adds
     assert np.all(np.diff(ratio) > 0)  # attention's cost per RNN cost grows linearly with n

@@ -89,7 +89,8 @@ def ill_conditioned_race(theory_on: bool, y0: float):
         theory = quadratic_theory(*quadratic_eigenvalues(kappa))
         lr["sgd"], lr["momentum"] = theory.gd_lr, theory.heavy_ball_lr
         betas["momentum"] = theory.heavy_ball_momentum
-    result = race(quadratic(kappa, angle), (-2.5, y0), Settings(tuple(lr.items()), tuple(betas.items())), 200, OPTIMIZERS)
+    settings = Settings(tuple(lr.items()), tuple(betas.items()))
+    result = race(quadratic(kappa, angle), (-2.5, y0), settings, 200, OPTIMIZERS)
     c, s = math.cos(math.radians(angle)), math.sin(math.radians(angle))
     steep = {name: c * result.paths[i, :, 0] + s * result.paths[i, :, 1] for i, name in enumerate(result.names)}
     gap = {name: result.losses[i, -1] for i, name in enumerate(result.names)}
