@@ -100,6 +100,11 @@ def shape_error(err: conv.ConvShapeError) -> None:
     st.error(t(f"{NS}.error.{err.code}", **err.detail), icon=":material/crop_free:")
 
 
+@st.cache_data(max_entries=4, show_spinner=False)
+def moved_feature_maps(image: np.ndarray, kernel: np.ndarray, shift: int, settings: conv.ConvSettings):
+    return shift_check(image, kernel, shift, shift, settings)
+
+
 def conv_versus_dense(image: np.ndarray, kernel: np.ndarray, settings: conv.ConvSettings, view: str,
                       out_shape: tuple[int, int]) -> None:
     """Local windows and shared weights: the parameter counts side by side, and a moved picture's feature map."""
@@ -117,7 +122,7 @@ def conv_versus_dense(image: np.ndarray, kernel: np.ndarray, settings: conv.Conv
     top = max(1, min(h, w) // 4)  # a quarter of the picture at most
     page.limit("shift", top)
     shift = page.slider("shift", 0, top, min(3, top))
-    check = shift_check(image, kernel, shift, shift, settings)
+    check = moved_feature_maps(image, kernel, shift, settings)
     left, right = st.columns(2)
     left.image(enlarge(as_rgb(to_display(check.conv_of_shifted, view)))[0], width="stretch",
                caption=t(f"{NS}.dense.conv_of_shifted", shift=shift))

@@ -14,6 +14,7 @@ from core.vocab import detokenize, tokenize
 from ui.figures.attention import (heads_grid_figure, metric_curves_figure, positional_encoding_figure,
                                   positional_waves_figure)
 from ui.figures.common import curves_figure, show
+from ui.figures.memo import memoized
 from ui.i18n import options, t
 from ui.page import Page, seed
 from ui.runner import Run, live_training
@@ -23,6 +24,7 @@ NS = "transformer"
 SOURCES = ["shipped", "upload", "hub"]
 KINDS = ["encoder", "decoder", "cross"]
 SENTENCE = "My small white dogs do not like the big red car."
+curves_memo = memoized(curves_figure, max_entries=16)  # the cost charts change only with the width
 MAX_INPUT_TOKENS = 60  # a user's sentence is cut here (the positional table covers 128)
 UNK_LABEL, BOS_LABEL, EOS_LABEL = "⟨unk⟩", "⟨bos⟩", "⟨eos⟩"
 
@@ -202,12 +204,12 @@ st.markdown(t("transformer.versus.text"))
 lengths = np.arange(1, 129)
 rnn_layer, attention_layer = rnn_cost(lengths, width), attention_cost(lengths, width)
 left, right = st.columns(2)
-show(curves_figure(lengths, {t("transformer.versus.rnn"): rnn_layer.multiply_adds,
+show(curves_memo(lengths, {t("transformer.versus.rnn"): rnn_layer.multiply_adds,
                              t("transformer.versus.attention"): attention_layer.multiply_adds,
                              t("transformer.versus.quadratic"): 2 * lengths**2 * width},
                    title=t("transformer.versus.cost_title", d=width), x_title=t("transformer.versus.x"), log_y=True),
      key="transformer.versus_cost", where=left)
-show(curves_figure(lengths, {t("transformer.versus.rnn"): rnn_layer.sequential_steps,
+show(curves_memo(lengths, {t("transformer.versus.rnn"): rnn_layer.sequential_steps,
                              t("transformer.versus.attention"): attention_layer.sequential_steps},
                    title=t("transformer.versus.steps_title"), x_title=t("transformer.versus.x")),
      key="transformer.versus_steps", where=right)
