@@ -12,6 +12,7 @@ from ui.figures.basics.activation import color_of, curve_figure, histogram_figur
 from ui.figures.common import show
 from ui.i18n import t
 from ui.page import Page, seed
+from ui.teaching import takeaway, try_this
 from ui.widgets import formula_input
 
 GRID_POINTS = 801  # x grid of the curves (float64, so thresholds such as a 0.01 slope compare exactly; 0 included)
@@ -52,6 +53,7 @@ def where_text(intervals: list[A.Interval]) -> str:
 page = Page("activation")
 page.header()
 page.presets()
+try_this("activation")
 names = i18n.options("activation.names", list(A.NAMES))
 
 # ----- 1. The functions and their derivatives -----
@@ -100,6 +102,7 @@ with st.expander(t("activation.formulas.title"), icon=":material/function:"):
         st.latex(rf"{fx}\qquad {dfx}")
 st.markdown(t("activation.curves.text"))
 
+takeaway("activation", "curves")
 # ----- 2. What a batch of inputs becomes -----
 st.divider()
 st.subheader(t("activation.batch.title"))
@@ -134,6 +137,7 @@ with charts:
     else:
         st.info(t("activation.pick_one"), icon=":material/touch_app:")
 
+takeaway("activation", "batch")
 # ----- 3. Initialisation and activation together: a deep stack -----
 st.divider()
 st.subheader(t("activation.stack.title"))
@@ -182,4 +186,5 @@ with charts:
                 else:
                     st.success(t(f"activation.stack.{kind}_healthy"), icon=":material/check_circle:")
 st.markdown(t("activation.stack.after"))
+takeaway("activation", "stack")
 page.finish()

@@ -5,6 +5,7 @@ import streamlit as st
 import torch
 
 from core.attention.attention import MatrixError, attention_steps, parse_matrix
+from core.attention.attention_forms import additive_scores, dot_product_scores, random_additive, weighted_average
 from core.attention.corpus import shipped_corpus
 from core.device import device
 from core.attention.pretrained import PretrainedUnavailable, load_encoder, model_path, sentence_attention
@@ -15,10 +16,12 @@ from ui.figures.common import show
 from ui.i18n import error_text, literal_list, options, t
 from ui.page import Page, seed
 from ui.runner import Run, live_training
+from ui.teaching import takeaway, try_this
 
 NS = "attention"
 TEMPERATURES = [0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 10.0]
 MASKS = ["none", "padding", "causal", "both"]
+ADDITIVE_SIZE = 8  # hidden size of the additive score's small network in part 4
 SENTENCE = "These small black cats do not see any yellow balls."  # a held-out sentence: never trained on
 UNK_LABEL, EOS_LABEL = "⟨unk⟩", "⟨eos⟩"  # angle brackets that neither Markdown nor Plotly read as HTML
 MINI_SENTENCE = "The cat that the dog chased ran up a tall tree because it was scared."
@@ -54,6 +57,7 @@ def gold_alignments() -> dict:
 page = Page(NS)
 page.header()
 page.presets()
+try_this(NS)
 
 # ----- 1. scaled dot-product attention by hand -----
 st.subheader(t("attention.sdpa.heading"))
@@ -109,6 +113,7 @@ if steps is not None:
         q, k, v, attn_mask=torch.tensor(steps.allowed), scale=steps.scale / temperature).numpy()
     st.caption(t("attention.sdpa.check", diff=f"{np.abs(reference - steps.output).max():.1e}"))
 
+takeaway(NS, "sdpa")
 # ----- 2. Bahdanau attention, trained live -----
 st.divider()
 st.subheader(t("attention.align.heading"))
@@ -156,6 +161,7 @@ def draw(run: Run) -> None:
 train_cfg = Seq2SeqTrainConfig(seed=seed())  # a core dataclass: equal across reruns, so the run survives them
 live_training(NS, build=lambda: Seq2SeqTrainer(data, train_cfg=train_cfg, device=device), config=train_cfg, draw=draw)
 
+takeaway(NS, "align")
 # ----- 3. a pretrained Transformer's heads -----
 st.divider()
 st.subheader(t("attention.pretrained.heading"))
@@ -190,4 +196,22 @@ else:
     if len(tokens) >= 64:
         st.caption(t("attention.pretrained.cut", n=len(tokens)))
 
+takeaway(NS, "pretrained")
+
+# ----- 4. one recipe, three scores -----
+st.divider()
+st.subheader(t("attention.forms.heading"))
+st.markdown(t("attention.forms.text"))
+if steps is not None:
+    q_m, k_m, v_m = matrices["q"], matrices["k"], matrices["v"]
+    dot_weights, dot_out = weighted_average(dot_product_scores(q_m, k_m), v_m, steps.allowed)
+    net = random_additive(q_m.shape[1], k_m.shape[1], ADDITIVE_SIZE, seed())
+    add_weights, add_out = weighted_average(additive_scores(q_m, k_m, net), v_m, steps.allowed)
+    left, right = st.columns(2)
+    show(token_heatmap(dot_weights, q_labels, k_labels, title=t("attention.forms.dot_title")),
+         key="attention.forms_dot", where=left)
+    show(token_heatmap(add_weights, q_labels, k_labels, title=t("attention.forms.add_title")),
+         key="attention.forms_additive", where=right)
+    st.caption(t("attention.forms.check", diff=f"{np.abs(dot_out - add_out).max():.3g}"))
+takeaway(NS, "forms")
 page.finish()

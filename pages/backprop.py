@@ -10,6 +10,7 @@ from ui.figures.common import show
 from ui.i18n import t
 from ui.page import Page
 from ui.runner import Run, current_run, live_training
+from ui.teaching import takeaway, try_this
 
 PHASES = ("forward", "loss", "backward", "update")
 PHASE_KEY = "backprop.phase"  # how many phases of the current step are revealed (0..4): page state, not a link
@@ -56,6 +57,7 @@ def draw_training(run: Run) -> None:
 page = Page("backprop")
 page.header()
 page.presets()
+try_this("backprop")
 labels = i18n.options("backprop.acts", list(ACTIVATIONS))
 
 # ----- every number of the example is editable -----
@@ -84,6 +86,7 @@ if previous is not None:  # the step rule applies live, without a restart (even 
 run = live_training("backprop", build=lambda: BackpropTrainer(config, lr, train_biases), config=config,
                     draw=draw_training)
 
+takeaway("backprop", "train")
 with stepper:
     st.subheader(t("backprop.step.title"))
     trainer: BackpropTrainer = run.trainer
@@ -164,4 +167,6 @@ with stepper:
             }), hide_index=True, width="stretch")
             key = "fell" if fw_after.E < fw.E else "rose"
             st.markdown(t(f"backprop.update.{key}", before=f"{fw.E:.9g}", after=f"{fw_after.E:.9g}"))
+with stepper:  # the step-by-step part sits above the training section
+    takeaway("backprop", "step")
 page.finish()

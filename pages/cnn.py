@@ -7,6 +7,7 @@ from core.vision import architectures as arch
 from core.vision import shape_calc
 from core.vision.cnn import (ACTIVATIONS, FULL_BATCH, HIDDEN, KERNELS, OPTIMIZERS, POOLS, STAGES, TARGET_ACCURACY,
                       TEST_DIGITS, CNNConfig, CNNTrainer, drawing_to_digit)
+from core.vision.conv_vs_dense import parameter_counts
 from ui.canvas import drawing_canvas
 from ui.figures.common import show
 from ui.figures.vision.pictures import (architecture_figure, as_rgb, confusion_figure, enlarge, filters_figure,
@@ -15,6 +16,7 @@ from ui.figures.vision.pictures import (architecture_figure, as_rgb, confusion_f
 from ui.i18n import options, t
 from ui.page import Page, seed
 from ui.runner import live_training
+from ui.teaching import takeaway, try_this
 
 NS = "cnn"
 VIEWS = ["train", "arch", "shapes"]
@@ -33,6 +35,7 @@ STACKS = {  # (kind, channels, kernel, stride, padding, dilation) rows the shape
 page = Page(NS)
 page.header()
 page.presets()
+try_this(NS)
 view = page.choice("view", VIEWS, "train", labels=options(f"{NS}.view", VIEWS), style="segmented")
 
 
@@ -117,6 +120,9 @@ def training_view() -> None:
     st.markdown(t(f"{NS}.train_text"))
     cfg = training_controls()
     st.caption(architecture_caption(cfg))
+    counts = parameter_counts(8, 8, 1, cfg.kernel, cfg.c1, 8, 8)  # conv 1 keeps 8×8 ("same" padding)
+    st.caption(t(f"{NS}.why.dense", conv=f"{counts.conv:,}", c1=cfg.c1, dense=f"{counts.dense:,}",
+                 ratio=f"{counts.ratio:,.0f}"))
     sample = page.slider("sample", 0, TEST_DIGITS - 1, 0)
     panel_area = st.container()
     st.subheader(t(f"{NS}.draw_header"))
@@ -251,5 +257,6 @@ elif view == "arch":
     architectures_view()
 else:
     shapes_view()
+takeaway(NS, {"train": "train", "arch": "arch"}.get(view, "shapes"))
 
 page.finish()

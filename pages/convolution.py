@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from core.vision import convolution as conv
+from core.vision.conv_vs_dense import parameter_counts, shift_check
 from core.digits import digits_arrays
 from core.vision.images import PHOTOS, fit, photo, to_gray
 from ui.canvas import drawing_canvas
@@ -12,6 +13,7 @@ from ui.figures.vision.pictures import (as_rgb, conv_size_latex, draw_box, enlar
                                window_latex)
 from ui.i18n import error_text, options, t
 from ui.page import Page
+from ui.teaching import takeaway, try_this
 from ui.uploads import image_upload
 
 NS = "convolution"
@@ -22,6 +24,7 @@ CHANNELS = ["r", "g", "b"]
 page = Page(NS)
 page.header()
 page.presets()
+try_this(NS)
 
 
 
@@ -97,6 +100,38 @@ def shape_error(err: conv.ConvShapeError) -> None:
     st.error(error_text(f"{NS}.error", err), icon=":material/crop_free:")
 
 
+@st.cache_data(max_entries=4, show_spinner=False)
+def moved_feature_maps(image: np.ndarray, kernel: np.ndarray, shift: int, settings: conv.ConvSettings):
+    return shift_check(image, kernel, shift, shift, settings)
+
+
+def conv_versus_dense(image: np.ndarray, kernel: np.ndarray, settings: conv.ConvSettings, view: str,
+                      out_shape: tuple[int, int]) -> None:
+    """Local windows and shared weights: the parameter counts side by side, and a moved picture's feature map."""
+    st.subheader(t(f"{NS}.dense.heading"))
+    st.markdown(t(f"{NS}.dense.text"))
+    h, w, k = image.shape[0], image.shape[1], kernel.shape[0]
+    c = image.shape[2] if image.ndim == 3 else 1
+    cols = st.columns([1, 1.3, 1.3], vertical_alignment="bottom")
+    filters = page.slider("filters", 1, 64, 8, where=cols[0])
+    counts = parameter_counts(h, w, c, k, filters, *out_shape)
+    cols[1].metric(t(f"{NS}.dense.conv_metric", filters=filters, k=k, c=c), f"{counts.conv:,}")
+    outputs = filters * out_shape[0] * out_shape[1]
+    cols[2].metric(t(f"{NS}.dense.dense_metric", inputs=f"{h * w * c:,}", outputs=f"{outputs:,}"), f"{counts.dense:,}")
+    st.markdown(t(f"{NS}.dense.ratio", ratio=f"{counts.ratio:,.0f}"))
+    top = max(1, min(h, w) // 4)  # a quarter of the picture at most
+    page.limit("shift", top)
+    shift = page.slider("shift", 0, top, min(3, top))
+    check = moved_feature_maps(image, kernel, shift, settings)
+    left, right = st.columns(2)
+    left.image(enlarge(as_rgb(to_display(check.conv_of_shifted, view)))[0], width="stretch",
+               caption=t(f"{NS}.dense.conv_of_shifted", shift=shift))
+    right.image(enlarge(as_rgb(to_display(check.shifted_conv, view)))[0], width="stretch",
+                caption=t(f"{NS}.dense.shifted_conv", shift=shift))
+    st.caption(t(f"{NS}.dense.equal", border=check.border, diff=f"{check.max_difference:.1e}"))
+    takeaway(NS, "dense")
+
+
 col_picture, col_kernel, col_settings = st.columns([1.1, 1, 1], gap="medium")
 col_picture.subheader(t(f"{NS}.picture"))
 col_kernel.subheader(t(f"{NS}.kernel"))
@@ -159,6 +194,9 @@ if picture is not None:
         p, d, s = settings.padding, settings.dilation, settings.stride
         st.latex(conv_size_latex("H", h, k, s, p, d, out_h))
         st.latex(conv_size_latex("W", w, k, s, p, d, out_w))
+        takeaway(NS, "filter")
+        st.divider()
+        conv_versus_dense(image, kernel, settings, view, (out_h, out_w))
 
 with st.expander(t(f"{NS}.explain_header"), icon=":material/school:"):
     st.markdown(t(f"{NS}.explain"))

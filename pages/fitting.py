@@ -11,6 +11,7 @@ from ui.figures.basics.fitting import MODEL_COLORS, TEST_COLOR, TRAIN_COLOR, err
 from ui.i18n import options, t
 from ui.page import Page, seed
 from ui.runner import live_training
+from ui.teaching import takeaway, try_this
 
 GRID = np.linspace(-1, 1, 241)
 WIDTHS = [4, 8, 16, 32, 64, 128]
@@ -20,6 +21,7 @@ L2_LABELS = ["0" if v == 0 else f"{v:g}" for v in L2_LADDER]
 page = Page("fitting")
 page.header()
 page.presets()
+try_this("fitting")
 
 
 @st.cache_data(max_entries=64)
@@ -78,6 +80,7 @@ with right:
 st.markdown(t("fitting.capacity.explain"))
 
 # ----- 2 · more data and L2, on the polynomial -----
+takeaway("fitting", "capacity")
 st.header(t("fitting.remedies.heading"))
 st.markdown(t("fitting.remedies.text"))
 left, right = st.columns(2, gap="large")
@@ -101,6 +104,7 @@ with right:
 st.markdown(t("fitting.remedies.explain"))
 
 # ----- 3 · a neural network, remedies trained live -----
+takeaway("fitting", "remedies")
 st.header(t("fitting.network.heading"))
 st.markdown(t("fitting.network.text"))
 cols = st.columns(3)
@@ -150,4 +154,5 @@ def draw(run) -> None:
 live_training("fitting", lambda: remedy_trainer(config), config, draw, steps_per_click=100)
 st.markdown(t("fitting.network.explain"))
 
+takeaway("fitting", "network")
 page.finish()

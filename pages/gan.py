@@ -12,6 +12,7 @@ from ui.figures.generative.digit_pictures import digit_picture, thin
 from ui.i18n import error_text, options, t
 from ui.page import Page, seed
 from ui.runner import INTERVAL_S, TICK_S, live_training
+from ui.teaching import takeaway, try_this
 
 LR_LADDER = [1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1]
 WIDTHS = [4, 8, 16, 32, 64, 128]
@@ -26,6 +27,7 @@ SLOW_TICK_S = 1e-5  # a tick shorter than any update, so the runner does exactly
 page = Page("gan")
 page.header()
 page.presets()
+try_this("gan")
 points_tab, digits_tab = st.tabs([t("gan.tab.points"), t("gan.tab.digits")])
 
 
@@ -186,6 +188,7 @@ with points_tab:
 
     with st.expander(t("gan.explain.heading"), icon=":material/school:"):
         st.markdown(t("gan.explain.body"))
+    takeaway("gan", "points")
 
 
 # ---------------- handwritten digits ----------------
@@ -226,5 +229,6 @@ with digits_tab:
             curve_col.caption(t("gan.digits.one_nn_note", value=f"{100 * one_nn[-1]:.0f}"))
 
     live_training("gan_digits", build_digits, digits_config, draw_digits, steps_per_click=50)
+    takeaway("gan", "digits")
 
 page.finish()

@@ -9,6 +9,7 @@ from ui.figures.common import show
 from ui.figures.basics.losses import curves_with_marker_memo, outlier_fit_figure_memo, race_figure_memo
 from ui.i18n import t
 from ui.page import Page, seed
+from ui.teaching import takeaway, try_this
 
 CLASS_CURVES = ("bce", "cce", "kl", "sq")
 RACE_STEPS = 200
@@ -17,6 +18,7 @@ LR_LADDER = [0.1, 0.2, 0.5, 1.0, 2.0, 5.0]
 page = Page("losses")
 page.header()
 page.presets()
+try_this("losses")
 labels = {name: t(f"losses.names.{name}") for name in (*REGRESSION, *CLASS_CURVES)}
 
 
@@ -74,6 +76,7 @@ with right:
          key="losses.chart_cls_grad")
 st.markdown(t("losses.shapes.class_text"))
 
+takeaway("losses", "shapes")
 # ----- 2 · outliers -----
 st.header(t("losses.outliers.heading"))
 st.markdown(t("losses.outliers.text"))
@@ -101,6 +104,7 @@ with right:
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     st.markdown(t("losses.outliers.why"))
 
+takeaway("losses", "outliers")
 # ----- 3 · confidently wrong -----
 st.header(t("losses.wrong.heading"))
 st.markdown(t("losses.wrong.text"))
@@ -129,4 +133,5 @@ with right:
                           y_title=t("losses.wrong.p_axis")), key="losses.chart_race")
 st.markdown(t("losses.wrong.explain"))
 
+takeaway("losses", "wrong")
 page.finish()

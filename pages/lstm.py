@@ -14,6 +14,7 @@ from ui.figures.sequences.charts import accuracy_figure, answer_figure, gate_val
 from ui.i18n import error_text, t
 from ui.page import Page, seed
 from ui.runner import live_training
+from ui.teaching import takeaway, try_this
 
 LSTM_DEFAULTS = {"i": (1.0, 0.5, 0.0), "f": (0.5, 0.5, 2.0), "g": (1.5, -0.5, 0.0), "o": (1.0, 1.0, -0.5)}
 GRU_DEFAULTS = {"r": (1.0, 0.5, 0.0), "z": (-1.0, 0.5, 1.0), "n": (1.5, 1.0, 0.0, 0.0)}
@@ -50,6 +51,7 @@ def new_letters(distance: int) -> None:
 page = Page("lstm")
 page.header()
 page.presets()
+try_this("lstm")
 
 # ----- 1. one step, worked out -----
 st.subheader(t("lstm.step.title"))
@@ -86,6 +88,7 @@ with gru_tab:
     st.markdown(t("lstm.step.gru_reading", z=f"{gstep.z[0]:.2f}", h=f"{gstep.h[0]:.3f}"))
 st.caption(t("lstm.step.tested"))
 
+takeaway("lstm", "step")
 # ----- 2. a trained LSTM on a memory task -----
 st.subheader(t("lstm.memory.title"))
 st.markdown(t("lstm.memory.body", lead=LEAD + 1, k=len(ALPHABET), alphabet=ALPHABET,
@@ -145,6 +148,7 @@ live_training("lstm", build=lambda: RecallTrainer(memory_config), config=memory_
               steps_per_click=20)
 st.markdown(t("lstm.memory.reading"))
 
+takeaway("lstm", "memory")
 # ----- 3. the race -----
 st.subheader(t("lstm.race.title"))
 st.markdown(t("lstm.race.body", goal=f"{SOLVED_ACCURACY:.0%}"))
@@ -197,4 +201,5 @@ live_training("lstm_race", build=lambda: RaceTrainer(race_config), config=race_c
               steps_per_click=20)
 st.markdown(t("lstm.race.reading"))
 
+takeaway("lstm", "race")
 page.finish()

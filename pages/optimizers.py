@@ -12,6 +12,7 @@ from ui.figures.common import show
 from ui.figures.basics.optimizers import loss_figure_memo, race_figure_memo
 from ui.i18n import options, t
 from ui.page import Page
+from ui.teaching import takeaway, try_this
 from ui.widgets import formula_input
 
 SURFACES = (*BUILT_IN, "formula")
@@ -30,6 +31,7 @@ CLOSE = 1e-3  # "reached the minimum": f − f* below this
 page = Page("optimizers")
 page.header()
 page.presets()
+try_this("optimizers")
 
 
 def make_surface(name: str, shape: tuple, formula_text: str):
@@ -128,21 +130,24 @@ y0 = page.slider("y0", *y_range, start[1], 0.01, where=cols[1])
 racers = page.choices("racers", OPTIMIZERS, list(OPTIMIZERS), labels=options("optimizers.names", list(OPTIMIZERS)),
                       where=cols[2])
 
+theory = quadratic_theory(*quadratic_eigenvalues(kappa)) if surface_name == "quadratic" else None
+use_theory = theory is not None and page.toggle("theory", True)  # visible, not inside the collapsed settings
+if use_theory:
+    st.caption(t("optimizers.theory_active", lr=f"{theory.gd_lr:.4f}", alpha=f"{theory.heavy_ball_lr:.4f}",
+                 beta=f"{theory.heavy_ball_momentum:.4f}"))
 with st.expander(t("optimizers.settings_heading"), icon=":material/tune:", expanded=False):
-    use_theory = surface_name == "quadratic" and page.toggle("theory", True)
+    if use_theory:
+        st.info(t("optimizers.theory_overrides"), icon=":material/lock:")
     lr_cols = st.columns(3)
     lr = {name: page.choice(f"lr_{name}", LR_LADDER, lrs[name], style="slider", where=lr_cols[i % 3])
           for i, name in enumerate(OPTIMIZERS)}
     beta = page.slider("beta", 0.0, 0.99, 0.9, 0.01)
     st.caption(t("optimizers.settings_note"))
 
-theory = None
 betas = {"momentum": beta, "nesterov": beta}
-if surface_name == "quadratic":
-    theory = quadratic_theory(*quadratic_eigenvalues(kappa))
-    if use_theory:
-        lr["sgd"], lr["momentum"] = theory.gd_lr, theory.heavy_ball_lr
-        betas["momentum"] = theory.heavy_ball_momentum
+if use_theory:
+    lr["sgd"], lr["momentum"] = theory.gd_lr, theory.heavy_ball_lr
+    betas["momentum"] = theory.heavy_ball_momentum
 settings = Settings(tuple(lr.items()), tuple(betas.items()))
 labels = {name: t(f"optimizers.names.{name}") for name in OPTIMIZERS}
 
@@ -175,6 +180,7 @@ else:
     elif any(d is not None for d in result.diverged_at):
         st.warning(t("optimizers.diverged_note"), icon=":material/warning:")
 
+takeaway("optimizers", "race")
 if theory is not None:
     st.subheader(t("optimizers.theory.heading"))
     st.markdown(t("optimizers.theory.text"))
@@ -186,6 +192,7 @@ if theory is not None:
     c[4].metric(t("optimizers.theory.hb_rate"), f"{theory.heavy_ball_rate:.4f}")
     st.caption(t("optimizers.theory.steps_note", gd=steps_to_shrink(theory.gd_rate),
                  hb=steps_to_shrink(theory.heavy_ball_rate)))
+    takeaway("optimizers", "theory")
 
 with st.expander(t("optimizers.rules_heading"), icon=":material/school:"):
     st.markdown(t("optimizers.rules"))

@@ -9,13 +9,15 @@ from ui.figures.basics.perceptron import (curves_figure_memo, loss_surface_figur
                                     perceptron_figure_memo, regression_fit_figure_memo)
 from ui.i18n import options, t
 from ui.page import Page, seed
+from ui.teaching import takeaway, try_this
 
 GD_STEPS = 200
-LR_LADDER = [0.001, 0.003, 0.01, 0.02, 0.05, 0.1, 0.15, 0.16, 0.17, 0.2]
+LR_LADDER = [0.001, 0.003, 0.01, 0.02, 0.05, 0.1, 0.15, 0.16, 0.17, 0.2, 0.3]
 
 page = Page("perceptron")
 page.header()
 page.presets()
+try_this("perceptron")
 
 
 @st.cache_data(max_entries=64)
@@ -63,7 +65,7 @@ cols = st.columns([1.2, 1, 1])
 kind = page.choice("data", DATASETS, "separable", style="segmented",
                    labels=options("perceptron.datasets", list(DATASETS)), where=cols[0])
 n_points = page.slider("points", 8, 80, 30, where=cols[1])
-gap = page.slider("gap", -0.3, 0.6, 0.1, 0.05, where=cols[2]) if kind == "separable" else 0.0
+gap = page.slider("gap", -1.0, 0.6, 0.1, 0.05, where=cols[2]) if kind == "separable" else 0.0
 
 points, result, bound = perceptron_run(kind, n_points, gap, seed())
 total = len(result.culprits)
@@ -116,6 +118,7 @@ else:
 with st.expander(t("perceptron.xor.heading"), icon=":material/school:", expanded=kind == "xor"):
     st.markdown(t("perceptron.xor.text"))
 
+takeaway("perceptron", "rule")
 # ----- 2 · linear regression by gradient descent -----
 st.header(t("perceptron.regression.heading"))
 st.markdown(t("perceptron.regression.text"))
@@ -167,4 +170,5 @@ show(curves_figure_memo(np.arange(step + 1), {t("perceptron.regression.loss_seri
 with st.expander(t("perceptron.regression.closed_form_heading"), icon=":material/school:"):
     st.markdown(t("perceptron.regression.closed_form"))
 
+takeaway("perceptron", "regression")
 page.finish()

@@ -10,6 +10,7 @@ from ui.figures.basics.playground import boundary_figure, live_view_pictures, ne
 from ui.i18n import options, t
 from ui.page import Page, seed
 from ui.runner import live_training
+from ui.teaching import takeaway, try_this
 
 LR_LADDER = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]  # TF Playground's choices
 RATE_LADDER = [0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
@@ -19,6 +20,7 @@ EXTENT = 6.0
 page = Page("playground")
 page.header()
 page.presets()
+try_this("playground")
 
 top = st.columns(5)
 lr = page.choice("lr", LR_LADDER, 0.03, style="select", where=top[0])
@@ -112,6 +114,7 @@ with out_col:
         live_training("playground", lambda: PlaygroundTrainer(config, hyper), config, draw, steps_per_click=1,
                       tick_s=0.1, interval_s=0.2)
 
+takeaway("playground", "train")
 with st.expander(t("playground.explain_heading"), icon=":material/school:"):
     st.markdown(t("playground.explain"))
 with st.expander(t("playground.export_heading"), icon=":material/code:"):

@@ -10,6 +10,7 @@ from ui.figures.vision.pictures import (as_rgb, enlarge, pool_grid_figure, pool_
                                to_display)
 from ui.i18n import error_text, options, t
 from ui.page import Page, seed
+from ui.teaching import takeaway, try_this
 
 NS = "pooling"
 EXAMPLE = np.array([[1, 3, 2, 1, 0, 2],
@@ -24,6 +25,7 @@ IMAGE_SIDE = 160
 page = Page(NS)
 page.header()
 page.presets()
+try_this(NS)
 
 
 
@@ -91,6 +93,7 @@ if out_h:
     sizes[0].latex(pool_size_latex("H", matrix.shape[0], kh, settings.stride if not is_global else 1, p, out_h))
     sizes[1].latex(pool_size_latex("W", matrix.shape[1], kw, settings.stride if not is_global else 1, p, out_w))
 
+takeaway(NS, "matrix")
 # ----- 2. a picture, and the same picture moved a few pixels -----
 st.divider()
 st.subheader(t(f"{NS}.shift_header"))
@@ -128,4 +131,5 @@ else:
                           t(f"{NS}.curve.title"), t(f"{NS}.curve.x"), t(f"{NS}.curve.y")), key=f"{NS}.shift_curve")
     st.markdown(t(f"{NS}.shift_explain"))
 
+takeaway(NS, "shift")
 page.finish()

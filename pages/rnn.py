@@ -18,6 +18,7 @@ from ui.figures.sequences.charts import (clipping_figure, error_curves_figure, f
 from ui.i18n import error_text, t
 from ui.page import Page, seed
 from ui.runner import live_training
+from ui.teaching import takeaway, try_this
 
 PRESETS = {
     "impulse": "1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0",
@@ -65,6 +66,7 @@ def set_sequence(text: str) -> None:
 page = Page("rnn")
 page.header()
 page.presets()
+try_this("rnn")
 
 # ----- 1. one cell, as a loop and unrolled -----
 st.subheader(t("rnn.cell.title"))
@@ -108,6 +110,7 @@ h_prev = run.states[now - 2] if now > 1 else np.zeros(hidden)
 st.latex(rnn_step_tex(now, values[now - 1], h_prev, cell.w_xh, cell.w_hh, cell.b, run.pre[now - 1],
                       run.states[now - 1], act))
 
+takeaway("rnn", "cell")
 # ----- 2. trained live on a noisy sine -----
 st.subheader(t("rnn.train.title"))
 st.markdown(t("rnn.train.body", goal=f"{SOLVED_RMSE:g}", warmup=WARMUP))
@@ -156,6 +159,7 @@ def draw_training(live) -> None:
 
 live_training("rnn", build=lambda: SineTrainer(config), config=config, draw=draw_training, steps_per_click=10)
 
+takeaway("rnn", "train")
 # ----- 3. backpropagation through time -----
 st.subheader(t("rnn.bptt.title"))
 st.markdown(t("rnn.bptt.body"))
@@ -182,6 +186,7 @@ st.markdown(t("rnn.bptt.clip_result", norm=f"{chosen.total_norm:.3g}", scale=f"{
               clipped=f"{chosen.total_norm * scale:.3g}"))
 st.markdown(t("rnn.bptt.clip_explain"))
 
+takeaway("rnn", "bptt")
 # ----- 4. stacked and bidirectional -----
 st.subheader(t("rnn.deep.title"))
 st.markdown(t("rnn.deep.body"))
@@ -198,4 +203,5 @@ show(unrolled_figure(values, blocks, layers=depth, bidirectional=bidir, current=
 st.markdown(t("rnn.deep.output_bi", size=2 * hidden, hidden=hidden) if bidir else
             t("rnn.deep.output_uni", hidden=hidden))
 
+takeaway("rnn", "deep")
 page.finish()

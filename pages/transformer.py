@@ -1,25 +1,30 @@
 """Transformer translation: a small encoder-decoder trained live on English→French, then taken apart —
 your own sentence with greedy or beam search, every head's attention, the positional encodings, and the
 trained weights to download."""
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from core.attention.corpus import CorpusError, ParallelCorpus, hub_enabled, load_hub, parse_upload, shipped_corpus
 from core.device import device
+from core.attention.sequence_cost import attention_cost, attention_share, rnn_cost
 from core.attention.transformer import (TrainConfig, TransformerConfig, TransformerTrainer, attention_for, export_bytes,
                               sinusoidal_positions, translate)
 from core.attention.vocab import detokenize, tokenize
 from ui.figures.attention.attention import (heads_grid_figure, metric_curves_figure, positional_encoding_figure,
                                   positional_waves_figure)
-from ui.figures.common import show
+from ui.figures.common import curves_figure, show
+from ui.figures.memo import memoized
 from ui.i18n import error_text, literal_list, options, t
 from ui.page import Page, seed
 from ui.runner import Run, live_training
+from ui.teaching import takeaway, try_this
 
 NS = "transformer"
 SOURCES = ["shipped", "upload"] + (["hub"] if hub_enabled() else [])  # the hub: only where the host allows
 KINDS = ["encoder", "decoder", "cross"]
 SENTENCE = "My small white dogs do not like the big red car."
+curves_memo = memoized(curves_figure, max_entries=16)  # the cost charts change only with the width
 MAX_INPUT_TOKENS = 60  # a user's sentence is cut here (the positional table covers 128)
 UNK_LABEL, BOS_LABEL, EOS_LABEL = "⟨unk⟩", "⟨bos⟩", "⟨eos⟩"
 
@@ -47,6 +52,7 @@ def corpus_error(err: CorpusError) -> None:
 page = Page(NS)
 page.header()
 page.presets()
+try_this(NS)
 
 # ----- data -----
 st.subheader(t("transformer.corpus.heading"))
@@ -130,6 +136,7 @@ st.download_button(t("transformer.download"), data=lambda: export_bytes(model, d
                    file_name="nnpg-transformer.pt", mime="application/octet-stream", on_click="ignore",
                    key="transformer.download", icon=":material/download:", help=t("transformer.download_help"))
 
+takeaway(NS, "model")
 # ----- your own sentence -----
 st.divider()
 st.subheader(t("transformer.translate.heading"))
@@ -175,6 +182,7 @@ else:
                                title=t(f"transformer.maps.title.{kind}", layer=i + 1), revision=f"{kind}-{i}"),
              key=f"transformer.map.{i}")
 
+takeaway(NS, "translate")
 # ----- positional encoding -----
 st.divider()
 st.subheader(t("transformer.pe.heading"))
@@ -187,4 +195,27 @@ show(positional_waves_figure(pe, [0, width // 8, width // 4, width // 2], title=
                              x_title=t("transformer.pe.position"), dim_name=t("transformer.pe.dim")),
      key="transformer.pe_waves", where=right)
 
+takeaway(NS, "pe")
+
+# ----- against an RNN: parallel steps, n² cost, position added -----
+st.divider()
+st.subheader(t("transformer.versus.heading"))
+st.markdown(t("transformer.versus.text"))
+lengths = np.arange(1, 129)
+rnn_layer, attention_layer = rnn_cost(lengths, width), attention_cost(lengths, width)
+left, right = st.columns(2)
+show(curves_memo(lengths, {t("transformer.versus.rnn"): rnn_layer.multiply_adds,
+                             t("transformer.versus.attention"): attention_layer.multiply_adds,
+                             t("transformer.versus.quadratic"): 2 * lengths**2 * width},
+                   title=t("transformer.versus.cost_title", d=width), x_title=t("transformer.versus.x"), log_y=True),
+     key="transformer.versus_cost", where=left)
+show(curves_memo(lengths, {t("transformer.versus.rnn"): rnn_layer.sequential_steps,
+                             t("transformer.versus.attention"): attention_layer.sequential_steps},
+                   title=t("transformer.versus.steps_title"), x_title=t("transformer.versus.x")),
+     key="transformer.versus_steps", where=right)
+if src_tokens:
+    n = len(src_tokens) + 1  # the encoder also reads the end token
+    st.caption(t("transformer.versus.share", n=n, share=f"{attention_share(n, width):.0%}",
+                 share128=f"{attention_share(128, width):.0%}"))
+takeaway(NS, "versus")
 page.finish()

@@ -146,7 +146,7 @@ def average_degree_curve(function: str, n_train: int, noise: float, l2: float, s
 def learning_curve(function: str, degree: int, noise: float, l2: float, seed: int, repeats: int = 20,
                    sizes: tuple[int, ...] = SIZE_LADDER) -> ErrorCurve:
     """Train and test error against the number of training points (median over `repeats` draws): more data
-    pulls the two together — the train error up towards σ², the test error down."""
+    pulls the two together — the train error up, the test error down, both towards σ² + the model's bias²."""
     data = make_data(function, 1, noise, seed)
     v_test = design(data.x_test, degree)
     train, test = [], []

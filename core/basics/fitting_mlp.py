@@ -6,7 +6,8 @@ influence each other: batching changes the speed, not the result (a test checks 
 models). Narrower models live in the wide tensors with their extra units masked to zero (zero weights, zero
 gradients, so Adam leaves them at zero).
 
-Remedies per model: an L2 penalty λ Σ w² on the weights (weight decay; biases are not penalised),
+Remedies per model: an L2 penalty λ Σ w² on the weights added to the loss (under Adam this is not
+AdamW's decoupled weight decay; biases are not penalised),
 dropout on hidden units during training (Srivastava et al. 2014, inverted scaling 1/(1−p)), and early
 stopping on a validation set with a patience (Prechelt 1998, "Early stopping — but when?"): after the
 stop the model keeps its best-validation weights.

@@ -30,7 +30,7 @@ def png_bytes(array: np.ndarray) -> bytes:
 def test_default_page_shows_input_kernel_output_and_the_worked_pixel(lang):
     at = open_page(NS, lang=lang)
     assert at.title[0].value and not at.error and not warnings_text(at)
-    assert len(at.image) == 2 and len(at.latex) >= 3  # input, output; product, sum and size formulas
+    assert len(at.image) == 4 and len(at.latex) >= 3  # input, output, shifted pair; product, sum, size formulas
     assert any(r"\odot" in latex.value for latex in at.latex)
 
 
