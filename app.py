@@ -4,9 +4,9 @@
 import pandas  # noqa: F401
 import plotly.graph_objects  # noqa: F401
 import streamlit as st
-import torch  # noqa: F401
+import torch
 
-from core.device import configure_threads, device_label
+from core.device import configure_threads, device, device_label
 from ui import housekeeping
 from ui.i18n import LANGUAGES, t
 from ui.nav import HOME, PAGES
@@ -25,7 +25,9 @@ sidebar = Page("app")
 with st.sidebar:
     sidebar.choice("lang", list(LANGUAGES), "en", labels=LANGUAGES, style="segmented", label=t("app.language"))
     sidebar.number("seed", 0, 2**31 - 1, DEFAULT_SEED, 1, label=t("app.seed"))
-    st.caption(t("app.device", device=device_label()))
+    threads = torch.get_num_threads()
+    cpu = t("app.cpu_one") if threads == 1 else t("app.cpu_many", threads=threads)
+    st.caption(t("app.device", device=cpu if device.type == "cpu" else device_label()))
 sidebar.finish(where=st.sidebar, unknown=False)  # the page itself reports parameters nobody uses
 
 # The start page is the default (at "/"), so every topic, the first one included, has its own /<slug> URL.

@@ -118,8 +118,18 @@ class Page:
         """A typed number (for exact values such as weights); clamped like the slider."""
         is_int = all(isinstance(v, int) for v in (lo, hi, default)) and (step is None or isinstance(step, int))
         decode = _number_decoder(lo, hi, is_int)
-        render = lambda key, label, help: (where or st).number_input(  # noqa: E731
-            label, min_value=lo, max_value=hi, step=step, format=fmt, key=key, help=help)
+
+        def render(key, label, help):
+            # value=None: a cleared or unreadable box ("abc", 1e999) arrives as None instead of as the minimum,
+            # and _keep_number puts the previous value back with a note
+            value = (where or st).number_input(label, min_value=lo, max_value=hi, value=None, step=step,
+                                               format=fmt, key=key, help=help, on_change=_keep_number,
+                                               args=(key, label, lo, hi))
+            note = st.session_state.pop(f"_number_note.{key}", None)
+            if note:
+                (where or st).warning(note, icon=":material/edit_off:")
+            return value
+
         return self._control(name, default, decode, _encode_number, render, label)
 
     def choice(self, name: str, options: Sequence[Any], default: Any, *, labels: dict | Callable | None = None,
@@ -237,6 +247,19 @@ class Page:
                 del st.query_params[name]
         elif current != encoded:
             st.query_params[name] = encoded
+
+
+def _keep_number(key: str, label: str, lo: float, hi: float) -> None:
+    """on_change of a number box: an empty, unreadable or out-of-range entry keeps the previous value."""
+    value = st.session_state.get(key)
+    if value is not None and math.isfinite(value) and lo <= value <= hi:
+        return
+    previous = st.session_state.get(f"_keep.{key}")
+    if previous is None:
+        return
+    st.session_state[key] = previous
+    st.session_state[f"_number_note.{key}"] = t("controls.number_kept", label=label, lo=_encode_number(lo),
+                                                 hi=_encode_number(hi), value=_encode_number(previous))
 
 
 def _formatter(labels: dict | Callable | None) -> Callable[[Any], str]:

@@ -26,7 +26,7 @@ def test_link_sets_language_and_seed():
     at = run_app({"lang": "zh", "seed": "7"})
     assert at.session_state["app.lang"] == "zh"
     assert at.sidebar.number_input[0].value == 7
-    assert "计算设备" in at.sidebar.caption[0].value
+    assert "计算设备" in at.sidebar.caption[0].value and "线程" in at.sidebar.caption[0].value
 
 
 def test_tampered_seed_is_clamped_or_ignored_with_a_notice():
