@@ -14,7 +14,7 @@ from typing import Any, Callable, Sequence
 
 import streamlit as st
 
-from ui.i18n import has, t
+from ui.i18n import current_language, has, t
 
 GLOBAL_PARAMS = {"lang", "seed"}  # owned by the sidebar in app.py
 DEFAULT_SEED = 42
@@ -74,6 +74,11 @@ class Page:
         # values to apply as if they came from a link: a lesson preset or an uploaded model's settings
         self.pending: dict[str, str] | None = st.session_state.pop(f"_pending.{ns}", None)
         self.names: set[str] = set()
+        # The browser keeps a radio's or drop-down's choice by its label: after a language switch the labels are
+        # new, and it showed the old language's label or no choice at all until the value was sent again.
+        lang_key = f"_lang.{ns}"
+        self.relabel = st.session_state.get(lang_key, current_language()) != current_language()
+        st.session_state[lang_key] = current_language()
         self._notices: list[str] = []
         self._notice_box = None
 
@@ -232,6 +237,8 @@ class Page:
                     value = default
                     self._notices.append(t("link.ignored", name=name, raw=str(raw)[:40], value=encode(default)))
             st.session_state[key] = value
+        elif self.relabel:
+            st.session_state[key] = st.session_state[key]  # sends the value with the new labels
         label = label if label is not None else t(f"{self.ns}.controls.{name}")
         help_key = f"{self.ns}.controls.{name}_help"
         value = render(key, label, t(help_key) if has(help_key) else None)
