@@ -18,6 +18,7 @@ from ui.i18n import current_language, has, t
 
 GLOBAL_PARAMS = {"lang", "seed"}  # owned by the sidebar in app.py
 DEFAULT_SEED = 42
+LESSON = "_lesson"  # session key prefix of the lesson preset last pressed on a page (ui/presets.py)
 
 
 class LinkValueError(ValueError):
@@ -99,6 +100,9 @@ class Page:
     def finish(self, *, where=None, unknown: bool = True) -> None:
         """Call last: notices for unknown link parameters, then all notices of this run."""
         st.session_state[f"_names.{self.ns}"] = sorted(self.names)
+        lesson = st.session_state.get(f"{LESSON}.{self.ns}")
+        if lesson is not None and lesson["settings"] is None:  # the run that applied a lesson: remember its values
+            lesson["settings"] = {name: st.session_state.get(f"{self.ns}.{name}") for name in self.names}
         if self.first_run and unknown:
             for name in list(st.query_params.keys()):
                 if name not in self.names and name not in GLOBAL_PARAMS:
