@@ -260,6 +260,9 @@ class PlaygroundTrainer(Trainer):
             for j, part in enumerate("wb"):
                 layer[j] = tensors[f"layer{i}.{part}"].to(device).clone()
 
+    def measure(self) -> dict[str, float]:
+        return self.evaluate()
+
     def evaluate(self) -> dict[str, float]:
         """Train/test loss (and accuracy for classification) of the current network."""
         with torch.no_grad():

@@ -25,3 +25,39 @@ def test_a_cleared_seed_keeps_the_seed():
     assert at.sidebar.number_input[0].value == 42
     assert at.session_state["app.seed"] == 42
     assert at.sidebar.warning
+
+
+def _upload(slug, params, ticks):
+    """Train a model on one page, download it, and load it on a fresh visit: the fresh page, and the original."""
+    from core.checkpoint import save_checkpoint
+    from tests.app.harness import train
+
+    at = open_page(slug, params=params)
+    train(at, slug, ticks=ticks)
+    tr = at.session_state[f"{slug}.run"].trainer
+    data = save_checkpoint(slug, params, tr.steps_done, tr.model_tensors())
+    fresh = open_page(slug)
+    fresh.file_uploader(key=f"{slug}.model.upload").set_value(("model.pt", data, "application/octet-stream")).run()
+    assert_no_exception(fresh)
+    return fresh, tr
+
+
+def test_an_uploaded_cnn_looks_trained():
+    fresh, tr = _upload("cnn", {"c1": "4"}, ticks=3)
+    loaded = fresh.session_state["cnn.run"].trainer
+    assert loaded.steps_done == tr.steps_done > 0
+    assert f"{tr.steps_done:,} steps" in fresh.success[0].value
+    progress = fresh.get("progress")[0].proto.text
+    assert f"{tr.steps_done:,} of" in progress
+    assert not any("random noise" in i.value for i in fresh.info)
+    metrics = [m.value for m in fresh.metric]
+    assert metrics and metrics[0].endswith("%")
+    assert abs(loaded.latest()["test_acc"] - tr.evaluate()["test_acc"]) < 1e-6  # measured once, on the loaded model
+
+
+def test_an_uploaded_transformer_is_not_called_untrained():
+    fresh, tr = _upload("transformer", {}, ticks=2)
+    loaded = fresh.session_state["transformer.run"].trainer
+    assert loaded.steps_done == tr.steps_done > 0 and loaded.history["loss"] and loaded.evals["step"]
+    texts = "\n".join(i.value for i in fresh.info)
+    assert "has not trained" not in texts and "Press Start to train" not in texts
