@@ -61,3 +61,16 @@ def test_an_uploaded_transformer_is_not_called_untrained():
     assert loaded.steps_done == tr.steps_done > 0 and loaded.history["loss"] and loaded.evals["step"]
     texts = "\n".join(i.value for i in fresh.info)
     assert "has not trained" not in texts and "Press Start to train" not in texts
+
+
+def test_a_race_that_ended_says_who_did_not_solve_it():
+    from tests.app.harness import press, train
+
+    at = open_page("lstm")
+    train(at, "lstm_race", ticks=2)
+    press(at, "lstm_race.run.pause")
+    race = at.session_state["lstm_race.run"].trainer
+    race.steps_done = race.max_steps  # the run is over
+    at.run()
+    cells = " ".join(str(v) for table in at.table for v in table.value.to_numpy().ravel())
+    assert "not yet" not in cells and "not solved in" in cells
