@@ -1,6 +1,8 @@
 """NN Playground: navigation over the topic pages, the sidebar (language, seed, device), page config."""
 # Imported eagerly on purpose: lazy first imports from two script threads at once (a `run_every` fragment
 # and a rerun) raised "partially initialized module" errors (DESIGN.md).
+from pathlib import Path
+
 import pandas  # noqa: F401
 import plotly.graph_objects  # noqa: F401
 import streamlit as st
@@ -14,12 +16,14 @@ from ui.page import DEFAULT_SEED, Page
 from ui.runner import mark_activity
 from ui.share import share_box
 
+FAVICON = Path(__file__).resolve().parent / "assets" / "favicon.png"
 configure_threads()
 housekeeping.start()
 if "_nnpg_session" not in st.session_state:  # its going tells the housekeeper a session ended
     st.session_state["_nnpg_session"] = housekeeping.new_session_token()
 mark_activity()
-st.set_page_config(page_title="NN Playground", page_icon=":material/hub:", layout="wide")
+# The tab icon ships with the app: a :material: icon is fetched from a font host, which fails offline.
+st.set_page_config(page_title="NN Playground", page_icon=str(FAVICON), layout="wide")
 
 sidebar = Page("app")
 with st.sidebar:

@@ -67,6 +67,8 @@ def settle(page, ms=1500):
 
 @pytest.mark.parametrize("slug", ["", *[p.slug for p in PAGES]], ids=["home", *[p.slug for p in PAGES]])
 def test_formulas_language_switch_and_phone_width(page, server_url, slug):
+    outside = []  # the app must work offline: nothing fetched from another host (the favicon was)
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith((server_url, "data:", "blob:")) else None)
     page.goto(f"{server_url}/{slug}")
     page.wait_for_selector("h1", timeout=90_000)
     settle(page, 500)
@@ -88,3 +90,4 @@ def test_formulas_language_switch_and_phone_width(page, server_url, slug):
     assert layout["scroll"] <= 1, f"{layout['scroll']} px of sideways scrolling"
     assert layout["narrow"] == [], f"charts narrower than {MIN_CHART_PX} px: {layout['narrow']}"
     assert layout["squeezed"] == [], f"plotting areas squeezed by legends or colour bars: {layout['squeezed']}"
+    assert outside == []
