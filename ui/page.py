@@ -198,7 +198,8 @@ class Page:
                 return False, None
             raise LinkValueError
 
-        render = lambda key, label, help: (where or st).toggle(label, key=key, help=help)  # noqa: E731
+        # wrap: in a column Streamlit cut a long label off with "…" ("Update the biases …")
+        render = lambda key, label, help: (where or st).toggle(label, key=key, help=help, wrap=True)  # noqa: E731
         return self._control(name, default, decode, lambda v: "1" if v else "0", render, label)
 
     def text(self, name: str, default: str, *, max_chars: int = 200, area: bool = False, where=None,

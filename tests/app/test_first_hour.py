@@ -74,3 +74,16 @@ def test_a_race_that_ended_says_who_did_not_solve_it():
     at.run()
     cells = " ".join(str(v) for table in at.table for v in table.value.to_numpy().ravel())
     assert "not yet" not in cells and "not solved in" in cells
+
+
+def test_the_untrained_translator_map_is_as_tall_as_the_sentence():
+    at = open_page("attention")
+    tr = at.session_state["attention.run"].trainer
+    assert tr.steps_done == 0
+    alignment = next(c for c in at.get("plotly_chart") if c.proto.id and "alignment" in c.proto.id
+                     and "curve" not in c.proto.id)
+    import json
+
+    rows = json.loads(alignment.proto.spec)["data"][0]["z"]
+    words = len(at.text_input(key="attention.sentence").value.split())
+    assert len(rows) <= words + 2  # an untrained decoder never stops by itself: it used to fill ~30 rows
