@@ -87,3 +87,14 @@ def test_the_untrained_translator_map_is_as_tall_as_the_sentence():
     rows = json.loads(alignment.proto.spec)["data"][0]["z"]
     words = len(at.text_input(key="attention.sentence").value.split())
     assert len(rows) <= words + 2  # an untrained decoder never stops by itself: it used to fill ~30 rows
+
+
+def test_fitting_shows_no_empty_curves_chart_before_start():
+    from tests.app.harness import press
+
+    at = open_page("fitting")
+    keys = lambda: [c.proto.id for c in at.get("plotly_chart")]  # noqa: E731
+    assert not any("chart_net_curves" in k for k in keys())
+    assert any("Press Start" in i.value for i in at.info)
+    press(at, "fitting.run.step")
+    assert any("chart_net_curves" in k for k in keys())
