@@ -55,6 +55,11 @@ LAYOUT = """(minWidth) => {
 }"""
 
 
+TRUNCATED = """() => [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stWidgetLabel"] p, '
+  + '[data-testid="stMain"] [data-testid="stMetricLabel"] p, [data-testid="stMain"] [data-testid="stTable"] th')]
+  .filter(e => e.offsetParent && e.scrollWidth > e.clientWidth + 1).map(e => e.innerText.slice(0, 40))"""
+
+
 def katex_errors(page) -> list[str]:
     return page.locator(".katex-error").evaluate_all("els => els.map(e => e.getAttribute('title') || e.innerText)")
 
@@ -73,6 +78,7 @@ def test_formulas_language_switch_and_phone_width(page, server_url, slug):
     page.wait_for_selector("h1", timeout=90_000)
     settle(page, 500)
     assert katex_errors(page) == []
+    assert page.evaluate(TRUNCATED) == [], "labels cut off with an ellipsis"
 
     page.locator('[data-testid="stSidebar"]').get_by_text("中文", exact=True).click()
     page.wait_for_function("() => document.querySelector('h1') && /[\\u4e00-\\u9fff]/.test("
