@@ -43,3 +43,12 @@ def test_png_data_uri_decodes_to_the_same_pixels():
     assert uri.startswith("data:image/png;base64,")
     decoded = np.asarray(Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1]))))
     assert np.array_equal(decoded, pixels)  # PNG is lossless at every compression level
+
+
+def test_a_legend_without_a_title_leaves_the_toolbar_corner_free():
+    from ui.figures.common import styled
+
+    untitled = styled(go.Figure(go.Scatter(x=[0, 1], y=[0, 1], name="a")))
+    titled = styled(go.Figure(go.Scatter(x=[0, 1], y=[0, 1], name="a")), title="T")
+    assert (untitled.layout.legend.xanchor, untitled.layout.legend.x) == ("left", 0.0)  # the toolbar sits top right
+    assert titled.layout.legend.xanchor == "right"  # under the title's row, where the toolbar is

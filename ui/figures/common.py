@@ -23,11 +23,13 @@ CHART_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", 
 def base_layout(*, title: str | None = None, height: int = 320, revision: str | None = None,
                 legend: bool | dict = True) -> dict:
     """The app's look as layout properties: compact margins, small left title, and a `uirevision` so zoom
-    survives live updates. `legend`: False hides it, True puts it above the plot on the right, a dict places it."""
+    survives live updates. `legend`: False hides it, True puts it above the plot (on the right under a title, on the
+    left without one, where the chart's toolbar would cover it), a dict places it."""
     return dict(height=height, margin=dict(l=10, r=10, t=40 if title else 10, b=10),
                 title=dict(text=title, x=0.01, font=dict(size=14)) if title else None, showlegend=bool(legend),
                 legend=legend if isinstance(legend, dict) else dict(orientation="h", yanchor="bottom", y=1.0,
-                                                                    xanchor="right", x=1.0),
+                                                                    xanchor="right" if title else "left",
+                                                                    x=1.0 if title else 0.0),
                 uirevision=revision or title or "fixed")
 
 
