@@ -1,12 +1,14 @@
 """NN Playground: navigation over the topic pages, the sidebar (language, seed, device), page config."""
 # Imported eagerly on purpose: lazy first imports from two script threads at once (a `run_every` fragment
 # and a rerun) raised "partially initialized module" errors (docs/DEVELOPING.md, "Gotchas").
+from pathlib import Path
+
 import pandas  # noqa: F401
 import plotly.graph_objects  # noqa: F401
 import streamlit as st
-import torch  # noqa: F401
+import torch
 
-from core.device import configure_threads, device_label
+from core.device import configure_threads, device, device_label
 from ui import housekeeping
 from ui.i18n import LANGUAGES, t
 from ui.nav import HOME, PAGES
@@ -14,18 +16,22 @@ from ui.page import DEFAULT_SEED, Page
 from ui.runner import mark_activity
 from ui.share import share_box
 
+FAVICON = Path(__file__).resolve().parent / "assets" / "favicon.png"
 configure_threads()
 housekeeping.start()
 if "_nnpg_session" not in st.session_state:  # its going tells the housekeeper a session ended
     st.session_state["_nnpg_session"] = housekeeping.new_session_token()
 mark_activity()
-st.set_page_config(page_title="NN Playground", page_icon=":material/hub:", layout="wide")
+# The tab icon ships with the app: a :material: icon is fetched from a font host, which fails offline.
+st.set_page_config(page_title="NN Playground", page_icon=str(FAVICON), layout="wide")
 
 sidebar = Page("app")
 with st.sidebar:
     sidebar.choice("lang", list(LANGUAGES), "en", labels=LANGUAGES, style="segmented", label=t("app.language"))
     sidebar.number("seed", 0, 2**31 - 1, DEFAULT_SEED, 1, label=t("app.seed"))
-    st.caption(t("app.device", device=device_label()))
+    threads = torch.get_num_threads()
+    cpu = t("app.cpu_one") if threads == 1 else t("app.cpu_many", threads=threads)
+    st.caption(t("app.device", device=cpu if device.type == "cpu" else device_label()))
 sidebar.finish(where=st.sidebar, unknown=False)  # the page itself reports parameters nobody uses
 
 # The start page is the default (at "/"), so every topic, the first one included, has its own /<slug> URL.

@@ -93,12 +93,23 @@ def _check_node(node: ast.AST, variables: tuple[str, ...]) -> None:
             raise FormulaError("bad_operator")
     elif isinstance(node, ast.Call):
         if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
-            name = node.func.id if isinstance(node.func, ast.Name) else "?"
-            raise FormulaError("unknown_function", name=name[:30], allowed=", ".join(sorted(FUNCTIONS)))
+            raise FormulaError("unknown_function", name=_called_name(node.func)[:30],
+                               allowed=", ".join(sorted(FUNCTIONS)))
         if len(node.args) != 1 or node.keywords:
             raise FormulaError("one_argument", name=node.func.id)
     elif not isinstance(node, (ast.operator, ast.unaryop, ast.Load)):
         raise FormulaError("not_allowed", what=type(node).__name__)
+
+
+def _called_name(func: ast.expr) -> str:
+    """The dotted name a call names ("np.exp", "system" in `__import__('os').system`), for the message."""
+    parts = []
+    while isinstance(func, ast.Attribute):
+        parts.insert(0, func.attr)
+        func = func.value
+    if isinstance(func, ast.Name):
+        parts.insert(0, func.id)
+    return ".".join(parts) or type(func).__name__
 
 
 def _evaluate(node: ast.expr, values: dict[str, torch.Tensor]):

@@ -30,6 +30,12 @@ class Trainer(abc.ABC):
         self._first_watch: float | None = None
         # The run's own stream of the global torch RNG (see `own_rng`), started from the seed.
         self._torch_rng: torch.Tensor = torch.Generator().manual_seed(int(seed)).get_state()
+        self.past_goal = False  # the learner chose to train on after the goal was met
+
+    @property
+    def finished(self) -> bool:
+        """Whether the run cannot go on: its step budget is spent, or a problem stopped it."""
+        return self.steps_done >= self.max_steps or self.problem is not None
 
     @abc.abstractmethod
     def _advance(self, n: int) -> dict[str, float]:
@@ -41,7 +47,22 @@ class Trainer(abc.ABC):
 
     @property
     def done(self) -> bool:
-        return self.steps_done >= self.max_steps or self.problem is not None or self.goal_reached()
+        return self.finished or (self.goal_reached() and not self.past_goal)
+
+    def measure(self) -> dict[str, float]:
+        """The metrics of the current model without training (override; used once after loading a model file)."""
+        return {}
+
+    def resume(self, tensors: dict[str, torch.Tensor], steps: int) -> None:
+        """Continue a downloaded run: its weights, its step count, and one measurement of where it stands."""
+        self.load_model_tensors(tensors)
+        self.steps_done = min(max(int(steps), 0), self.max_steps)
+        with self.own_rng():
+            metrics = self.measure()
+        if metrics:
+            self.history["step"].append(self.steps_done)
+            for name, value in metrics.items():
+                self.history.setdefault(name, []).append(float(value))
 
     def step(self, n: int = 1) -> dict[str, float]:
         """Advance up to n steps (never past the budget or a problem); return the latest metrics."""

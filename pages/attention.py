@@ -146,8 +146,9 @@ def draw(run: Run) -> None:
         return
     ids = data.src_vocab.encode(src_tokens)
     # same model, same sentence: reuse (other controls and waiting ticks rerun the panel)
-    out, alpha = run.per_model_state("translation", lambda: tr.model.translate(ids, max_len=2 * len(ids) + 5),
-                                     tuple(ids))
+    # an untrained decoder never says <eos>: as many rows as the sentence has words, not a page-long map of noise
+    max_len = 2 * len(ids) + 5 if tr.steps_done else len(ids)
+    out, alpha = run.per_model_state("translation", lambda: tr.model.translate(ids, max_len=max_len), tuple(ids))
     out_tokens = data.tgt_vocab.decode(out)
     shown_src = [tok if tok in data.src_vocab else UNK_LABEL for tok in src_tokens] + [EOS_LABEL]
     reference, links = gold_alignments().get(tuple(src_tokens), ((), ()))

@@ -132,13 +132,15 @@ def draw(run) -> None:
         show(fit_figure_memo(base.x_train[:n_train], base.y_train[:n_train], base.x_test, base.y_test, GRID,
                              truth(function, GRID), fits, {**point_labels, **remedy_labels},
                              title=t("fitting.network.fit_chart"), colors=MODEL_COLORS), key="fitting.chart_net_fit")
-    with right:
+    if len(trainer.curve_steps) < 2:  # one point at step 0: the curves chart would look empty
+        right.info(t("fitting.network.press_start"), icon=":material/play_arrow:")
+    else:
         series = {name: np.array(trainer.curves["test"][m]) for m, name in enumerate(names)}
         show(error_figure_memo(trainer.curve_steps, series, remedy_labels, title=t("fitting.network.curve_chart"),
                                x_title=t("fitting.network.step_axis"), y_title=t("fitting.test_error"), floor=floor,
                                floor_label=t("fitting.sigma2"),
                                styles={name: {"color": MODEL_COLORS[name], "mode": "lines"} for name in names}),
-             key="fitting.chart_net_curves")
+             key="fitting.chart_net_curves", where=right)
     rows = []
     for m, name in enumerate(names):
         stopped = trainer.stopped_at[m]

@@ -17,9 +17,9 @@ for spec in PAGES:
     sections.setdefault(spec.section, []).append(spec)
 for section, specs in sections.items():
     st.subheader(t(f"nav.{section}"))
-    columns = st.columns(COLUMNS)
-    for i, spec in enumerate(specs):
-        with columns[i % COLUMNS].container(border=True):
-            st.page_link(spec.path, label=t(f"{spec.slug}.nav"), icon=spec.icon)
-            st.caption(t(f"home.summary.{spec.slug}"))
+    for start in range(0, len(specs), COLUMNS):  # row by row: on a phone the cards stack in the suggested order
+        for column, spec in zip(st.columns(COLUMNS), specs[start:start + COLUMNS]):
+            with column.container(border=True):
+                st.page_link(spec.path, label=t(f"{spec.slug}.nav"), icon=spec.icon)
+                st.caption(t(f"home.summary.{spec.slug}"))
 page.finish()

@@ -101,7 +101,7 @@ with right:
     rows.append({t("losses.outliers.loss"): t("losses.outliers.truth"),
                  t("losses.outliers.slope"): f"{TRUE_LINE[0]:.3f}",
                  t("losses.outliers.intercept"): f"{TRUE_LINE[1]:.3f}", t("losses.outliers.error"): "0"})
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.table(pd.DataFrame(rows), hide_index=True)  # a static table wraps its headers; the grid cut them off
     st.markdown(t("losses.outliers.why"))
 
 takeaway("losses", "outliers")

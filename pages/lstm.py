@@ -184,7 +184,8 @@ def draw_race(live) -> None:
     table = pd.DataFrame(
         {names[k]: [f"{sum(p.numel() for p in c.model.parameters()):,}",
                     t("lstm.race.cell_solved", step=f"{c.solved_at[0]:,}", seconds=f"{c.solved_at[1]:.1f}")
-                    if c.solved_at else t("lstm.race.not_yet"),
+                    if c.solved_at else t("lstm.race.not_solved", steps=f"{c.steps_done:,}") if trainer.done
+                    else t("lstm.race.not_yet"),
                     f"{c.evals[-1][2]:.1%}" if c.evals else "–"]
          for k, c in contestants.items()},
         index=[t("lstm.race.row_params"), t("lstm.race.row_solved"), t("lstm.race.row_accuracy")])

@@ -184,12 +184,10 @@ takeaway("optimizers", "race")
 if theory is not None:
     st.subheader(t("optimizers.theory.heading"))
     st.markdown(t("optimizers.theory.text"))
-    c = st.columns(5)
-    c[0].metric(t("optimizers.theory.gd_lr"), f"{theory.gd_lr:.4f}")
-    c[1].metric(t("optimizers.theory.gd_rate"), f"{theory.gd_rate:.4f}")
-    c[2].metric(t("optimizers.theory.hb_lr"), f"{theory.heavy_ball_lr:.4f}")
-    c[3].metric(t("optimizers.theory.hb_beta"), f"{theory.heavy_ball_momentum:.4f}")
-    c[4].metric(t("optimizers.theory.hb_rate"), f"{theory.heavy_ball_rate:.4f}")
+    row = st.container(horizontal=True, gap="large")  # each number as wide as its label, wrapping to a new line
+    for name, value in (("gd_lr", theory.gd_lr), ("gd_rate", theory.gd_rate), ("hb_lr", theory.heavy_ball_lr),
+                        ("hb_beta", theory.heavy_ball_momentum), ("hb_rate", theory.heavy_ball_rate)):
+        row.metric(t(f"optimizers.theory.{name}"), f"{value:.4f}", width="content")
     st.caption(t("optimizers.theory.steps_note", gd=steps_to_shrink(theory.gd_rate),
                  hb=steps_to_shrink(theory.heavy_ball_rate)))
     takeaway("optimizers", "theory")

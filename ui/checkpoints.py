@@ -55,8 +55,9 @@ def restore_into(ns: str, trainer) -> None:
     steps, tensors = pending
     try:
         check_shapes(trainer.model_tensors() or {}, tensors)
-        trainer.load_model_tensors(tensors)
+        trainer.resume(tensors, steps)  # its step count and one evaluation: the page shows a trained model
     except (CheckpointError, RuntimeError, KeyError, TypeError):
         st.session_state[f"_checkpoint_message.{ns}"] = ("error", t("checkpoint.error.mismatch"))
         return
-    st.session_state[f"_checkpoint_message.{ns}"] = ("ok", t("checkpoint.loaded", steps=f"{steps:,}"))
+    units = t(f"runner.{'unit' if steps == 1 else 'units'}.{trainer.unit}")
+    st.session_state[f"_checkpoint_message.{ns}"] = ("ok", t("checkpoint.loaded", steps=f"{steps:,}", unit=units))

@@ -15,10 +15,11 @@ from typing import Any, Callable, Sequence
 import streamlit as st
 
 from ui.compat.streamlit_internals import leave_legacy_multipage_mode
-from ui.i18n import has, literal, t
+from ui.i18n import current_language, has, literal, t
 
 GLOBAL_PARAMS = {"lang", "seed"}  # owned by the sidebar in app.py
 DEFAULT_SEED = 42
+LESSON = "_lesson"  # session key prefix of the lesson preset last pressed on a page (ui/presets.py)
 
 
 class LinkValueError(ValueError):
@@ -67,6 +68,11 @@ class Page:
         # values to apply as if they came from a link: a lesson preset or an uploaded model's settings
         self.pending: dict[str, str] | None = st.session_state.pop(f"_pending.{ns}", None)
         self.names: set[str] = set()
+        # The browser keeps a radio's or drop-down's choice by its label: after a language switch the labels are
+        # new, and it showed the old language's label or no choice at all until the value was sent again.
+        lang_key = f"_lang.{ns}"
+        self.relabel = st.session_state.get(lang_key, current_language()) != current_language()
+        st.session_state[lang_key] = current_language()
         self._notices: list[str] = []
         self._notice_box = None
 
@@ -87,6 +93,9 @@ class Page:
     def finish(self, *, where=None, unknown: bool = True) -> None:
         """Call last: notices for unknown link parameters, then all notices of this run."""
         st.session_state[f"_names.{self.ns}"] = sorted(self.names)
+        lesson = st.session_state.get(f"{LESSON}.{self.ns}")
+        if lesson is not None and lesson["settings"] is None:  # the run that applied a lesson: remember its values
+            lesson["settings"] = {name: st.session_state.get(f"{self.ns}.{name}") for name in self.names}
         if self.first_run and unknown:
             for name in list(st.query_params.keys()):
                 if name not in self.names and name not in GLOBAL_PARAMS:
@@ -111,8 +120,18 @@ class Page:
         """A typed number (for exact values such as weights); clamped like the slider."""
         is_int = all(isinstance(v, int) for v in (lo, hi, default)) and (step is None or isinstance(step, int))
         decode = _number_decoder(lo, hi, is_int)
-        render = lambda key, label, help: (where or st).number_input(  # noqa: E731
-            label, min_value=lo, max_value=hi, step=step, format=fmt, key=key, help=help)
+
+        def render(key, label, help):
+            # value=None: a cleared or unreadable box ("abc", 1e999) arrives as None instead of as the minimum,
+            # and _keep_number puts the previous value back with a note
+            value = (where or st).number_input(label, min_value=lo, max_value=hi, value=None, step=step,
+                                               format=fmt, key=key, help=help, on_change=_keep_number,
+                                               args=(key, label, lo, hi))
+            note = st.session_state.pop(f"_number_note.{key}", None)
+            if note:
+                (where or st).warning(note, icon=":material/edit_off:")
+            return value
+
         return self._control(name, default, decode, _encode_number, render, label)
 
     def choice(self, name: str, options: Sequence[Any], default: Any, *, labels: dict | Callable | None = None,
@@ -172,7 +191,8 @@ class Page:
                 return False, None
             raise LinkValueError
 
-        render = lambda key, label, help: (where or st).toggle(label, key=key, help=help)  # noqa: E731
+        # wrap: in a column Streamlit cut a long label off with "…" ("Update the biases …")
+        render = lambda key, label, help: (where or st).toggle(label, key=key, help=help, wrap=True)  # noqa: E731
         return self._control(name, default, decode, lambda v: "1" if v else "0", render, label)
 
     def text(self, name: str, default: str, *, max_chars: int = 200, area: bool = False, where=None,
@@ -217,6 +237,8 @@ class Page:
                     self._notices.append(t("link.ignored", name=literal(name), raw=literal(str(raw)[:40]),
                                            value=literal(encode(default))))
             st.session_state[key] = value
+        elif self.relabel:
+            st.session_state[key] = st.session_state[key]  # sends the value with the new labels
         label = label if label is not None else t(f"{self.ns}.controls.{name}")
         help_key = f"{self.ns}.controls.{name}_help"
         value = render(key, label, t(help_key) if has(help_key) else None)
@@ -234,6 +256,19 @@ class Page:
                 del st.query_params[name]
         elif current != encoded:
             st.query_params[name] = encoded
+
+
+def _keep_number(key: str, label: str, lo: float, hi: float) -> None:
+    """on_change of a number box: an empty, unreadable or out-of-range entry keeps the previous value."""
+    value = st.session_state.get(key)
+    if value is not None and math.isfinite(value) and lo <= value <= hi:
+        return
+    previous = st.session_state.get(f"_keep.{key}")
+    if previous is None:
+        return
+    st.session_state[key] = previous
+    st.session_state[f"_number_note.{key}"] = t("controls.number_kept", label=label, lo=_encode_number(lo),
+                                                 hi=_encode_number(hi), value=_encode_number(previous))
 
 
 def _formatter(labels: dict | Callable | None) -> Callable[[Any], str]:

@@ -167,19 +167,21 @@ def _buttons(key, build, config, steps_per_click, time_budget_s, run: Run) -> No
                    args=(key, False), type="primary")
     else:
         row.button(t("runner.start"), key=f"{key}.start", icon=":material/play_arrow:", on_click=_set_running,
-                   args=(key, True, time_budget_s), type="primary", disabled=run.trainer.done)
+                   args=(key, True, time_budget_s), type="primary", disabled=run.trainer.finished)
     units = "unit" if steps_per_click == 1 else "units"  # singular or plural noun
     row.button(t("runner.step", n=steps_per_click, unit=t(f"runner.{units}.{run.trainer.unit}")),
                key=f"{key}.step", icon=":material/skip_next:", on_click=_step, args=(key, steps_per_click),
-               disabled=run.running or run.trainer.done)
+               disabled=run.running or run.trainer.finished)
     row.button(t("runner.reset"), key=f"{key}.reset", icon=":material/restart_alt:", on_click=_reset,
                args=(key, build, config))
 
 
 def _set_running(key: str, running: bool, time_budget_s: float = DEFAULT_TIME_BUDGET_S) -> None:
     run: Run = st.session_state[key]
-    if running and (run.trainer.done or run.seconds >= time_budget_s):
+    if running and (run.trainer.finished or run.seconds >= time_budget_s):
         return
+    if running and run.trainer.done:  # the goal is met: Start means "train on past it"
+        run.trainer.past_goal = True
     run.running = running
     run.stop_reason = None if running else "paused"
     if not running:
@@ -188,6 +190,7 @@ def _set_running(key: str, running: bool, time_budget_s: float = DEFAULT_TIME_BU
 
 def _step(key: str, n: int) -> None:
     run: Run = st.session_state[key]
+    run.trainer.past_goal = run.trainer.past_goal or run.trainer.done
     started = time.perf_counter()
     run.trainer.step(n)
     run.seconds += time.perf_counter() - started
@@ -224,7 +227,7 @@ def _train_for(run: Run, tick_s: float, time_budget_s: float) -> None:
 def _why_done(trainer: Trainer) -> str | None:
     if trainer.problem is not None:
         return trainer.problem
-    if trainer.goal_reached():
+    if trainer.goal_reached() and not trainer.past_goal:
         return "goal"
     if trainer.steps_done >= trainer.max_steps:
         return "steps"

@@ -340,6 +340,21 @@ class TransformerTrainer(Trainer):
             self.evaluate(after)
         return metrics
 
+    @torch.no_grad()
+    def measure(self) -> dict[str, float]:
+        """Loss and token accuracy on the held-out sentences, and one translation check (after loading a model)."""
+        self.model.eval()
+        loss_sum, correct, tokens = 0.0, 0, 0
+        for batch in self.test_batches:
+            logits = self.model(batch.src, batch.tgt_in)  # (B, T, V)
+            loss_sum += float(nn.functional.cross_entropy(logits.flatten(0, 1), batch.tgt_out.flatten(),
+                                                          ignore_index=PAD_ID, reduction="sum"))
+            real = batch.tgt_out != PAD_ID
+            correct += int(((logits.argmax(-1) == batch.tgt_out) & real).sum())
+            tokens += int(real.sum())
+        self.evaluate(self.steps_done)
+        return {"loss": loss_sum / max(tokens, 1), "accuracy": correct / max(tokens, 1)}
+
     def evaluate(self, step: int) -> tuple[float, float]:
         """Greedy-decode the held-out split: share of sentences exactly right, and corpus BLEU."""
         self.model.eval()

@@ -202,6 +202,9 @@ class PlaygroundTrainer(Trainer):
             for part, p in zip("wb", layer):
                 p.copy_(tensors[f"layer{i}.{part}"])
 
+    def measure(self) -> dict[str, float]:
+        return self.evaluate()
+
     def evaluate(self) -> dict[str, float]:
         """Train/test loss (and accuracy for classification) of the current network."""
         with torch.no_grad():

@@ -191,6 +191,10 @@ class GanTrainer(Trainer):
             self.first_all_modes_seconds = self.train_seconds
         return metrics
 
+    def measure(self) -> dict[str, float]:
+        self.last_d_loss, self.last_g_loss = self.current_losses()
+        return self._measure()
+
     def _measure(self) -> dict[str, float]:
         fake = self.generator.forward(self.eval_noise)
         metrics = {"d_loss": self.last_d_loss, "g_loss": self.last_g_loss}

@@ -77,17 +77,26 @@ class SineTrainer(Trainer):
     def _advance(self, n: int) -> dict[str, float]:
         max_norm = self.cfg.clip if self.cfg.clip is not None else math.inf
         for _ in range(n):
-            batch = sine_batch(self.cfg.batch, self.cfg.length, self.cfg.noise, self.gen)
-            error = self.model(batch.inputs.to(device)) - batch.targets.to(device)
-            loss = (error[:, WARMUP:] ** 2).mean()
-            self.opt.zero_grad(set_to_none=True)
-            loss.backward()
-            grad_norm = nn.utils.clip_grad_norm_(self.model.parameters(), max_norm)  # the norm before clipping
+            loss, grad_norm = self._gradients(max_norm)
             self.opt.step()
         test_mse = self.test_mse()
         if test_mse < SOLVED_RMSE**2 and self.solved_at is None:
             self.solved_at = self.steps_done + n  # training goes on: the forecasts keep improving
         return {"loss": loss.item(), "test_mse": test_mse, "grad_norm": float(grad_norm)}
+
+    def _gradients(self, max_norm: float) -> tuple[torch.Tensor, torch.Tensor]:
+        """Loss on a fresh batch and its gradients (clipped to max_norm); returns the norm before clipping."""
+        batch = sine_batch(self.cfg.batch, self.cfg.length, self.cfg.noise, self.gen)
+        error = self.model(batch.inputs.to(device)) - batch.targets.to(device)
+        loss = (error[:, WARMUP:] ** 2).mean()
+        self.opt.zero_grad(set_to_none=True)
+        loss.backward()
+        return loss, nn.utils.clip_grad_norm_(self.model.parameters(), max_norm)
+
+    def measure(self) -> dict[str, float]:
+        loss, grad_norm = self._gradients(math.inf)
+        self.opt.zero_grad(set_to_none=True)
+        return {"loss": loss.item(), "test_mse": self.test_mse(), "grad_norm": float(grad_norm)}
 
     @torch.no_grad()
     def predictions(self, index: int) -> np.ndarray:
@@ -201,6 +210,12 @@ class RecallTrainer(Trainer):
         self.evals.append((step, seconds, accuracy))
         if accuracy >= SOLVED_ACCURACY and self.solved_at is None:
             self.solved_at = (step, seconds)
+
+    def measure(self) -> dict[str, float]:
+        with torch.no_grad():
+            self._loss = float(nn.functional.cross_entropy(self.model(self._test_x), self._test_y))
+        self._evaluate(self.steps_done, time.perf_counter())
+        return {"loss": self._loss, "accuracy": self.evals[-1][2]}
 
     @torch.no_grad()
     def accuracy(self) -> float:

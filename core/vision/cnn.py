@@ -127,6 +127,10 @@ class CNNTrainer(Trainer):
             self.reached = (self.steps_done + n, self.train_seconds)
         return metrics
 
+    def measure(self) -> dict[str, float]:
+        metrics = self.evaluate()
+        return {"loss": metrics["train_loss"], **metrics, "epoch": self.steps_done * self.batch / len(self._order)}
+
     @torch.no_grad()
     def evaluate(self) -> dict[str, float]:
         """Loss and accuracy on all training and all test digits (the test digits are never trained on)."""

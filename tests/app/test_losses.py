@@ -6,17 +6,17 @@ def test_default_page_in_both_languages():
     for lang, heading in (("en", "Outliers"), ("zh", "离群点")):
         at = open_page("losses", lang=lang)
         assert any(heading in h.value for h in at.header)
-        assert len(at.dataframe) == 1
+        assert len(at.table) == 1
 
 
 def slopes(at):
-    table = at.dataframe[0].value
+    table = at.table[0].value
     return dict(zip(table.iloc[:, 0], table.iloc[:, 1].astype(float)))
 
 
 def test_moving_the_outliers_moves_the_squared_error_line_most():
     at = open_page("losses")
-    names = [at.dataframe[0].value.iloc[i, 0] for i in range(3)]  # MSE, MAE, Huber
+    names = [at.table[0].value.iloc[i, 0] for i in range(3)]  # MSE, MAE, Huber
     far = slopes(at)
     by_key(at.slider, "losses.outliers").set_value(0).run()
     clean = slopes(at)

@@ -26,3 +26,20 @@ def test_preset_applies_without_notices(slug, pid):
     for name, value in all_presets()[slug][pid].items():
         if name != "seed":
             assert name in at.session_state[f"_names.{slug}"], name
+    # the lesson changes something, stays marked and says on the page what to look at (no tooltip needed)
+    assert {k for k in at.query_params if k not in ("lang", "seed")}, "the lesson equals the page's defaults"
+    assert [b.proto.type for b in at.button if b.key == f"{slug}.preset.{pid}"] == ["primary"]
+    title = catalog("en")[f"{slug}.presets.{pid}"]
+    assert any(title in info.value for info in at.info), [i.value for i in at.info]
+
+
+def test_the_lesson_note_goes_when_the_learner_changes_something():
+    at = open_page("pooling")
+    press(at, "pooling.preset.overlapping")
+    note = catalog("en")["pooling.presets.overlapping_help"]
+    assert any(note in info.value for info in at.info)
+    at.run()  # a rerun without a change keeps it
+    assert any(note in info.value for info in at.info)
+    next(s for s in at.slider if s.key == "pooling.kernel").set_value(2).run()
+    assert not any(note in info.value for info in at.info)
+    assert [b.proto.type for b in at.button if b.key == "pooling.preset.overlapping"] == ["secondary"]

@@ -115,3 +115,11 @@ def test_the_pages_path_reads_the_figure_as_its_dict_does():
         wanted = margins(fig)
         shown = with_room(fig).layout.margin
         assert {side: getattr(shown, side) for side in "lrtb"} == {side: wanted[side] for side in "lrtb"}
+
+
+def test_a_lying_color_bar_gets_room_below_not_on_the_right():
+    z = np.random.default_rng(0).random((4, 4))
+    standing = go.Figure(go.Heatmap(z=z, showscale=True))
+    lying = go.Figure(go.Heatmap(z=z, showscale=True, colorbar=dict(orientation="h")))
+    assert margins(lying)["r"] < 100 <= margins(standing)["r"]  # a phone keeps the width for the plot
+    assert margins(lying)["b"] >= margins(standing)["b"] + 60

@@ -66,3 +66,11 @@ def test_constant_division_by_zero_follows_torch_instead_of_raising():
     f = parse_formula("x + 1/0")
     assert torch.isinf(f(x=torch.zeros(2))).all()
     assert torch.isnan(parse_formula("0/0 + x")(x=torch.zeros(1))).all()
+
+
+@pytest.mark.parametrize("text, name", [("np.exp(x)", "np.exp"), ("math.sin(x)", "math.sin"), ("cos2(x)", "cos2"),
+                                        ("__import__('os').system('ls')", "system"), ("(1)(x)", "Constant")])
+def test_a_disallowed_call_names_the_function(text, name):
+    with pytest.raises(FormulaError) as info:
+        parse_formula(text)
+    assert info.value.code == "unknown_function" and info.value.detail["name"] == name

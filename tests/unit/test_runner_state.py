@@ -26,3 +26,20 @@ def test_built_once_per_model_state_and_key():
     run.trainer.step(2)
     assert run.per_model_state("picture", build, "all points") is not shown_differently and builds == [0, 0, 2]
     assert run.per_model_state("other", build, "all points") is not None and builds == [0, 0, 2, 2]  # own name
+
+
+def test_start_after_the_target_trains_on(monkeypatch):
+    from ui import runner
+
+    class Reached(Counting):
+        def goal_reached(self):
+            return self.steps_done >= 2
+
+    run = Run(Reached(), config="c")
+    monkeypatch.setattr(runner.st, "session_state", {"p.run": run})
+    run.trainer.step(2)
+    assert runner._why_done(run.trainer) == "goal" and not run.trainer.finished
+    runner._set_running("p.run", True)
+    assert run.running and runner._why_done(run.trainer) is None
+    runner._train_for(run, tick_s=0.05, time_budget_s=60)
+    assert run.trainer.steps_done == 10 and run.stop_reason == "steps"

@@ -81,3 +81,35 @@ def test_a_run_draws_its_own_numbers_whatever_else_draws_between_its_steps():
     assert torch.cat(outside).tolist() == torch.rand(10).tolist()  # the others' stream as if the run never drew
     torch.manual_seed(0)
     assert alone.history["loss"][0] == float(torch.rand(3).sum())  # the run's stream began where it first stepped
+
+
+class Goal(Countdown):
+    def goal_reached(self):
+        return self.steps_done >= 3
+
+
+def test_a_run_can_train_on_past_its_goal_but_not_past_its_budget():
+    tr = Goal([1.0] * 10, max_steps=6)
+    tr.step(3)
+    assert tr.done and not tr.finished
+    tr.past_goal = True  # the learner pressed Start again
+    assert not tr.done
+    tr.step(10)
+    assert tr.steps_done == 6 and tr.done and tr.finished
+
+
+def test_resume_takes_the_step_count_and_measures_once():
+    class Measured(Countdown):
+        model = torch.nn.Linear(2, 1)
+
+        def measure(self):
+            return {"loss": float(self.model.weight.detach().sum()), "acc": 0.5}
+
+    tr = Measured([1.0], max_steps=100)
+    tensors = {"weight": torch.ones(1, 2), "bias": torch.zeros(1)}
+    tr.resume(tensors, 377)
+    assert tr.steps_done == 100  # never past the budget
+    assert tr.history == {"step": [100], "loss": [2.0], "acc": [0.5]}
+    tr2 = Measured([1.0], max_steps=1000)
+    tr2.resume(tensors, 377)
+    assert tr2.steps_done == 377 and tr2.latest() == {"loss": 2.0, "acc": 0.5}

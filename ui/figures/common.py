@@ -24,11 +24,13 @@ CHART_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", 
 def base_layout(*, title: str | None = None, height: int = 320, revision: str | None = None,
                 legend: bool | dict = True) -> dict:
     """The app's look as layout properties: compact margins, small left title, and a `uirevision` so zoom
-    survives live updates. `legend`: False hides it, True puts it above the plot on the right, a dict places it."""
+    survives live updates. `legend`: False hides it, True puts it above the plot (on the right under a title, on the
+    left without one, where the chart's toolbar would cover it), a dict places it."""
     return dict(height=height, margin=dict(l=10, r=10, t=40 if title else 10, b=10),
                 title=dict(text=title, x=0.01, font=dict(size=14)) if title else None, showlegend=bool(legend),
                 legend=legend if isinstance(legend, dict) else dict(orientation="h", yanchor="bottom", y=1.0,
-                                                                    xanchor="right", x=1.0),
+                                                                    xanchor="right" if title else "left",
+                                                                    x=1.0 if title else 0.0),
                 uirevision=revision or title or "fixed")
 
 
@@ -68,17 +70,48 @@ def matrix_figure(values, *, row_labels=None, col_labels=None, title: str | None
 
 
 def figure_csv(fig: go.Figure) -> str:
-    """The numbers behind a figure as CSV: one row per point (x, y) or per heat-map cell (row, column, z)."""
+    """The numbers behind a figure as CSV: one row per point (x, y) or per heat-map cell (row, column, value).
+
+    Columns are named as the chart names them (axis titles, the colour bar's title); a heat map's category ticks
+    (tokens, q1 / k1) stand in for its positions; a trace without a name takes its colour bar's or the chart's title.
+    """
     import csv
     import io
+    import re
 
     import numpy as np
 
+    plain = lambda text: re.sub(r"<[^>]+>", "", str(text)) if text is not None else ""  # noqa: E731
+    traces = [tr for tr in fig.data if any(getattr(tr, a, None) is not None for a in ("x", "y", "z"))]
+    if not traces:
+        return ""
+
+    def axis(trace, letter):
+        ref = getattr(trace, f"{letter}axis", None) or letter
+        return fig.layout[f"{letter}axis{ref[1:]}"]
+
+    def ticks(trace, letter):
+        ax = axis(trace, letter)
+        if ax.ticktext is not None and ax.tickvals is not None:
+            return {value: plain(text) for value, text in zip(ax.tickvals, ax.ticktext)}
+        return {}
+
+    def colour_title(trace):
+        bar = getattr(trace, "colorbar", None)
+        return plain(bar.title.text) if bar is not None and bar.title.text else ""
+
+    first = traces[0]
+    has_z = any(getattr(tr, "z", None) is not None for tr in traces)
+    header = [t("common.csv_series"), plain(axis(first, "x").title.text) or "x", plain(axis(first, "y").title.text) or "y"]
+    if has_z:
+        header.append(next((colour_title(tr) for tr in traces if colour_title(tr)), "") or t("common.csv_value"))
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["trace", "x", "y", "z"])
-    for i, trace in enumerate(fig.data):
-        name = getattr(trace, "name", None) or f"trace {i}"
+    writer.writerow(header)
+    chart_title = plain(fig.layout.title.text) if fig.layout.title.text else ""
+    for i, trace in enumerate(traces):
+        name = plain(getattr(trace, "name", None) or colour_title(trace) or chart_title) or f"{header[0]} {i + 1}"
+        x_ticks, y_ticks = ticks(trace, "x"), ticks(trace, "y")
         z = getattr(trace, "z", None)
         if z is not None:
             z = np.asarray(z, dtype=float)
@@ -86,15 +119,14 @@ def figure_csv(fig: go.Figure) -> str:
             ys = trace.y if trace.y is not None else range(z.shape[0])
             for r, y in enumerate(ys):
                 for c, x in enumerate(xs):
-                    writer.writerow([name, x, y, "" if np.isnan(z[r, c]) else f"{z[r, c]:.6g}"])
+                    writer.writerow([name, x_ticks.get(x, x), y_ticks.get(y, y),
+                                     "" if np.isnan(z[r, c]) else f"{z[r, c]:.6g}"])
             continue
         xs, ys = getattr(trace, "x", None), getattr(trace, "y", None)
-        if xs is None and ys is None:
-            continue
         xs = list(xs) if xs is not None else list(range(len(ys)))
         ys = list(ys) if ys is not None else [""] * len(xs)
         for x, y in zip(xs, ys):
-            writer.writerow([name, x, y, ""])
+            writer.writerow([name, x_ticks.get(x, x), y_ticks.get(y, y), *([""] if has_z else [])])
     return out.getvalue()
 
 

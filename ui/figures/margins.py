@@ -85,6 +85,8 @@ def _bottom_px(layout: dict, data: list) -> float:
             height = FONT_PX * 1.4
         axis_px = max(axis_px, height + 8 + _title_px(axis))
     axis_px = axis_px + 16 if axis_px else 0.0
+    if _colour_bars(layout, data, horizontal=True):  # a lying colour bar under the axis: bar, numbers, title
+        axis_px += 64
     legend = layout.get("legend") or {}
     if not _legend_shown(layout, data) or legend.get("orientation") != "h" or (legend.get("y") or 1) >= 0:
         return axis_px
@@ -106,12 +108,18 @@ def _top_px(layout: dict, data: list) -> float:
     return _legend_px(data) + (14 if has_title else 4)
 
 
-def _right_px(layout: dict, data: list) -> float:
+def _colour_bars(layout: dict, data: list, horizontal: bool) -> list[dict]:
+    """The traces/colour axes that show a colour bar, standing (at the right) or lying (under the plot)."""
     bars = [trace for trace in data if trace.get("type") in ("heatmap", "contour", "histogram2d")
             and trace.get("showscale") is not False and not trace.get("coloraxis")]  # a colour bar by default
     bars += [trace["marker"] for trace in data if (trace.get("marker") or {}).get("showscale")]
     bars += [ax for key, ax in layout.items() if key.startswith("coloraxis") and isinstance(ax, dict)
              and ax.get("showscale") is not False]
+    return [bar for bar in bars if ((bar.get("colorbar") or {}).get("orientation") == "h") == horizontal]
+
+
+def _right_px(layout: dict, data: list) -> float:
+    bars = _colour_bars(layout, data, horizontal=False)
     if not bars:  # the last number under the x axis overhangs the plot's right edge by half its width
         numeric_x = any(_shows_labels(axis) and axis.get("side") != "top" and axis.get("ticktext") is None
                         for _, axis in _axes(layout, "x"))

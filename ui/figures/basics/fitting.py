@@ -34,7 +34,7 @@ def fit_figure(x_train, y_train, x_test, y_test, grid_x, truth_y, fits: dict[str
     layout = dict(xaxis=dict(title=dict(text="x"), range=[-1.05, 1.05]),
                   yaxis=dict(title=dict(text="y"), range=[low - pad, high + pad]))
     fig = styled(go.Figure(data=data, layout=layout), title=title, height=420)
-    return fig.update_layout(legend=dict(LEGEND_BELOW, y=-0.18))
+    return fig.update_layout(legend=dict(LEGEND_BELOW, y=-0.26))  # clear of the x axis's title
 
 
 def error_figure(axis, series: dict[str, np.ndarray], labels: dict[str, str], *, title: str, x_title: str,

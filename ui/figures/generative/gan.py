@@ -65,7 +65,8 @@ def gan_view_figure(view: GanView, names: dict[str, str], *, height: int = 520) 
         xs, ys, z = view.surface
         lo, hi = view.surface_range
         traces.append(go.Heatmap(x=xs, y=ys, z=z, zmin=lo, zmax=hi, colorscale=D_SCALE, showscale=True, zsmooth="fast",
-                                 colorbar=dict(title=dict(text=names["surface"], side="right"), thickness=10, len=0.6),
+                                 colorbar=dict(title=dict(text=names["surface"], side="top"), thickness=10, len=0.8,
+                                               orientation="h", y=-0.06, yanchor="top"),  # under: a phone keeps the width
                                  hovertemplate="x=%{x:.2f}, y=%{y:.2f}: %{z:.2f}<extra></extra>",
                                  name=names["surface"]))
     if view.modes is not None and view.mode_radius > 0:
@@ -90,7 +91,7 @@ def gan_view_figure(view: GanView, names: dict[str, str], *, height: int = 520) 
     b = view.box
     fig = go.Figure(traces, layout=dict(
         xaxis=dict(range=[-b, b], zeroline=False, showgrid=False, constrain="domain"),
-        yaxis=dict(range=[-b, b], zeroline=False, showgrid=False, scaleanchor="x", scaleratio=1)))
+        yaxis=dict(range=[-b, b], zeroline=False, showgrid=False, scaleanchor="x", scaleratio=1, constrain="domain")))
     return styled(fig, height=height, revision="gan.view")
 
 

@@ -194,7 +194,9 @@ def training_figure(history: dict[str, list[float]], names: dict[str, str], titl
     fig.update_xaxes(title_text=x_title)
     fig.update_yaxes(type="log", row=1, col=1)
     fig.update_yaxes(range=[0, 1.01], row=1, col=2)
-    return styled(fig, height=300, revision="cnn.curves")
+    # the legend under the plots: above them it covered the subplot titles
+    return styled(fig, height=330, revision="cnn.curves",
+                  legend=dict(orientation="h", yanchor="top", y=-0.3, xanchor="center", x=0.5))
 
 
 def filters_figure(filters: np.ndarray, title: str) -> go.Figure:

@@ -1,0 +1,100 @@
+"""What a new learner meets in the first hour (issue #26): number boxes, language switches, lessons, model files."""
+from streamlit.testing.v1 import AppTest
+
+from tests.app.harness import ROOT, assert_no_exception, by_key, open_page
+
+
+def test_a_cleared_or_unreadable_number_keeps_its_value_and_says_why():
+    at = open_page("backprop")
+    box = by_key(at.number_input, "backprop.i1")
+    before = box.value
+    box.set_value(None).run()  # what the browser sends for an empty box, "abc" or 1e999
+    assert_no_exception(at)
+    assert by_key(at.number_input, "backprop.i1").value == before
+    assert any("-10" in w.value and "10" in w.value for w in at.warning), [w.value for w in at.warning]
+    by_key(at.number_input, "backprop.i1").set_value(0.25).run()
+    assert by_key(at.number_input, "backprop.i1").value == 0.25
+    assert not at.warning
+
+
+def test_a_cleared_seed_keeps_the_seed():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.sidebar.number_input[0].set_value(None).run()
+    assert_no_exception(at)
+    assert at.sidebar.number_input[0].value == 42
+    assert at.session_state["app.seed"] == 42
+    assert at.sidebar.warning
+
+
+def _upload(slug, params, ticks):
+    """Train a model on one page, download it, and load it on a fresh visit: the fresh page, and the original."""
+    from core.checkpoint import save_checkpoint
+    from tests.app.harness import train
+
+    at = open_page(slug, params=params)
+    train(at, slug, ticks=ticks)
+    tr = at.session_state[f"{slug}.run"].trainer
+    data = save_checkpoint(slug, params, tr.steps_done, tr.model_tensors())
+    fresh = open_page(slug)
+    fresh.file_uploader(key=f"{slug}.model.upload").set_value(("model.pt", data, "application/octet-stream")).run()
+    assert_no_exception(fresh)
+    return fresh, tr
+
+
+def test_an_uploaded_cnn_looks_trained():
+    fresh, tr = _upload("cnn", {"c1": "4"}, ticks=3)
+    loaded = fresh.session_state["cnn.run"].trainer
+    assert loaded.steps_done == tr.steps_done > 0
+    assert f"{tr.steps_done:,} steps" in fresh.success[0].value
+    progress = fresh.get("progress")[0].proto.text
+    assert f"{tr.steps_done:,} of" in progress
+    assert not any("random noise" in i.value for i in fresh.info)
+    metrics = [m.value for m in fresh.metric]
+    assert metrics and metrics[0].endswith("%")
+    assert abs(loaded.latest()["test_acc"] - tr.evaluate()["test_acc"]) < 1e-6  # measured once, on the loaded model
+
+
+def test_an_uploaded_transformer_is_not_called_untrained():
+    fresh, tr = _upload("transformer", {}, ticks=2)
+    loaded = fresh.session_state["transformer.run"].trainer
+    assert loaded.steps_done == tr.steps_done > 0 and loaded.history["loss"] and loaded.evals["step"]
+    texts = "\n".join(i.value for i in fresh.info)
+    assert "has not trained" not in texts and "Press Start to train" not in texts
+
+
+def test_a_race_that_ended_says_who_did_not_solve_it():
+    from tests.app.harness import press, train
+
+    at = open_page("lstm")
+    train(at, "lstm_race", ticks=2)
+    press(at, "lstm_race.run.pause")
+    race = at.session_state["lstm_race.run"].trainer
+    race.steps_done = race.max_steps  # the run is over
+    at.run()
+    cells = " ".join(str(v) for table in at.table for v in table.value.to_numpy().ravel())
+    assert "not yet" not in cells and "not solved in" in cells
+
+
+def test_the_untrained_translator_map_is_as_tall_as_the_sentence():
+    at = open_page("attention")
+    tr = at.session_state["attention.run"].trainer
+    assert tr.steps_done == 0
+    alignment = next(c for c in at.get("plotly_chart") if c.proto.id and "alignment" in c.proto.id
+                     and "curve" not in c.proto.id)
+    import json
+
+    rows = json.loads(alignment.proto.spec)["data"][0]["z"]
+    words = len(at.text_input(key="attention.sentence").value.split())
+    assert len(rows) <= words + 2  # an untrained decoder never stops by itself: it used to fill ~30 rows
+
+
+def test_fitting_shows_no_empty_curves_chart_before_start():
+    from tests.app.harness import press
+
+    at = open_page("fitting")
+    keys = lambda: [c.proto.id for c in at.get("plotly_chart")]  # noqa: E731
+    assert not any("chart_net_curves" in k for k in keys())
+    assert any("Press Start" in i.value for i in at.info)
+    press(at, "fitting.run.step")
+    assert any("chart_net_curves" in k for k in keys())
