@@ -41,6 +41,11 @@ class Trainer(abc.ABC):
     def _advance(self, n: int) -> dict[str, float]:
         """Run n training steps and return the metrics measured after them."""
 
+    def apply_live(self, settings) -> None:
+        """Take settings a learner changed while the run goes on (learning rate, batch size …); the runner calls
+        this before every step with what the page passed as `live`. Override where a trainer has such settings."""
+        raise TypeError(f"{type(self).__name__} has no settings that change while it trains")
+
     def goal_reached(self) -> bool:
         """Whether the run has met its target (override: e.g. accuracy reached); the runner then stops."""
         return False

@@ -9,7 +9,7 @@ from ui.figures.basics import backprop as fig
 from ui.figures.common import show
 from ui.i18n import t
 from ui.page import Page
-from ui.runner import Run, current_run, live_training
+from ui.runner import Run, live_training
 from ui.teaching import takeaway, try_this
 
 PHASES = ("forward", "loss", "backward", "update")
@@ -80,11 +80,8 @@ stepper = st.container()  # filled below, after the runner has made (or renewed)
 st.divider()
 st.subheader(t("backprop.train.title"))
 st.markdown(t("backprop.train.text"))
-previous = current_run("backprop")
-if previous is not None:  # the step rule applies live, without a restart (even to a running run's next tick)
-    previous.trainer.lr, previous.trainer.train_biases = lr, train_biases
 run = live_training("backprop", build=lambda: BackpropTrainer(config, lr, train_biases), config=config,
-                    draw=draw_training)
+                    draw=draw_training, live=(lr, train_biases))  # the step rule applies live, without a restart
 
 takeaway("backprop", "train")
 with stepper:

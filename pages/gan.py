@@ -11,7 +11,7 @@ from ui.figures.generative.gan import coverage_figure, draw_pad_figure, gan_view
 from ui.figures.generative.digit_pictures import digit_picture, thin
 from ui.i18n import error_text, options, t
 from ui.page import Page, seed
-from ui.runner import INTERVAL_S, TICK_S, live_training
+from ui.runner import INTERVAL_S, live_training
 from ui.teaching import takeaway, try_this
 
 LR_LADDER = [1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1]
@@ -22,7 +22,6 @@ DIGIT_NOISE_DIMS = [2, 4, 8, 16, 32]
 NETWORK_CONTROLS = ("g_layers", "g_width", "g_lr", "d_layers", "d_width", "d_lr", "noise_dim", "noise", "optimizer",
                     "activation")
 SLOW_INTERVAL_S = 0.7  # slow motion: one network update per refresh, this far apart
-SLOW_TICK_S = 1e-5  # a tick shorter than any update, so the runner does exactly one
 
 page = Page("gan")
 page.header()
@@ -182,7 +181,7 @@ with points_tab:
 
         k = d_steps + 1
         live_training("gan", lambda: GanTrainer(config, chosen), config, draw_points,
-                      steps_per_click=1 if slow else k, tick_s=SLOW_TICK_S if slow else TICK_S,
+                      steps_per_click=1 if slow else k, steps_per_tick=1 if slow else None,
                       interval_s=SLOW_INTERVAL_S if slow else INTERVAL_S)
         st.caption(t("gan.step_note", k=k, d=d_steps))
 

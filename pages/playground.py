@@ -75,7 +75,6 @@ with out_col:
 
         def draw(run) -> None:
             trainer = run.trainer
-            trainer.hyper = hyper  # learning rate, regularization rate and batch size apply live
             metrics = trainer.latest() or trainer.evaluate()
             cols = st.columns(3)
             cols[0].metric(t("playground.epoch"), f"{trainer.steps_done:,}")
@@ -111,8 +110,8 @@ with out_col:
                     show(neurons_figure(neuron_maps, t("playground.layer"), height=60 * max(hidden) + 50),
                          key="playground.neurons")
 
-        live_training("playground", lambda: PlaygroundTrainer(config, hyper), config, draw, steps_per_click=1,
-                      tick_s=0.1, interval_s=0.2)
+        live_training("playground", lambda: PlaygroundTrainer(config, hyper), config, draw, live=hyper,
+                      steps_per_click=1, tick_s=0.1, interval_s=0.2)
 
 takeaway("playground", "train")
 with st.expander(t("playground.explain_heading"), icon=":material/school:"):

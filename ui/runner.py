@@ -58,6 +58,8 @@ class Run:
     stop_reason: str | None = None  # "budget", "goal", "steps" or the trainer's problem
     extra: dict[str, Any] = field(default_factory=dict)  # page-owned data that lives and dies with the run
     queued: tuple[float, int] | None = None  # (monotonic time, place in the queue) of the last tick that waited
+    live: Any = None  # settings that apply while training (learning rate, batch size …): see `live_training`
+    steps_per_tick: int | None = None  # a fixed number of steps per refresh instead of a time-sized chunk
 
     def per_model_state(self, name: str, build: Callable[[], Any], *key: Hashable) -> Any:
         """`build()` once per state of the model (and of `key`, the display settings it depends on): computed again
@@ -76,12 +78,16 @@ def current_run(ns: str) -> Run | None:
 
 
 def live_training(ns: str, build: Callable[[], Trainer], config: Hashable, draw: Callable[[Run], None], *,
-                  steps_per_click: int = 1, time_budget_s: float = DEFAULT_TIME_BUDGET_S,
-                  tick_s: float = TICK_S, interval_s: float = INTERVAL_S) -> Run:
+                  live: Any = None, steps_per_click: int = 1, steps_per_tick: int | None = None,
+                  time_budget_s: float = DEFAULT_TIME_BUDGET_S, tick_s: float = TICK_S,
+                  interval_s: float = INTERVAL_S) -> Run:
     """Render the controls and the live panel for the trainer `build()` makes from `config`.
 
-    A new `config` (the settings that define the model and data) starts a fresh run, paused. `draw(run)`
-    renders the page's live charts from `run.trainer`; it is called on every refresh.
+    A new `config` (the settings that define the model and data) starts a fresh run, paused. `live` holds the
+    settings a learner may change while the run goes on (learning rate, batch size …): the runner hands them
+    to `trainer.apply_live(live)` before every step, without a restart. Each refresh trains for about `tick_s`
+    seconds, or exactly `steps_per_tick` steps when given (slow motion). `draw(run)` renders the page's live
+    charts from `run.trainer`; it is called on every refresh and changes nothing in the trainer.
     """
     key = f"{ns}.run"
     run: Run | None = st.session_state.get(key)
@@ -92,6 +98,7 @@ def live_training(ns: str, build: Callable[[], Trainer], config: Hashable, draw:
         _leave_queue()  # a new run starts paused
         if restoring:
             restore_into(ns, run.trainer)
+    run.live, run.steps_per_tick = live, steps_per_tick  # from this full run on, for every step and tick
 
     _buttons(key, build, config, steps_per_click, time_budget_s, run)
     session = st.session_state.setdefault("_session_id", uuid.uuid4().hex)
@@ -192,6 +199,7 @@ def _step(key: str, n: int) -> None:
     run: Run = st.session_state[key]
     run.trainer.past_goal = run.trainer.past_goal or run.trainer.done
     started = time.perf_counter()
+    _apply_live(run)
     run.trainer.step(n)
     run.seconds += time.perf_counter() - started
     run.stop_reason = _why_done(run.trainer)
@@ -202,10 +210,19 @@ def _reset(key: str, build, config) -> None:
     _leave_queue()
 
 
+def _apply_live(run: Run) -> None:
+    if run.live is not None:
+        run.trainer.apply_live(run.live)
+
+
 def _train_for(run: Run, tick_s: float, time_budget_s: float) -> None:
-    """Train in chunks sized from the measured time per step until this tick's time is used."""
+    """Train in chunks sized from the measured time per step until this tick's time is used (or exactly
+    `run.steps_per_tick` steps), with the run's live settings applied first."""
     started = time.perf_counter()
-    while True:
+    _apply_live(run)
+    if run.steps_per_tick is not None and not run.trainer.done:
+        run.trainer.step(run.steps_per_tick)
+    while run.steps_per_tick is None:
         now = time.perf_counter()
         left = tick_s - (now - started)
         if left <= 0 or run.trainer.done:

@@ -180,7 +180,7 @@ class BackpropConfig:
 class BackpropTrainer(Trainer):
     """Repeats the full step (forward, loss, backward, update) on the one example.
 
-    `lr` and `train_biases` are plain attributes: the page may change them between steps without a restart.
+    `lr` and `train_biases` change between steps without a restart (`apply_live`).
     """
 
     unit = "step"
@@ -198,6 +198,10 @@ class BackpropTrainer(Trainer):
         self.curve_steps: list[int] = []
         self.curve_loss: list[float] = []
         self._log(0, forward(config.params, config.example, config.act).E)
+
+    def apply_live(self, settings: tuple[float, bool]) -> None:
+        """(learning rate, train the biases too): the step rule applies from the next step on."""
+        self.lr, self.train_biases = settings
 
     def _log(self, s: int, loss: float) -> None:
         if not self.curve_steps or self.curve_steps[-1] != s:

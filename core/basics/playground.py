@@ -202,6 +202,10 @@ class PlaygroundTrainer(Trainer):
             for part, p in zip("wb", layer):
                 p.copy_(tensors[f"layer{i}.{part}"])
 
+    def apply_live(self, settings: Hyper) -> None:
+        """Learning rate, regularization rate and batch size apply from the next step on, as in TF Playground."""
+        self.hyper = settings
+
     def measure(self) -> dict[str, float]:
         return self.evaluate()
 

@@ -43,3 +43,37 @@ def test_start_after_the_target_trains_on(monkeypatch):
     assert run.running and runner._why_done(run.trainer) is None
     runner._train_for(run, tick_s=0.05, time_budget_s=60)
     assert run.trainer.steps_done == 10 and run.stop_reason == "steps"
+
+
+class Tuned(Counting):
+    """Records the live setting in force at every step."""
+
+    def __init__(self):
+        super().__init__()
+        self.lr, self.seen = 0.1, []
+
+    def apply_live(self, settings):
+        self.lr = settings
+
+    def _advance(self, n):
+        self.seen.extend([self.lr] * n)
+        return super()._advance(n)
+
+
+def test_live_settings_reach_the_trainer_before_every_step_of_a_tick_and_a_click(monkeypatch):
+    from ui import runner
+
+    run = Run(Tuned(), config="c", live=0.5, steps_per_tick=2)
+    runner._train_for(run, tick_s=10.0, time_budget_s=60)  # a fixed tick: exactly two steps, however long
+    assert run.trainer.steps_done == 2 and run.trainer.seen == [0.5, 0.5]
+    run.live = 0.03  # the learner moved the slider: the next full run hands it over
+    monkeypatch.setattr(runner.st, "session_state", {"p.run": run})
+    runner._step("p.run", 1)
+    assert run.trainer.seen == [0.5, 0.5, 0.03]
+
+
+def test_a_trainer_without_live_settings_refuses_them():
+    import pytest
+
+    with pytest.raises(TypeError):
+        Counting().apply_live({"lr": 1.0})
