@@ -17,7 +17,8 @@ import torch
 
 from core.attention.corpus import shipped_corpus
 from core.attention.seq2seq import Seq2SeqTrainConfig, Seq2SeqTrainer
-from core.attention.transformer import TrainConfig, TransformerConfig, TransformerTrainer
+from core.attention.transformer import TransformerConfig
+from core.attention.transformer_trainer import TrainConfig, TransformerTrainer
 from tests.app.harness import by_key
 
 torch.set_num_threads(1)

@@ -78,7 +78,7 @@ kind = page.choice("kind", KINDS, "ae", labels=options("autoencoder.kind", list(
                    where=cols[0])
 noise = page.choice("noise", NOISE_LADDER, 0.3, style="slider", where=cols[1]) if kind == "dae" else 0.0
 beta = page.choice("beta", BETA_LADDER, 1.0, style="slider", where=cols[1]) if kind == "vae" else 1.0
-page.names.update({"noise", "beta"})  # shown for one model only; a link may carry them for another
+page.declare("noise", "beta")  # shown for one model only; a link may carry them for another
 lr = page.choice("lr", LR_LADDER, 3e-3, style="slider", where=cols[2])
 config = AutoencoderConfig(kind=kind, noise=noise, beta=beta, lr=lr, seed=seed())
 

@@ -39,13 +39,13 @@ def weight_grid(page: Page, gates: dict[str, tuple], names_for) -> dict[str, tup
     return params
 
 
-def new_letters(distance: int) -> None:
+def new_letters(page: Page, distance: int) -> None:
     """A fresh random string for the memory task: the mark among the first LEAD + 1 letters, as in training."""
     rng = np.random.default_rng()
     letters = [ALPHABET[k] for k in rng.integers(len(ALPHABET), size=recall_length(distance))]
     mark = int(rng.integers(LEAD + 1))
     letters[mark] = letters[mark].upper()
-    st.session_state["lstm.letters"] = "".join(letters)
+    page.set_value("letters", "".join(letters))
 
 
 page = Page("lstm")
@@ -99,7 +99,7 @@ distance = page.slider("distance", 5, 60, 20, where=c1)
 open_gates = page.toggle("open_gates", True, where=c2)
 c1, c2 = st.columns([4, 1])
 letters_text = page.text("letters", DEFAULT_LETTERS, max_chars=80, where=c1)
-c2.button(t("lstm.memory.random"), key="lstm.pick.random", on_click=new_letters, args=(distance,),
+c2.button(t("lstm.memory.random"), key="lstm.pick.random", on_click=new_letters, args=(page, distance),
           icon=":material/casino:", width="stretch")
 try:
     letters, mark_at = parse_recall(letters_text)

@@ -66,17 +66,6 @@ def plot_box(paths: np.ndarray, x_range: tuple, y_range: tuple) -> tuple:
     return tuple(float(v) for v in box)
 
 
-def reset_on_surface_change(surface_name: str, defaults: dict) -> None:
-    """A new surface brings its own start point and learning rates. Only controls the user has already set are
-    reset: a link, a preset or an uploaded model leave them unset, and their values then apply."""
-    seen = "_optimizers.surface_seen"
-    if st.session_state.get(seen) not in (None, surface_name):
-        for name, value in defaults.items():
-            if f"optimizers.{name}" in st.session_state:
-                st.session_state[f"optimizers.{name}"] = value
-    st.session_state[seen] = surface_name
-
-
 def results_table(result, surface, settings: Settings, labels: dict, eigen: tuple | None) -> pd.DataFrame:
     """One row per racer: its learning rate, how close it got, how fast; on the quadratic (eigenvalues
     `eigen`) also the contraction per step it showed and the one theory predicts for its settings."""
@@ -122,7 +111,9 @@ surface = make_surface(surface_name, (kappa, angle), formula_text) if formula_te
 x_range, y_range, start = ((surface.x_range, surface.y_range, surface.start) if surface is not None
                            else (FORMULA_RANGE, FORMULA_RANGE, FORMULA_START))  # a refused formula keeps its box
 lrs = DEFAULT_LR[surface_name]
-reset_on_surface_change(surface_name, {"x0": start[0], "y0": start[1], **{f"lr_{n}": v for n, v in lrs.items()}})
+# A new surface brings its own start point and learning rates (a link, a preset or a model file set them first).
+for name, value in {"x0": start[0], "y0": start[1], **{f"lr_{n}": v for n, v in lrs.items()}}.items():
+    page.reset_on_change(name, surface_name, value)
 
 cols = st.columns([1, 1, 2.2])
 x0 = page.slider("x0", *x_range, start[0], 0.05, where=cols[0])

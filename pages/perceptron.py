@@ -40,22 +40,8 @@ def bowl(n: int, noise: float, seed_: int, box: tuple[float, float, float, float
     return ws, bs, mse(data, gw, gb)
 
 
-def step_update(key: str, delta: int, top: int) -> None:
-    st.session_state[key] = int(min(max(st.session_state.get(key, 0) + delta, 0), top))
-
-
-def reset_on_change(key: str, signature: tuple, value, top) -> None:
-    """Jump a scrubbing slider to `value` when the data behind it changed; keep it inside [0, top]. A slider
-    not yet set (first visit, link, preset) is left to the page's default or the link's value."""
-    seen = f"_{key}.signature"
-    if key in st.session_state:
-        if st.session_state.get(seen) not in (None, signature):
-            st.session_state[key] = value
-        elif st.session_state[key] > top:
-            st.session_state[key] = top
-    elif st.session_state.get(f"_keep.{key}", 0) > top:  # kept while away; the seed may have changed since
-        st.session_state[f"_keep.{key}"] = top
-    st.session_state[seen] = signature
+def step_update(page: Page, delta: int, top: int) -> None:
+    page.set_value("update", int(min(max(page.value("update", 0) + delta, 0), top)))
 
 
 # ----- 1 · the perceptron rule -----
@@ -69,13 +55,13 @@ gap = page.slider("gap", -1.0, 0.6, 0.1, 0.05, where=cols[2]) if kind == "separa
 
 points, result, bound = perceptron_run(kind, n_points, gap, seed())
 total = len(result.culprits)
-key = "perceptron.update"
-reset_on_change(key, (kind, n_points, gap, seed()), total, total)
+page.reset_on_change("update", (kind, n_points, gap, seed()), total)  # new data: jump to its last update
+page.limit("update", total)
 slider_col, back_col, next_col = st.columns([6, 1, 1], vertical_alignment="bottom")
 back_col.button(t("perceptron.rule.back"), key="perceptron.back", icon=":material/chevron_left:",
-                on_click=step_update, args=(key, -1, total), width="stretch")
+                on_click=step_update, args=(page, -1, total), width="stretch")
 next_col.button(t("perceptron.rule.next"), key="perceptron.next", icon=":material/chevron_right:",
-                on_click=step_update, args=(key, 1, total), width="stretch")
+                on_click=step_update, args=(page, 1, total), width="stretch")
 k = page.slider("update", 0, total, total, where=slider_col)
 
 weights = result.weights[k]

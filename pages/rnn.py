@@ -59,10 +59,6 @@ def deep_weights(hidden: int, layers: int, bidirectional: bool, seed_: int) -> l
     return rnn.layers_from_torch(module)
 
 
-def set_sequence(text: str) -> None:
-    st.session_state["rnn.seq"] = text
-
-
 page = Page("rnn")
 page.header()
 page.presets()
@@ -80,7 +76,7 @@ hidden = page.slider("hidden", 2, 6, 3, where=c3)
 preset_cols = st.columns([2, 1, 1, 1, 1, 2])
 preset_cols[0].markdown(t("rnn.pick.label"))
 for col, name in zip(preset_cols[1:], PRESETS):
-    col.button(t(f"rnn.pick.{name}"), key=f"rnn.pick.{name}", on_click=set_sequence, args=(PRESETS[name],),
+    col.button(t(f"rnn.pick.{name}"), key=f"rnn.pick.{name}", on_click=page.set_value, args=("seq", PRESETS[name]),
                width="stretch")
 text = page.text("seq", PRESETS["impulse"], max_chars=400)
 try:
@@ -90,8 +86,7 @@ except SequenceInputError as err:
     values = parse_numbers(PRESETS["impulse"])
 
 steps = len(values)
-if st.session_state.get("rnn.t", 1) > steps:
-    st.session_state["rnn.t"] = steps
+page.limit("t", steps)
 now = page.slider("t", 1, steps, 1)
 
 cell = rnn.random_cell(hidden, 1, rho, seed())

@@ -8,8 +8,10 @@ import streamlit as st
 from core.attention.corpus import CorpusError, ParallelCorpus, hub_enabled, load_hub, parse_upload, shipped_corpus
 from core.device import device
 from core.attention.sequence_cost import attention_cost, attention_share, rnn_cost
-from core.attention.transformer import (TrainConfig, TransformerConfig, TransformerTrainer, attention_for, export_bytes,
-                              sinusoidal_positions, translate)
+from core.attention.decoding import attention_for, translate
+from core.attention.transformer import TransformerConfig, sinusoidal_positions
+from core.attention.transformer_file import export_bytes
+from core.attention.transformer_trainer import TrainConfig, TransformerTrainer
 from core.attention.vocab import detokenize, tokenize
 from ui.figures.attention.attention import (heads_grid_figure, metric_curves_figure, positional_encoding_figure,
                                   positional_waves_figure)

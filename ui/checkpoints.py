@@ -5,7 +5,7 @@ import streamlit as st
 
 from core.checkpoint import MAX_FILE_BYTES, CheckpointError, check_shapes, load_checkpoint, save_checkpoint
 from ui.i18n import error_text, t
-from ui.page import apply_values
+from ui.pending import apply_values
 
 
 LIMIT_MB = MAX_FILE_BYTES // 1_000_000  # Streamlit counts an upload's megabytes in thousands (in the browser)

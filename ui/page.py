@@ -10,39 +10,21 @@ a shadow copy keeps each value while the user visits other pages.
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Hashable, Sequence
 
 import streamlit as st
 
 from ui.compat.streamlit_internals import leave_legacy_multipage_mode
 from ui.i18n import current_language, has, literal, t
+from ui.pending import LESSON
+from ui.presets import preset_buttons
 
 GLOBAL_PARAMS = {"lang", "seed"}  # owned by the sidebar in app.py
 DEFAULT_SEED = 42
-LESSON = "_lesson"  # session key prefix of the lesson preset last pressed on a page (ui/presets.py)
 
 
 class LinkValueError(ValueError):
     """A link parameter that cannot be used as it is."""
-
-
-def apply_values(ns: str, values: dict[str, str]) -> None:
-    """Set a page's controls from link-style values on its next run (use in an on_click callback).
-
-    Every control of the page is reset first, so controls the values don't name return to their defaults;
-    the values then go through the same checks as a link's.
-    """
-    if "seed" in values:  # the seed is the sidebar's (app-wide) control
-        try:
-            st.session_state["app.seed"] = min(max(int(float(values["seed"])), 0), 2**31 - 1)
-        except (TypeError, ValueError, OverflowError):
-            pass
-        values = {name: value for name, value in values.items() if name != "seed"}
-    for name in st.session_state.get(f"_names.{ns}", []):
-        for key in (f"{ns}.{name}", f"_keep.{ns}.{name}"):
-            if key in st.session_state:
-                del st.session_state[key]
-    st.session_state[f"_pending.{ns}"] = {name: str(value) for name, value in values.items()}
 
 
 def seed() -> int:
@@ -86,8 +68,6 @@ class Page:
 
     def presets(self) -> None:
         """One-click lesson presets for this page (assets/presets.toml), each also a shareable link."""
-        from ui.presets import preset_buttons
-
         preset_buttons(self.ns)
 
     def finish(self, *, where=None, unknown: bool = True) -> None:
@@ -215,6 +195,28 @@ class Page:
         for key in (f"{self.ns}.{name}", f"_keep.{self.ns}.{name}"):
             if isinstance(st.session_state.get(key), int) and st.session_state[key] > hi:
                 st.session_state[key] = hi
+
+    def reset_on_change(self, name: str, signature: Hashable, value: Any) -> None:
+        """Set control `name` to `value` when `signature` (the data or choice behind it) changed since the last
+        run. A control not yet set (first visit, a link, a preset) is left to its default or the link's value.
+        Call before the control is drawn."""
+        key, seen = f"{self.ns}.{name}", f"_signature.{self.ns}.{name}"
+        if key in st.session_state and st.session_state.get(seen) not in (None, signature):
+            st.session_state[key] = value
+        st.session_state[seen] = signature
+
+    def set_value(self, name: str, value: Any) -> None:
+        """Set control `name` from an on_click callback: the control shows `value` on the next run."""
+        st.session_state[f"{self.ns}.{name}"] = value
+
+    def value(self, name: str, default: Any = None) -> Any:
+        """The current value of control `name` (e.g. inside a callback), or `default` before it exists."""
+        return st.session_state.get(f"{self.ns}.{name}", default)
+
+    def declare(self, *names: str) -> None:
+        """Link parameters this page owns but did not draw this run (a control shown for another mode only):
+        a link that carries them gets no "unknown parameter" notice, and a preset resets them too."""
+        self.names.update(names)
 
     # ----- the binding itself -----
     def _control(self, name, default, decode, encode, render, label):

@@ -12,7 +12,7 @@ from pathlib import Path
 import streamlit as st
 
 from ui.i18n import has, t
-from ui.page import LESSON, apply_values
+from ui.pending import LESSON, apply_values
 
 PRESETS_FILE = Path(__file__).resolve().parent.parent / "assets" / "presets.toml"
 

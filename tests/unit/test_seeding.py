@@ -16,7 +16,8 @@ import torch
 
 from core.attention.corpus import ParallelCorpus
 from core.attention.seq2seq import Seq2SeqConfig, Seq2SeqTrainConfig, Seq2SeqTrainer
-from core.attention.transformer import TrainConfig, TransformerConfig, TransformerTrainer
+from core.attention.transformer import TransformerConfig
+from core.attention.transformer_trainer import TrainConfig, TransformerTrainer
 from core.basics.backprop import BackpropConfig, BackpropTrainer
 from core.basics.fitting import make_data
 from core.basics.fitting_mlp import FitTrainer, MLPConfig, ModelSpec

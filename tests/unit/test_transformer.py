@@ -9,9 +9,11 @@ import torch
 from torch import nn
 
 from core.attention.corpus import ParallelCorpus
-from core.attention.transformer import (MultiHeadAttention, TrainConfig, Transformer, TransformerConfig, TransformerTrainer,
-                              attention_for, beam_search, corpus_bleu, export_bytes, greedy_decode, import_bytes,
-                              sinusoidal_positions, translate, warmup_factor)
+from core.attention.bleu import corpus_bleu
+from core.attention.decoding import attention_for, beam_search, greedy_decode, translate
+from core.attention.transformer import MultiHeadAttention, Transformer, TransformerConfig, sinusoidal_positions
+from core.attention.transformer_file import export_bytes, import_bytes
+from core.attention.transformer_trainer import TrainConfig, TransformerTrainer, warmup_factor
 from core.attention.vocab import BOS_ID, EOS_ID, Vocab
 
 
