@@ -12,7 +12,7 @@ from ui.figures.basics.activation import color_of, curve_figure, histogram_figur
 from ui.figures.common import show
 from ui.i18n import t
 from ui.page import Page, seed
-from ui.teaching import takeaway, try_this
+from ui.teaching import takeaway
 from ui.widgets import formula_input
 
 GRID_POINTS = 801  # x grid of the curves (float64, so thresholds such as a 0.01 slope compare exactly; 0 included)
@@ -52,8 +52,6 @@ def where_text(intervals: list[A.Interval]) -> str:
 
 page = Page("activation")
 page.header()
-page.presets()
-try_this("activation")
 names = i18n.options("activation.names", list(A.NAMES))
 
 # ----- 1. The functions and their derivatives -----

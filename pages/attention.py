@@ -16,7 +16,7 @@ from ui.figures.common import show
 from ui.i18n import error_text, literal_list, options, t
 from ui.page import Page, seed
 from ui.runner import Run, live_training
-from ui.teaching import takeaway, try_this
+from ui.teaching import takeaway
 
 NS = "attention"
 TEMPERATURES = [0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 10.0]
@@ -56,8 +56,6 @@ def gold_alignments() -> dict:
 
 page = Page(NS)
 page.header()
-page.presets()
-try_this(NS)
 
 # ----- 1. scaled dot-product attention by hand -----
 st.subheader(t("attention.sdpa.heading"))

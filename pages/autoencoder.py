@@ -12,7 +12,7 @@ from ui.figures.generative.digit_pictures import digit_art, digit_picture, thin
 from ui.i18n import current_language, options, t
 from ui.page import Page, seed
 from ui.runner import live_training
-from ui.teaching import takeaway, try_this
+from ui.teaching import takeaway
 
 NOISE_LADDER = [0.1, 0.2, 0.3, 0.5, 0.8]
 BETA_LADDER = [0.1, 0.25, 0.5, 1.0, 2.0, 4.0]
@@ -70,8 +70,6 @@ def pca_figure(seed_value: int, lang: str):
 
 page = Page("autoencoder")
 page.header()
-page.presets()
-try_this("autoencoder")
 
 cols = st.columns([3, 2, 2])
 kind = page.choice("kind", KINDS, "ae", labels=options("autoencoder.kind", list(KINDS)), style="segmented",

@@ -10,7 +10,7 @@ from ui.figures.common import show
 from ui.i18n import t
 from ui.page import Page
 from ui.runner import Run, live_training
-from ui.teaching import takeaway, try_this
+from ui.teaching import takeaway
 
 PHASES = ("forward", "loss", "backward", "update")
 PHASE_KEY = "backprop.phase"  # how many phases of the current step are revealed (0..4): page state, not a link
@@ -56,8 +56,6 @@ def draw_training(run: Run) -> None:
 
 page = Page("backprop")
 page.header()
-page.presets()
-try_this("backprop")
 labels = i18n.options("backprop.acts", list(ACTIVATIONS))
 
 # ----- every number of the example is editable -----

@@ -16,7 +16,7 @@ from ui.figures.vision.pictures import (architecture_figure, as_rgb, confusion_f
 from ui.i18n import options, t
 from ui.page import Page, seed
 from ui.runner import live_training
-from ui.teaching import takeaway, try_this
+from ui.teaching import takeaway
 
 NS = "cnn"
 VIEWS = ["train", "arch", "shapes"]
@@ -34,8 +34,6 @@ STACKS = {  # (kind, channels, kernel, stride, padding, dilation) rows the shape
 
 page = Page(NS)
 page.header()
-page.presets()
-try_this(NS)
 view = page.choice("view", VIEWS, "train", labels=options(f"{NS}.view", VIEWS), style="segmented")
 
 

@@ -13,7 +13,7 @@ from ui.figures.vision.pictures import (as_rgb, conv_size_latex, draw_box, enlar
                                window_latex)
 from ui.i18n import error_text, options, t
 from ui.page import Page
-from ui.teaching import takeaway, try_this
+from ui.teaching import takeaway
 from ui.uploads import image_upload
 
 NS = "convolution"
@@ -23,8 +23,6 @@ CHANNELS = ["r", "g", "b"]
 
 page = Page(NS)
 page.header()
-page.presets()
-try_this(NS)
 
 
 

@@ -11,7 +11,7 @@ from ui.figures.basics.fitting import MODEL_COLORS, TEST_COLOR, TRAIN_COLOR, err
 from ui.i18n import options, t
 from ui.page import Page, seed
 from ui.runner import live_training
-from ui.teaching import takeaway, try_this
+from ui.teaching import takeaway
 
 GRID = np.linspace(-1, 1, 241)
 WIDTHS = [4, 8, 16, 32, 64, 128]
@@ -20,8 +20,6 @@ L2_LABELS = ["0" if v == 0 else f"{v:g}" for v in L2_LADDER]
 
 page = Page("fitting")
 page.header()
-page.presets()
-try_this("fitting")
 
 
 @st.cache_data(max_entries=64)

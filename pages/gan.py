@@ -12,7 +12,7 @@ from ui.figures.generative.digit_pictures import digit_picture, thin
 from ui.i18n import error_text, options, t
 from ui.page import Page, seed
 from ui.runner import INTERVAL_S, live_training
-from ui.teaching import takeaway, try_this
+from ui.teaching import takeaway
 
 LR_LADDER = [1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1]
 WIDTHS = [4, 8, 16, 32, 64, 128]
@@ -25,8 +25,6 @@ SLOW_INTERVAL_S = 0.7  # slow motion: one network update per refresh, this far a
 
 page = Page("gan")
 page.header()
-page.presets()
-try_this("gan")
 points_tab, digits_tab = st.tabs([t("gan.tab.points"), t("gan.tab.digits")])
 
 

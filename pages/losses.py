@@ -9,7 +9,7 @@ from ui.figures.common import show
 from ui.figures.basics.losses import curves_with_marker_memo, outlier_fit_figure_memo, race_figure_memo
 from ui.i18n import t
 from ui.page import Page, seed
-from ui.teaching import takeaway, try_this
+from ui.teaching import takeaway
 
 CLASS_CURVES = ("bce", "cce", "kl", "sq")
 RACE_STEPS = 200
@@ -17,8 +17,6 @@ LR_LADDER = [0.1, 0.2, 0.5, 1.0, 2.0, 5.0]
 
 page = Page("losses")
 page.header()
-page.presets()
-try_this("losses")
 labels = {name: t(f"losses.names.{name}") for name in (*REGRESSION, *CLASS_CURVES)}
 
 

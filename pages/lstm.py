@@ -14,7 +14,7 @@ from ui.figures.sequences.charts import accuracy_figure, answer_figure, gate_val
 from ui.i18n import error_text, t
 from ui.page import Page, seed
 from ui.runner import live_training
-from ui.teaching import takeaway, try_this
+from ui.teaching import takeaway
 
 LSTM_DEFAULTS = {"i": (1.0, 0.5, 0.0), "f": (0.5, 0.5, 2.0), "g": (1.5, -0.5, 0.0), "o": (1.0, 1.0, -0.5)}
 GRU_DEFAULTS = {"r": (1.0, 0.5, 0.0), "z": (-1.0, 0.5, 1.0), "n": (1.5, 1.0, 0.0, 0.0)}
@@ -50,8 +50,6 @@ def new_letters(page: Page, distance: int) -> None:
 
 page = Page("lstm")
 page.header()
-page.presets()
-try_this("lstm")
 
 # ----- 1. one step, worked out -----
 st.subheader(t("lstm.step.title"))

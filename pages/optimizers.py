@@ -12,7 +12,7 @@ from ui.figures.common import show
 from ui.figures.basics.optimizers import loss_figure_memo, race_figure_memo
 from ui.i18n import options, t
 from ui.page import Page
-from ui.teaching import takeaway, try_this
+from ui.teaching import takeaway
 from ui.widgets import formula_input
 
 SURFACES = (*BUILT_IN, "formula")
@@ -30,8 +30,6 @@ CLOSE = 1e-3  # "reached the minimum": f − f* below this
 
 page = Page("optimizers")
 page.header()
-page.presets()
-try_this("optimizers")
 
 
 def make_surface(name: str, shape: tuple, formula_text: str):

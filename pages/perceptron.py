@@ -9,15 +9,13 @@ from ui.figures.basics.perceptron import (curves_figure_memo, loss_surface_figur
                                     perceptron_figure_memo, regression_fit_figure_memo)
 from ui.i18n import options, t
 from ui.page import Page, seed
-from ui.teaching import takeaway, try_this
+from ui.teaching import takeaway
 
 GD_STEPS = 200
 LR_LADDER = [0.001, 0.003, 0.01, 0.02, 0.05, 0.1, 0.15, 0.16, 0.17, 0.2, 0.3]
 
 page = Page("perceptron")
 page.header()
-page.presets()
-try_this("perceptron")
 
 
 @st.cache_data(max_entries=64)

@@ -10,7 +10,7 @@ from ui.figures.basics.playground import boundary_figure, live_view_pictures, ne
 from ui.i18n import options, t
 from ui.page import Page, seed
 from ui.runner import live_training
-from ui.teaching import takeaway, try_this
+from ui.teaching import takeaway
 
 LR_LADDER = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]  # TF Playground's choices
 RATE_LADDER = [0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
@@ -19,8 +19,6 @@ EXTENT = 6.0
 
 page = Page("playground")
 page.header()
-page.presets()
-try_this("playground")
 
 top = st.columns(5)
 lr = page.choice("lr", LR_LADDER, 0.03, style="select", where=top[0])

@@ -10,7 +10,7 @@ from ui.figures.vision.pictures import (as_rgb, enlarge, pool_grid_figure, pool_
                                to_display)
 from ui.i18n import error_text, options, t
 from ui.page import Page, seed
-from ui.teaching import takeaway, try_this
+from ui.teaching import takeaway
 
 NS = "pooling"
 EXAMPLE = np.array([[1, 3, 2, 1, 0, 2],
@@ -24,8 +24,6 @@ IMAGE_SIDE = 160
 
 page = Page(NS)
 page.header()
-page.presets()
-try_this(NS)
 
 
 

@@ -18,7 +18,7 @@ from ui.figures.sequences.charts import (clipping_figure, error_curves_figure, f
 from ui.i18n import error_text, t
 from ui.page import Page, seed
 from ui.runner import live_training
-from ui.teaching import takeaway, try_this
+from ui.teaching import takeaway
 
 PRESETS = {
     "impulse": "1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0",
@@ -61,8 +61,6 @@ def deep_weights(hidden: int, layers: int, bidirectional: bool, seed_: int) -> l
 
 page = Page("rnn")
 page.header()
-page.presets()
-try_this("rnn")
 
 # ----- 1. one cell, as a loop and unrolled -----
 st.subheader(t("rnn.cell.title"))

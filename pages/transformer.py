@@ -20,7 +20,7 @@ from ui.figures.memo import memoized
 from ui.i18n import error_text, literal_list, options, t
 from ui.page import Page, seed
 from ui.runner import Run, live_training
-from ui.teaching import takeaway, try_this
+from ui.teaching import takeaway
 
 NS = "transformer"
 SOURCES = ["shipped", "upload"] + (["hub"] if hub_enabled() else [])  # the hub: only where the host allows
@@ -53,8 +53,6 @@ def corpus_error(err: CorpusError) -> None:
 
 page = Page(NS)
 page.header()
-page.presets()
-try_this(NS)
 
 # ----- data -----
 st.subheader(t("transformer.corpus.heading"))

@@ -18,6 +18,7 @@ from ui.compat.streamlit_internals import leave_legacy_multipage_mode
 from ui.i18n import current_language, has, literal, t
 from ui.pending import LESSON
 from ui.presets import preset_buttons
+from ui.teaching import TRY_STEPS, try_this
 
 GLOBAL_PARAMS = {"lang", "seed"}  # owned by the sidebar in app.py
 DEFAULT_SEED = 42
@@ -57,18 +58,25 @@ class Page:
         st.session_state[lang_key] = current_language()
         self._notices: list[str] = []
         self._notice_box = None
+        self._presets_shown = False
 
     # ----- layout -----
     def header(self, intro: bool = True) -> None:
-        """Title, the one-paragraph introduction, and the place where link notices appear."""
+        """The frame every topic page opens with: title, the one-paragraph introduction, the place where link
+        notices appear, the lesson presets and the "Try this" path (where the page has them)."""
         st.title(t(f"{self.ns}.title"))
         if intro and has(f"{self.ns}.intro"):
             st.markdown(t(f"{self.ns}.intro"))
         self._notice_box = st.container()
+        self.presets()
+        if has(f"{self.ns}.try.{TRY_STEPS[0]}"):
+            try_this(self.ns)
 
     def presets(self) -> None:
-        """One-click lesson presets for this page (assets/presets.toml), each also a shareable link."""
-        preset_buttons(self.ns)
+        """One-click lesson presets for this page (assets/presets.toml), each also a shareable link; once a run."""
+        if not self._presets_shown:
+            self._presets_shown = True
+            preset_buttons(self.ns)
 
     def finish(self, *, where=None, unknown: bool = True) -> None:
         """Call last: notices for unknown link parameters, then all notices of this run."""
