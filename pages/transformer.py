@@ -4,7 +4,8 @@ trained weights to download."""
 import pandas as pd
 import streamlit as st
 
-from core.corpus import CorpusError, ParallelCorpus, hub_enabled, load_hub, parse_upload, shipped_corpus
+from core.corpus import (MAX_UPLOAD_BYTES, CorpusError, ParallelCorpus, hub_enabled, load_hub, parse_upload,
+                         shipped_corpus)
 from core.device import device
 from core.transformer import (TrainConfig, TransformerConfig, TransformerTrainer, attention_for, export_bytes,
                               sinusoidal_positions, translate)
@@ -55,7 +56,7 @@ source = page.choice("corpus", SOURCES, "shipped", labels=options("transformer.c
 data = shipped()
 if source == "upload":
     file = st.file_uploader(t("transformer.controls.upload"), type=["csv", "tsv", "txt"], key="transformer.upload",
-                            help=t("transformer.controls.upload_help"))
+                            help=t("transformer.controls.upload_help"), max_upload_size=MAX_UPLOAD_BYTES // 1_000_000)
     if file is not None:
         try:
             data = uploaded(file.getvalue(), file.name)
