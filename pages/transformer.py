@@ -5,7 +5,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core.attention.corpus import CorpusError, ParallelCorpus, hub_enabled, load_hub, parse_upload, shipped_corpus
+from core.attention.corpus import (MAX_UPLOAD_BYTES, CorpusError, ParallelCorpus, hub_enabled, load_hub, parse_upload,
+                                   shipped_corpus)
 from core.device import device
 from core.attention.sequence_cost import attention_cost, attention_share, rnn_cost
 from core.attention.decoding import attention_for, translate
@@ -61,7 +62,7 @@ source = page.choice("corpus", SOURCES, "shipped", labels=options("transformer.c
 data = shipped()
 if source == "upload":
     file = st.file_uploader(t("transformer.controls.upload"), type=["csv", "tsv", "txt"], key="transformer.upload",
-                            help=t("transformer.controls.upload_help"))
+                            help=t("transformer.controls.upload_help"), max_upload_size=MAX_UPLOAD_BYTES // 1_000_000)
     if file is not None:
         try:
             data = uploaded(file.getvalue(), file.name)

@@ -240,11 +240,11 @@ class Page:
                 try:
                     value, corrected = decode(str(raw))
                     if corrected is not None:
-                        self._notices.append(t("link.clamped", name=literal(name), raw=literal(str(raw)[:40]),
+                        self._notices.append(t("link.clamped", setting=literal(f"{name}={str(raw)[:40]}"),
                                                            value=literal(corrected)))
                 except (LinkValueError, ValueError, OverflowError):
                     value = default
-                    self._notices.append(t("link.ignored", name=literal(name), raw=literal(str(raw)[:40]),
+                    self._notices.append(t("link.ignored", setting=literal(f"{name}={str(raw)[:40]}"),
                                            value=literal(encode(default))))
             st.session_state[key] = value
         elif self.relabel:

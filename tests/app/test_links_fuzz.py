@@ -10,7 +10,8 @@ from ui.nav import PAGES
 
 NASTY_TEXT = st.one_of(
     st.text(max_size=60),
-    st.sampled_from(["", " ", "nan", "inf", "-inf", "1e309", "-0", "0x10", "1,2,3", "[1]", "None", "true",
+    st.sampled_from(["", " ", "nan", "inf", "-inf", "1e309", "-0", "-0.0", "-0e0", "+0", "0x10", "1,2,3", "[1]",
+                     "None", "true",
                      "<script>alert(1)</script>", "../../etc/passwd", "__import__('os')", "9" * 400,
                      "x" * 5000, "😀", "中文输入", "\u0000", "1;2", "a=b&c=d"]),
     st.integers(-10**12, 10**12).map(str),

@@ -74,3 +74,12 @@ def test_the_shipped_corpus_loads_with_no_network_attempt(tmp_path):
     done = subprocess.run([sys.executable, "-c", SHIPPED_WITHOUT_NETWORK], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_a_hub_name_is_shown_as_text_where_the_hub_is_on(monkeypatch, no_network):
+    from tests.security.markdown_check import PAYLOADS, page_problems
+
+    monkeypatch.setenv("NNPG_HUB_DATASETS", "1")
+    for payload in PAYLOADS:
+        at = open_page("transformer", params={"corpus": "hub", "hub": payload, "hub_config": payload})
+        assert at.error and not page_problems(at), page_problems(at)
