@@ -59,6 +59,21 @@ def sprites(kind: str, n: int, rng: np.random.Generator) -> np.ndarray:
     return (inside_r[:, :, None] & inside_c[:, None, :]).astype(np.float32) * brightness[:, None, None]
 
 
+def render(art: np.ndarray, start: np.ndarray, steps: np.ndarray, frames: int) -> np.ndarray:
+    """Noise-free clips (n, T, H, W): sprite i (8×8) with its top-left pixel at start[i] + t·steps[i] in frame t,
+    wrapped around the canvas."""
+    n = len(art)
+    canvas = np.zeros((n, SIDE, SIDE), np.float32)
+    canvas[:, :SPRITE, :SPRITE] = art  # the sprite at the top-left; frames are wrapped shifts of this
+    t = np.arange(frames)
+    dy = start[:, 0, None] + t[None, :] * steps[:, 0, None]  # (n, T): top row of the sprite in frame t
+    dx = start[:, 1, None] + t[None, :] * steps[:, 1, None]
+    grid = np.arange(SIDE)
+    rows = (grid[None, None, :] - dy[:, :, None]) % SIDE  # (n, T, H): canvas row shown at each frame row
+    cols = (grid[None, None, :] - dx[:, :, None]) % SIDE  # (n, T, W)
+    return canvas[np.arange(n)[:, None, None, None], rows[:, :, :, None], cols[:, :, None, :]]
+
+
 def make_clips(n: int, settings: ClipSettings = ClipSettings(), seed: int | tuple[int, ...] = 0,
                direction: str | None = None) -> Clips:
     """n labelled clips; the same seed gives the same clips. Directions are balanced (n/4 each, shuffled),
@@ -68,17 +83,9 @@ def make_clips(n: int, settings: ClipSettings = ClipSettings(), seed: int | tupl
     if direction is not None:
         labels = np.full(n, DIRECTIONS.index(direction))
     art = sprites(settings.sprite, n, rng)
-    canvas = np.zeros((n, SIDE, SIDE), np.float32)
-    canvas[:, :SPRITE, :SPRITE] = art  # the sprite at the top-left; frames are wrapped shifts of this
     start = rng.integers(0, SIDE, (n, 2))
     steps = np.array([STEPS[d] for d in DIRECTIONS])[labels] * settings.speed  # (n, 2)
-    t = np.arange(settings.frames)
-    dy = start[:, 0, None] + t[None, :] * steps[:, 0, None]  # (n, T): top row of the sprite in frame t
-    dx = start[:, 1, None] + t[None, :] * steps[:, 1, None]
-    grid = np.arange(SIDE)
-    rows = (grid[None, None, :] - dy[:, :, None]) % SIDE  # (n, T, H): canvas row shown at each frame row
-    cols = (grid[None, None, :] - dx[:, :, None]) % SIDE  # (n, T, W)
-    frames = canvas[np.arange(n)[:, None, None, None], rows[:, :, :, None], cols[:, :, None, :]]
+    frames = render(art, start, steps, settings.frames)
     if settings.noise > 0:
         frames = frames + rng.normal(0.0, settings.noise, frames.shape).astype(np.float32)
     return Clips(frames.astype(np.float32), labels.astype(np.int64), start)
