@@ -62,7 +62,7 @@ def output_picker(out_shape: tuple[int, int, int]) -> tuple[int, int, int]:
 
 
 def sliding_section(cfg: MotionConfig):
-    """The example clip, the kernel over it, one output voxel by hand and the size formula; returns the clip and its direction."""
+    """The example clip, the kernel over it, one voxel by hand and the size formula; returns clip and direction."""
     st.header(t(f"{NS}.clip_header"))
     direction = page.choice("direction", list(DIRECTIONS), "right", labels=options(f"{NS}.direction",
                             list(DIRECTIONS)), style="segmented")

@@ -134,7 +134,8 @@ class KernelCost:
 
 def factorized_width(c_in: int, c_out: int, k: int, k_t: int) -> int:
     """Channels M between the spatial and the temporal half of a (2+1)-D block, chosen so it has about as many
-    weights as the full 3-D kernel: M = ⌊k_t k² C_in C_out / (k² C_in + k_t C_out)⌋ (Tran et al., 2018, section 3.5)."""
+    weights as the full 3-D kernel: M = ⌊k_t k² C_in C_out / (k² C_in + k_t C_out)⌋
+    (Tran et al., 2018, section 3.5)."""
     return max(1, (k_t * k * k * c_in * c_out) // (k * k * c_in + k_t * c_out))
 
 

@@ -51,7 +51,7 @@ class MotionConfig:
 
 
 class MotionNet(nn.Module):
-    """conv(stride 2 in space) → ReLU → conv(stride 2 in space) → ReLU → global average → linear (4 directions)."""
+    """conv (stride 2 in space) → ReLU → conv (stride 2) → ReLU → global average → linear (4 directions)."""
 
     def __init__(self, view: str, frames: int, channels: int = 8):
         super().__init__()

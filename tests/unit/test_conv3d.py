@@ -113,7 +113,7 @@ def test_kernel_costs_match_torch_modules(c_in, c_out, k, k_t):
 
 
 def test_factorized_width_follows_the_r2plus1d_paper():
-    # Tran et al. (2018): a 3×3×3 layer with 64 → 64 channels becomes 1×3×3 to 144 channels, then 3×1×1
+    # Tran et al. (2018), section 3.5: 3×3×3, 64 → 64 becomes 1×3×3 to M = 110,592 / 768 = 144, then 3×1×1
     assert conv3d.factorized_width(64, 64, 3, 3) == 144
     costs = conv3d.kernel_costs(64, 64, 3, 3, 8, 28, 28)
     weights = {kind: cost.params for kind, cost in costs.items()}
