@@ -1,4 +1,6 @@
 """3-D convolution: a (t, h, w) kernel slid over a clip, one voxel by hand, and why time needs its own kernel axis."""
+import math
+
 import pandas as pd
 import streamlit as st
 
@@ -130,10 +132,12 @@ def draw_race(run, example, direction: str) -> None:
     if not latest:
         st.info(t(f"{NS}.press_start"), icon=":material/play_arrow:")
     else:
-        titles = (t(f"{NS}.acc_title"), t(f"{NS}.loss_title"))
-        show(run.per_model_state("race_chart", lambda: race_figure(trainer.history, names, titles,
-                                                                   t(f"{NS}.step_axis"), CHANCE), *titles),
-             key=f"{NS}.race")
+        left, right = st.columns(2, gap="medium")
+        for where, metric, reference in ((left, "test_acc", CHANCE), (right, "loss", math.log(1 / CHANCE))):
+            title, axis = t(f"{NS}.{metric}_title"), t(f"{NS}.step_axis")
+            chart = run.per_model_state(f"race.{metric}", lambda: race_figure(
+                trainer.history, names, metric, title, axis, reference), title, axis)
+            show(chart, key=f"{NS}.race.{metric}", where=where)
     labels = [t(f"{NS}.direction.{d}") for d in DIRECTIONS]
     show(run.per_model_state("predictions", lambda: predictions_figure(
         trainer.predict(example), names, labels, t(f"{NS}.predictions_title", step=trainer.steps_done)),

@@ -76,25 +76,22 @@ def voxel_latex(values: np.ndarray, weights: np.ndarray, products: np.ndarray, i
     return lines
 
 
-def race_figure(history: dict[str, list[float]], names: dict[str, str], titles: tuple[str, str], x_title: str,
-                chance: float) -> go.Figure:
-    """Test accuracy (left) and training loss (right) of the three models over the lock-step updates."""
-    fig = make_subplots(1, 2, subplot_titles=titles, horizontal_spacing=0.1)
-    x = history.get("step", [])
+def race_figure(history: dict[str, list[float]], names: dict[str, str], metric: str, title: str, x_title: str,
+                reference: float) -> go.Figure:
+    """One metric of the three models over the lock-step updates: "test_acc" (x = the evaluation steps, in %)
+    or "loss" (x = every recorded step); `reference` is drawn dotted (chance, or the loss of answering 1/4 each)."""
+    x = history.get("test_step" if metric == "test_acc" else "step", [])
+    fig = go.Figure()
     for view, name in names.items():
-        line = dict(color=MODEL_COLORS[view], width=2)
-        fig.add_trace(go.Scatter(x=x, y=history.get(f"test_acc_{view}", []), name=name, mode="lines", line=line,
-                                 legendgroup=view), 1, 1)
-        fig.add_trace(go.Scatter(x=x, y=history.get(f"loss_{view}", []), name=name, mode="lines", line=line,
-                                 legendgroup=view, showlegend=False), 1, 2)
-    fig.add_hline(y=chance, line=dict(color=PALETTE[8], dash="dot", width=1), row=1, col=1)
-    fig.add_hline(y=float(np.log(1 / chance)), line=dict(color=PALETTE[8], dash="dot", width=1), row=1, col=2)
+        fig.add_trace(go.Scatter(x=x, y=history.get(f"{metric}_{view}", []), name=name, mode="lines",
+                                 line=dict(color=MODEL_COLORS[view], width=2)))
+    fig.add_hline(y=reference, line=dict(color=PALETTE[8], dash="dot", width=1))
     fig.update_xaxes(title_text=x_title)
-    fig.update_yaxes(range=[0, 1.02], tickformat=".0%", row=1, col=1)
-    fig.update_yaxes(rangemode="tozero", row=1, col=2)
-    fig = styled(fig, height=320, revision="conv3d.race")
-    fig.update_layout(margin=dict(t=40))
-    return fig
+    if metric == "test_acc":
+        fig.update_yaxes(range=[0, 1.02], tickformat=".0%")
+    else:
+        fig.update_yaxes(rangemode="tozero")
+    return styled(fig, title=title, height=300, revision=f"conv3d.race.{metric}")
 
 
 def predictions_figure(probs: dict[str, np.ndarray], names: dict[str, str], directions: list[str],
