@@ -70,3 +70,11 @@ def server_and_browser(port: int | None = None):
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def widget_setter(kind: str, key: str, values: list):
+    """An action for `script_run_ms`: set the widget of type `kind` with this key to the values in turn."""
+    def act(at, i):
+        widget = next(w for w in getattr(at, kind) if w.key == key)
+        widget.set_value(values[i % len(values)])
+    return act

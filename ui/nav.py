@@ -28,6 +28,7 @@ PAGES: list[PageSpec] = [
     PageSpec("vision", "convolution", ":material/filter:"),
     PageSpec("vision", "pooling", ":material/grid_view:"),
     PageSpec("vision", "cnn", ":material/image_search:"),
+    PageSpec("vision", "conv3d", ":material/view_in_ar:"),
     PageSpec("sequences", "rnn", ":material/loop:"),
     PageSpec("sequences", "lstm", ":material/memory:"),
     PageSpec("generative", "autoencoder", ":material/compress:"),
