@@ -50,7 +50,7 @@ def mlp(sizes: list[int], generator: torch.Generator, out_gain: float) -> nn.Seq
     """tanh MLP with orthogonal weights (gain √2 inside, `out_gain` at the output), zero biases."""
     layers: list[nn.Module] = []
     for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
-        linear = nn.Linear(fan_in, fan_out)
+        linear = nn.utils.skip_init(nn.Linear, fan_in, fan_out)  # no default init: it would draw from the global RNG
         last = i == len(sizes) - 2
         with torch.no_grad():
             nn.init.orthogonal_(linear.weight, out_gain if last else math.sqrt(2), generator=generator)
