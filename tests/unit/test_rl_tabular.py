@@ -123,6 +123,17 @@ def test_the_cliff_sarsa_walks_safe_q_learning_walks_the_edge():
     assert sarsa_path.reached_end and sarsa_path.total < -13 and not edge & set(sarsa_path.states)
     # online (exploring) return: Q-learning falls off the edge now and then, so it earns less on average
     assert np.mean(q.returns[100:]) < np.mean(sarsa.returns[100:])
+    # and while exploring, SARSA's own walks keep off the edge far more often than Q-learning's
+    assert edge_visits(sarsa, 50) < 0.25 * edge_visits(q, 50)
+
+
+def edge_visits(trainer: TabularTrainer, episodes: int) -> int:
+    """Visits to the row above the cliff during `episodes` more training episodes."""
+    edge, count = {2 * 12 + c for c in range(1, 11)}, 0
+    for _ in range(episodes):
+        trainer.step(1)
+        count += sum(state in edge for state in trainer.last_episode.states)
+    return count
 
 
 def test_runs_are_reproducible_from_the_seed():
