@@ -16,9 +16,8 @@ from __future__ import annotations
 import os
 import statistics
 import sys
-import time
 
-from _util import script_run_ms, server_and_browser
+from _util import script_run_ms, server_and_browser, watch_training
 
 import numpy as np
 import torch
@@ -109,28 +108,12 @@ def script() -> None:
         print("  " + page_name + ": " + ", ".join(f"{k} {v:.0f}" for k, v in results.items()))
 
 
-def refresh_rate(url, page, slug: str, seconds: float = 10.0) -> float:
-    """Distinct progress texts per second while training: each refresh of the live panel changes it."""
-    page.goto(f"{url}/{slug}")
-    page.wait_for_selector(".js-plotly-plot")
-    page.get_by_role("button", name="Start").first.click()
-    page.get_by_role("button", name="Pause").first.wait_for()
-    page.wait_for_timeout(1500)
-    progress = page.locator('[data-testid="stProgress"]').first
-    seen, start = set(), time.perf_counter()
-    while time.perf_counter() - start < seconds:
-        seen.add(progress.inner_text())
-        page.wait_for_timeout(40)
-    elapsed = time.perf_counter() - start
-    page.get_by_role("button", name="Pause").first.click()
-    return len(seen) / elapsed
-
-
 def browser() -> None:
     print("Live panel refreshes per second while training (headless Chromium, server on this machine):")
     with server_and_browser(port=_free_port()) as (url, page):
         for slug in ("gridworld", "cartpole"):
-            print(f"  {slug:10s} {refresh_rate(url, page, slug):4.1f} refreshes/s")
+            refreshes, first, last, _ = watch_training(page, f"{url}/{slug}")
+            print(f"  {slug:10s} {refreshes:4.1f} refreshes/s (progress went from “{first}” to “{last}”)")
 
 
 def main() -> None:

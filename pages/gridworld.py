@@ -66,7 +66,9 @@ def results(trainer: TabularTrainer, where) -> None:
     cols = where.columns(3)
     cols[0].metric(t("gridworld.metrics.episodes"), f"{len(trainer.returns):,}")
     cols[1].metric(t("gridworld.metrics.epsilon"), f"{trainer.epsilon:.3f}")
-    if trainer.world.slippery:
+    if not trainer.returns:  # an empty table has no preferences yet: no greedy walk to report
+        cols[2].metric(t("gridworld.metrics.greedy_return"), "–")
+    elif trainer.world.slippery:
         cols[2].metric(t("gridworld.metrics.greedy_value"), f"{trainer.greedy_value():.3f}",
                        help=t("gridworld.metrics.greedy_value_help", best=f"{trainer.optimal_value:.3f}"))
     else:
@@ -82,7 +84,8 @@ def results(trainer: TabularTrainer, where) -> None:
 def draw(run) -> None:
     trainer: TabularTrainer = run.trainer
     world = trainer.world
-    grid_col, side_col = st.columns([1.25, 1], gap="medium")
+    wide = world.ncol >= 2 * world.nrow  # the cliff: the grid gets the whole width, the charts go below it
+    grid_col, side_col = (st.container(), st.container()) if wide else st.columns([1.25, 1], gap="medium")
     greedy, agent, path = None, None, trainer.last_episode.states
     if play and trainer.returns:
         episode = run.per_model_state("greedy", lambda: trainer.greedy_episode(seed=len(trainer.returns)))
@@ -95,22 +98,25 @@ def draw(run) -> None:
     elif path:
         agent = path[-1]
     show(grid_figure(world.cells, trainer.q, world.moves, world.no_action_cells(), path, NAMES, greedy=greedy,
-                     agent=agent, height=160 + 44 * world.nrow if world.ncol <= 8 else 120 + 30 * world.nrow),
+                     agent=agent, height=110 + 64 * world.nrow if wide else 140 + 400 * world.nrow // world.ncol),
          key="gridworld.grid", where=grid_col)
     if not play:
         grid_col.caption(t("gridworld.path_caption", steps=len(trainer.last_episode.actions)))
     results(trainer, side_col)
     if trainer.returns:
+        if wide:
+            side_col = st.columns(2, gap="medium")
         episodes = list(range(1, len(trainer.returns) + 1))
         _, returns, avg_returns, lengths, avg_lengths = thin(
             episodes, trainer.returns, moving_average(trainer.returns, AVERAGE_OVER).tolist(), trainer.lengths,
             moving_average(trainer.lengths, AVERAGE_OVER).tolist())
         names = {"each": t("gridworld.curves.each"), "average": t("gridworld.curves.average", n=AVERAGE_OVER),
                  "x": t("gridworld.curves.x")}
+        return_col, length_col = side_col if wide else (side_col, side_col)
         show(episode_curves_figure(returns, avg_returns, names, title=t("gridworld.curves.returns")),
-             key="gridworld.returns", where=side_col)
+             key="gridworld.returns", where=return_col)
         show(episode_curves_figure(lengths, avg_lengths, names, title=t("gridworld.curves.lengths"),
-                                   color=PALETTE[1]), key="gridworld.lengths", where=side_col)
+                                   color=PALETTE[1]), key="gridworld.lengths", where=length_col)
     st.markdown(t(f"gridworld.bellman.{algorithm}"))
     numbers = bellman_numbers(trainer)
     if numbers is None:
