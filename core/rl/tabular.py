@@ -199,20 +199,22 @@ class TabularTrainer(Trainer):
         return value >= best - tolerance
 
     def greedy_episode(self, seed: int = 0) -> Episode:
-        """Play the greedy policy once, without learning (slippery worlds draw their slips from `seed`)."""
-        env, policy = self.world.env, self.greedy_policy()
-        state, _ = env.reset(seed=seed)
+        """Play the greedy policy once, without learning, on the environment's transition table `P` (slippery
+        worlds draw their slips from `seed`): the training environment and its random stream stay untouched."""
+        rng, policy, table = np.random.default_rng(seed), self.greedy_policy(), self.world.env.P
+        state = self.world.start
         episode = Episode(states=[state])
         for _ in range(self.world.max_episode_steps):
             action = int(policy[state])
-            state, reward, terminated, _, _ = env.step(action)
+            outcomes = table[state][action]
+            pick = 0 if len(outcomes) == 1 else int(rng.choice(len(outcomes), p=[o[0] for o in outcomes]))
+            _, state, reward, terminated = outcomes[pick]
             episode.actions.append(action)
-            episode.states.append(state)
+            episode.states.append(int(state))
             episode.total += reward
             if terminated:
                 episode.reached_end = True
                 break
-        env.reset(seed=int(self.rng.integers(2**31)))  # training continues on a fresh, run-owned stream
         return episode
 
 

@@ -148,3 +148,13 @@ def test_moving_average_matches_a_reference():
     reference = [x[max(0, i - 9):i + 1].mean() for i in range(50)]
     assert moving_average(x, 10) == pytest.approx(reference)
     assert len(moving_average([], 10)) == 0
+
+
+def test_watching_the_greedy_policy_does_not_change_training():
+    plain, watched = (TabularTrainer(TabularConfig(world="lake4_slippery", seed=9)) for _ in "ab")
+    for _ in range(5):
+        plain.step(10)
+        watched.step(10)
+        watched.greedy_episode(seed=3)
+        watched.greedy_value()
+    assert plain.returns == watched.returns and np.array_equal(plain.q, watched.q)

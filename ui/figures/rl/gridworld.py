@@ -71,7 +71,7 @@ def grid_figure(cells: tuple[str, ...], q: np.ndarray, moves: tuple[tuple[int, i
             marks_y.append(r)
             marks.append(mark)
     traces.append(go.Scatter(x=marks_x, y=marks_y, mode="text", text=marks, hoverinfo="skip", showlegend=False,
-                             textfont=dict(size=15 if ncol <= 8 else 12, color="#111827")))
+                             textfont=dict(size=18 if ncol <= 8 else 15, color="#111827")))
     for states, color, label, width in ((greedy, GREEDY_COLOR, names["greedy"], 4), (path, PATH_COLOR, names["path"], 2)):
         if states:
             rows, cols = np.divmod(np.asarray(states), ncol)
