@@ -78,3 +78,24 @@ def widget_setter(kind: str, key: str, values: list):
         widget = next(w for w in getattr(at, kind) if w.key == key)
         widget.set_value(values[i % len(values)])
     return act
+
+def watch_training(page, address: str, seconds: float = 10.0) -> tuple[float, str, str, float]:
+    """Open `address`, press Start, watch the progress line for `seconds` of training, then Pause.
+
+    Returns (refreshes/s — each refresh of the live panel changes the line —, its first and last text, seconds).
+    """
+    page.goto(address)
+    page.wait_for_selector(".js-plotly-plot")
+    page.get_by_role("button", name="Start").first.click()
+    page.get_by_role("button", name="Pause").first.wait_for()
+    page.wait_for_timeout(1500)
+    progress = page.locator('[data-testid="stProgress"]').first
+    first = progress.inner_text()
+    seen, start = {first}, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        seen.add(progress.inner_text())
+        page.wait_for_timeout(40)
+    elapsed = time.perf_counter() - start
+    last = progress.inner_text()
+    page.get_by_role("button", name="Pause").first.click()
+    return len(seen) / elapsed, first, last, elapsed

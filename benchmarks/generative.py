@@ -16,7 +16,7 @@ import re
 import statistics
 import time
 
-from _util import script_run_ms, server_and_browser
+from _util import script_run_ms, server_and_browser, watch_training
 
 import torch
 
@@ -91,27 +91,15 @@ def seconds_to_knn_target(seed: int) -> float | None:
     return tr.target_seconds
 
 
-def progress_count(page, unit: str) -> int:
-    text = page.locator('[data-testid="stProgress"]').first.inner_text()
+def progress_count(text: str, unit: str) -> int:
     return int(re.search(rf"{unit} ([\d,]+) of", text).group(1).replace(",", ""))
 
 
 def browser_gan_rate(url, page, query: str, seconds: float = 10.0) -> tuple[float, float]:
     """(iterations/s, refreshes/s) of the 2-D GAN tab while it trains (3 steps = 1 iteration at d_steps=2)."""
-    page.goto(f"{url}/gan{query}")
-    page.wait_for_selector(".js-plotly-plot")
-    page.get_by_role("button", name="Start").first.click()
-    page.get_by_role("button", name="Pause").first.wait_for()
-    page.wait_for_timeout(1500)
-    progress = page.locator('[data-testid="stProgress"]').first
-    seen, first, start = set(), progress_count(page, "step"), time.perf_counter()
-    while time.perf_counter() - start < seconds:
-        seen.add(progress.inner_text())
-        page.wait_for_timeout(40)
-    elapsed = time.perf_counter() - start
-    steps = progress_count(page, "step") - first
-    page.get_by_role("button", name="Pause").first.click()
-    return steps / 3 / elapsed, len(seen) / elapsed
+    refreshes, first, last, elapsed = watch_training(page, f"{url}/gan{query}", seconds)
+    steps = progress_count(last, "step") - progress_count(first, "step")
+    return steps / 3 / elapsed, refreshes
 
 
 def browser_wait(url, page, slug: str, done, limit_s: float = 120.0) -> float | None:

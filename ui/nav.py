@@ -35,4 +35,6 @@ PAGES: list[PageSpec] = [
     PageSpec("generative", "gan", ":material/auto_awesome:"),
     PageSpec("attention", "attention", ":material/visibility:"),
     PageSpec("attention", "transformer", ":material/translate:"),
+    PageSpec("rl", "gridworld", ":material/grid_on:"),
+    PageSpec("rl", "cartpole", ":material/sports_esports:"),
 ]

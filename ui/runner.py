@@ -85,7 +85,7 @@ def live_training(ns: str, build: Callable[[], Trainer], config: Hashable, draw:
 
     A new `config` (the settings that define the model and data) starts a fresh run, paused. `live` holds the
     settings a learner may change while the run goes on (learning rate, batch size …): the runner hands them
-    to `trainer.apply_live(live)` before every step, without a restart. Each refresh trains for about `tick_s`
+    to `trainer.apply_live(live)` on every full run and before every step, without a restart. Each refresh trains for about `tick_s`
     seconds, or exactly `steps_per_tick` steps when given (slow motion). `draw(run)` renders the page's live
     charts from `run.trainer`; it is called on every refresh and changes nothing in the trainer.
     """
@@ -99,6 +99,7 @@ def live_training(ns: str, build: Callable[[], Trainer], config: Hashable, draw:
         if restoring:
             restore_into(ns, run.trainer)
     run.live, run.steps_per_tick = live, steps_per_tick  # from this full run on, for every step and tick
+    _apply_live(run)  # and at once: what the page shows of the run reflects the learner's settings
 
     _buttons(key, build, config, steps_per_click, time_budget_s, run)
     session = st.session_state.setdefault("_session_id", uuid.uuid4().hex)

@@ -1,0 +1,1 @@
+"""Reinforcement learning: tabular agents in grid worlds, and neural agents on CartPole."""

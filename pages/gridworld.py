@@ -1,0 +1,138 @@
+"""Q-learning and SARSA in a grid world: a table of action values learned live, episode by episode."""
+import streamlit as st
+
+from core.rl.grids import DEFAULT_MAZE, WORLDS, MazeError, make_world, parse_maze
+from core.rl.tabular import ALGORITHMS, TabularConfig, TabularTrainer, moving_average
+from ui.figures.common import PALETTE, show
+from ui.figures.rl.gridworld import ARROWS_BY_MOVE, episode_curves_figure, grid_figure
+from ui.figures.generative.digit_pictures import thin
+from ui.i18n import options, t
+from ui.page import Page, seed
+from ui.runner import INTERVAL_S, TICK_S, live_training
+
+ALPHAS = [0.01, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9, 1.0]
+GAMMAS = [0.0, 0.5, 0.8, 0.9, 0.95, 0.99, 1.0]
+EPSILONS = [0.0, 0.01, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0]
+DECAYS = [0.9, 0.95, 0.98, 0.99, 0.995, 0.999, 1.0]
+AVERAGE_OVER = 20  # episodes in the moving average
+SLOW_INTERVAL_S = 0.4  # slow motion: one episode per refresh, this far apart
+SLOW_TICK_S = 1e-5  # shorter than any episode, so the runner runs exactly one
+
+page = Page("gridworld")
+page.header()
+page.presets()
+
+top = st.columns([1.2, 1.3, 1, 1, 1, 1])
+world_name = page.choice("world", WORLDS, "cliff", labels=options("gridworld.world", list(WORLDS)), where=top[0])
+algorithm = page.choice("algo", ALGORITHMS, "q_learning", labels=options("gridworld.algo", list(ALGORITHMS)),
+                        where=top[1])
+alpha = page.choice("alpha", ALPHAS, 0.5, style="slider", where=top[2])
+gamma = page.choice("gamma", GAMMAS, 1.0, style="slider", where=top[3])
+epsilon = page.choice("eps", EPSILONS, 0.1, style="slider", where=top[4])
+decay = page.choice("decay", DECAYS, 1.0, style="slider", where=top[5])
+row = st.columns(3)
+slow = page.toggle("slow", False, where=row[0])
+play = page.toggle("play", False, where=row[1])
+
+maze: tuple[str, ...] = ()
+if world_name == "maze":
+    maze_col, legend_col = st.columns([1, 2])
+    text = page.text("maze", DEFAULT_MAZE, max_chars=400, area=True, where=maze_col)
+    legend_col.markdown(t("gridworld.maze_legend"))
+    try:
+        maze = parse_maze(text)
+    except MazeError as err:
+        st.error(t(f"gridworld.maze_error.{err.code}", **err.detail), icon=":material/grid_off:")
+
+NAMES = {"value": t("gridworld.view.value"), "path": t("gridworld.view.path"), "greedy": t("gridworld.view.greedy"),
+         "agent": t("gridworld.view.agent"), "state": t("gridworld.view.state")}
+ACTION_TEX = {"←": r"\leftarrow", "↓": r"\downarrow", "→": r"\rightarrow", "↑": r"\uparrow"}
+
+
+def bellman_numbers(trainer: TabularTrainer) -> str | None:
+    """The latest bootstrapping update as LaTeX with its numbers, in the notation of the formula above it."""
+    u = trainer.last_update
+    if u is None:
+        return None
+    world = trainer.world
+    arrow = ACTION_TEX[ARROWS_BY_MOVE[world.moves[u.action]]]
+    cell = lambda s: f"({s // world.ncol},{s % world.ncol})"  # noqa: E731  (row, column)
+    cfg = trainer.config
+    return (rf"Q({cell(u.state)},{arrow}) \leftarrow {u.old:.3f} + {cfg.alpha:g}\,\big[\,{u.reward:g} + {cfg.gamma:g}"
+            rf"\times ({u.ahead:.3f}) - ({u.old:.3f})\,\big] = {u.new:.3f}")
+
+
+def results(trainer: TabularTrainer, where) -> None:
+    cols = where.columns(3)
+    cols[0].metric(t("gridworld.metrics.episodes"), f"{len(trainer.returns):,}")
+    cols[1].metric(t("gridworld.metrics.epsilon"), f"{trainer.epsilon:.3f}")
+    if not trainer.returns:  # an empty table has no preferences yet: no greedy walk to report
+        cols[2].metric(t("gridworld.metrics.greedy_return"), "–")
+    elif trainer.world.slippery:
+        cols[2].metric(t("gridworld.metrics.greedy_value"), f"{trainer.greedy_value():.3f}",
+                       help=t("gridworld.metrics.greedy_value_help", best=f"{trainer.optimal_value:.3f}"))
+    else:
+        greedy = trainer.greedy_episode()
+        best = trainer.optimal_return
+        cols[2].metric(t("gridworld.metrics.greedy_return"), f"{greedy.total:g}",
+                       help=t("gridworld.metrics.greedy_return_help", best=f"{best:g}"))
+    if trainer.solved_episode is not None:
+        where.success(t("gridworld.solved", episode=trainer.solved_episode, seconds=f"{trainer.solved_seconds:.2f}"),
+                      icon=":material/flag:")
+
+
+def draw(run) -> None:
+    trainer: TabularTrainer = run.trainer
+    world = trainer.world
+    wide = world.ncol >= 2 * world.nrow  # the cliff: the grid gets the whole width, the charts go below it
+    grid_col, side_col = (st.container(), st.container()) if wide else st.columns([1.25, 1], gap="medium")
+    greedy, agent, path = None, None, trainer.last_episode.states
+    if play and trainer.returns:
+        episode = run.per_model_state("greedy", lambda: trainer.greedy_episode(seed=len(trainer.returns)))
+        frame = len(episode.actions)
+        if frame > 0 and not run.running:
+            frame = grid_col.slider(t("gridworld.play_frame"), 0, frame, frame, key="gridworld.frame")
+        greedy, agent, path = episode.states[:frame + 1], episode.states[frame], None
+        grid_col.caption(t("gridworld.play_caption", steps=len(episode.actions), total=f"{episode.total:g}",
+                           reached=t("gridworld.play_reached" if episode.reached_end else "gridworld.play_cut")))
+    elif path:
+        agent = path[-1]
+    show(grid_figure(world.cells, trainer.q, world.moves, world.no_action_cells(), path, NAMES, greedy=greedy,
+                     agent=agent, height=110 + 64 * world.nrow if wide else 140 + 400 * world.nrow // world.ncol),
+         key="gridworld.grid", where=grid_col)
+    if not play:
+        grid_col.caption(t("gridworld.path_caption", steps=len(trainer.last_episode.actions)))
+    results(trainer, side_col)
+    if trainer.returns:
+        if wide:
+            side_col = st.columns(2, gap="medium")
+        episodes = list(range(1, len(trainer.returns) + 1))
+        _, returns, avg_returns, lengths, avg_lengths = thin(
+            episodes, trainer.returns, moving_average(trainer.returns, AVERAGE_OVER).tolist(), trainer.lengths,
+            moving_average(trainer.lengths, AVERAGE_OVER).tolist())
+        names = {"each": t("gridworld.curves.each"), "average": t("gridworld.curves.average", n=AVERAGE_OVER),
+                 "x": t("gridworld.curves.x")}
+        return_col, length_col = side_col if wide else (side_col, side_col)
+        show(episode_curves_figure(returns, avg_returns, names, title=t("gridworld.curves.returns")),
+             key="gridworld.returns", where=return_col)
+        show(episode_curves_figure(lengths, avg_lengths, names, title=t("gridworld.curves.lengths"),
+                                   color=PALETTE[1]), key="gridworld.lengths", where=length_col)
+    st.markdown(t(f"gridworld.bellman.{algorithm}"))
+    numbers = bellman_numbers(trainer)
+    if numbers is None:
+        st.caption(t("gridworld.bellman.none_yet"))
+    else:
+        st.latex(numbers)
+        st.caption(t("gridworld.bellman.numbers_note"))
+
+
+if world_name != "maze" or maze:
+    config = TabularConfig(world=world_name, maze=maze, algorithm=algorithm, alpha=alpha, gamma=gamma,
+                           epsilon=epsilon, decay=decay, seed=seed())
+    live_training("gridworld", lambda: TabularTrainer(config, make_world(config.world, config.maze)), config, draw,
+                  steps_per_click=1 if slow else 10, tick_s=SLOW_TICK_S if slow else TICK_S,
+                  interval_s=SLOW_INTERVAL_S if slow else INTERVAL_S)
+
+with st.expander(t("gridworld.explain.heading"), icon=":material/school:"):
+    st.markdown(t("gridworld.explain.body"))
+page.finish()
