@@ -4,7 +4,7 @@ import torch
 
 from core.digits import digit_split
 from core.generative import conditional, cyclegan, infogan, pix2pix
-from core.generative.digit_judge import JUDGE_SEED, digit_judge
+from core.generative.digit_judge import JUDGE_SEED, ready_judge, start_judge
 from ui.figures.common import curves_figure, show
 from ui.figures.generative.digit_pictures import digit_picture, thin
 from ui.figures.generative.gan_variants import coded_points_figure, cycle_figure, per_class_figure
@@ -24,6 +24,7 @@ page = Page("gan_variants")
 lang = current_language()  # figures kept between refreshes carry translated labels: rebuilt when it changes
 page.header()
 page.presets()
+start_judge()  # the digit-judging CNN trains in the background (once per server) while the visitor reads
 cond_tab, info_tab, cycle_tab, pix_tab = st.tabs([t(f"gan_variants.tab.{name}")
                                                   for name in ("cond", "info", "cycle", "pix")])
 
@@ -64,7 +65,7 @@ with cond_tab:
     def build_cond() -> conditional.ConditionalGanTrainer:
         split = digit_split(seed=cond_config.seed)
         return conditional.ConditionalGanTrainer(cond_config, split.x_train, split.y_train, split.x_test,
-                                                 split.y_test, digit_judge)
+                                                 split.y_test, ready_judge)
 
     def draw_cond(run) -> None:
         tr: conditional.ConditionalGanTrainer = run.trainer
@@ -77,12 +78,12 @@ with cond_tab:
                        caption=t("gan_variants.cond.grid_caption"), width="stretch")
         latest = tr.latest()
         first, second = side_col.columns(2)
-        first.metric(t("gan_variants.cond.recognised"), percent(latest.get("recognised")),
+        first.metric(t("gan_variants.cond.recognised"), percent(tr.recognised),
                      help=t("gan_variants.cond.recognised_help"))
         if kind == "acgan":
             second.metric(t("gan_variants.cond.aux"), percent(latest.get("aux_real")),
                           help=t("gan_variants.cond.aux_help", fake=percent(latest.get("aux_fake"))))
-        if "recognised" not in latest:
+        if tr.recognised is None:
             side_col.caption(t("gan_variants.cond.judge_note"))
             return
         show(per_class_figure(tr.per_class, title=t("gan_variants.cond.per_class"), chosen=digit,
@@ -90,9 +91,10 @@ with cond_tab:
         if tr.reached is not None:
             side_col.caption(t("gan_variants.cond.reached", iteration=f"{tr.reached[0]:,}",
                                seconds=f"{tr.reached[1]:.1f}"))
-        curves(side_col, "gan_variants.cond.curves", tr,
-               {"recognised": t("gan_variants.cond.recognised"), "aux_real": t("gan_variants.cond.aux")},
-               t("gan_variants.cond.curves_title"), percent=True)
+        steps, recognised = thin(tr.judged["step"], tr.judged["recognised"])
+        show(curves_figure(steps, {t("gan_variants.cond.recognised"): [100 * v for v in recognised]},
+                           title=t("gan_variants.cond.curves_title"), x_title=t("gan_variants.iterations"), height=210),
+             key="gan_variants.cond.curves", where=side_col)
 
     live_training("gan_variants_cond", build_cond, cond_config, draw_cond, steps_per_click=50)
 
@@ -195,7 +197,7 @@ with pix_tab:
 
     def build_pix() -> pix2pix.Pix2PixTrainer:
         split = digit_split(seed=JUDGE_SEED)  # the judge's split: it never saw these test digits
-        return pix2pix.Pix2PixTrainer(pix_config, split.x_train, split.x_test, split.y_test, digit_judge)
+        return pix2pix.Pix2PixTrainer(pix_config, split.x_train, split.x_test, split.y_test, ready_judge)
 
     def draw_pix(run) -> None:
         tr: pix2pix.Pix2PixTrainer = run.trainer
@@ -214,7 +216,7 @@ with pix_tab:
             first.metric(t(f"gan_variants.pix.test_l1_{name}"), f"{latest[f'test_l1_{name}']:.3f}")
             second.metric(t("gan_variants.pix.sharp"), f"{latest[f'sharp_{name}']:.3f}",
                           help=t("gan_variants.pix.sharp_help", real=f"{tr.real_sharpness:.3f}"))
-            third.metric(t("gan_variants.pix.judge"), percent(latest.get(f"judge_{name}")),
+            third.metric(t("gan_variants.pix.judge"), percent(tr.judged.get(name)),
                          help=t("gan_variants.pix.judge_help"))
         curves(side_col, "gan_variants.pix.curves", tr, {"test_l1_l1": t("gan_variants.pix.row_l1"),
                                                           "test_l1_gan": t("gan_variants.pix.row_gan")},

@@ -49,11 +49,11 @@ class ConditionalGanTrainer(Trainer):
     watch = None  # GAN losses rise and fall by design
 
     def __init__(self, config: ConditionalConfig, train_images: torch.Tensor, train_labels: torch.Tensor,
-                 test_images: torch.Tensor, test_labels: torch.Tensor, judge: Callable[[], nn.Module]):
+                 test_images: torch.Tensor, test_labels: torch.Tensor, judge: Callable[[], nn.Module | None]):
         if config.kind not in KINDS:
             raise ValueError(config.kind)
         super().__init__(config.max_iterations)
-        self.config, self._judge = config, judge  # called at the first measurement (it may train the judge)
+        self.config, self._judge = config, judge  # None while the judge is still being trained
         gen = self.rng = torch.Generator().manual_seed(config.seed)
         self.real = train_images.reshape(len(train_images), -1).to(device)  # (N, 64)
         self.labels = train_labels.to(device)
@@ -68,6 +68,8 @@ class ConditionalGanTrainer(Trainer):
         self.eval_noise = torch.randn(CLASSES * EVAL_PER_CLASS, z, generator=gen).to(device)
         self.eval_labels = torch.arange(CLASSES).repeat_interleave(EVAL_PER_CLASS).to(device)
         self.per_class = [0.0] * CLASSES  # latest share recognised, per requested digit
+        # the judge's readings, kept apart from `history`: they start only once the judge is trained
+        self.judged: dict[str, list[float]] = {"step": [], "recognised": []}
         self.train_seconds = 0.0
         self.reached: tuple[int, float] | None = None  # (iteration, training seconds) at TARGET_RECOGNISED
 
@@ -115,19 +117,37 @@ class ConditionalGanTrainer(Trainer):
             self.g_opt.step()
         metrics = {"d_loss": loss_d.item(), "g_loss": loss_g.item(), **self.evaluate()}
         self.train_seconds += time.perf_counter() - started
-        if self.reached is None and metrics["recognised"] >= TARGET_RECOGNISED:
-            self.reached = (self.steps_done + n, self.train_seconds)
+        recognised = self.judge_samples()
+        if recognised is not None:
+            self.judged["step"].append(self.steps_done + n)
+            self.judged["recognised"].append(recognised)
+            if self.reached is None and recognised >= TARGET_RECOGNISED:
+                self.reached = (self.steps_done + n, self.train_seconds)
         return metrics
+
+    @property
+    def recognised(self) -> float | None:
+        """The latest share of generated digits read as requested (None before the judge's first reading)."""
+        return self.judged["recognised"][-1] if self.judged["recognised"] else None
+
+    @torch.no_grad()
+    def judge_samples(self) -> float | None:
+        """The judge's reading of 30 fixed-noise digits per class, or None while it is not trained yet."""
+        judge = self._judge()
+        if judge is None:
+            return None
+        fakes = self.generate(self.eval_noise, self.eval_labels)
+        predicted = judge(fakes.reshape(-1, 1, 8, 8)).argmax(1)
+        hits = (predicted == self.eval_labels).float().reshape(CLASSES, EVAL_PER_CLASS).mean(1)
+        self.per_class = [float(v) for v in hits]
+        return float(hits.mean())
 
     @torch.no_grad()
     def evaluate(self) -> dict[str, float]:
-        """The judge's reading of 30 fixed-noise digits per class; AC-GAN: its own classifier's accuracy too."""
-        fakes = self.generate(self.eval_noise, self.eval_labels)
-        predicted = self._judge()(fakes.reshape(-1, 1, 8, 8)).argmax(1)
-        hits = (predicted == self.eval_labels).float().reshape(CLASSES, EVAL_PER_CLASS).mean(1)
-        self.per_class = [float(v) for v in hits]
-        out = {"recognised": float(hits.mean())}
+        """AC-GAN: its own classifier's accuracy on real test digits and on G's (the judge's reading is apart)."""
+        out = {}
         if self.config.kind == "acgan":
+            fakes = self.generate(self.eval_noise, self.eval_labels)
             _, c_test = self.judge_d(self.test_x, self.test_y)
             _, c_fake = self.judge_d(fakes, self.eval_labels)
             out["aux_real"] = float((c_test.argmax(1) == self.test_y).float().mean())

@@ -1,11 +1,11 @@
 """A digit classifier that judges generated digits: the CNN page's LeNet-style model, trained once per process.
 
 It is trained deterministically on the training split (its own torch.Generator for the weights and the batch
-order, never the global one) and only ever read afterwards, so every session can share it.
+order, never the global one), once per server process on a background thread started when the page opens, and
+only ever read afterwards, so every session can share it.
 """
 from __future__ import annotations
 
-import functools
 import threading
 
 import torch
@@ -45,15 +45,39 @@ def _fit(model, opt, data, n: int, steps: int, gen: torch.Generator) -> None:
         opt.step()
 
 
-@functools.cache
-def _cached_judge() -> DigitCNN:
-    return train_judge()
+_judge: DigitCNN | None = None
+_trainer_thread: threading.Thread | None = None
+
+
+def _train_shared() -> None:
+    global _judge
+    model = train_judge()
+    with _lock:
+        _judge = model
+
+
+def start_judge() -> None:
+    """Start training the process-wide judge in the background, once (a page calls this as it opens)."""
+    global _trainer_thread
+    with _lock:
+        if _judge is None and _trainer_thread is None:
+            _trainer_thread = threading.Thread(target=_train_shared, name="nnpg-digit-judge", daemon=True)
+            _trainer_thread.start()
+
+
+def ready_judge() -> DigitCNN | None:
+    """The judge if it is trained, else None (never waits: a live page measures with it once it is there)."""
+    return _judge
 
 
 def digit_judge() -> DigitCNN:
-    """The process-wide judge (trained at first use; a lock keeps two first visitors from training it twice)."""
-    with _lock:
-        return _cached_judge()
+    """The judge, waiting for its training if needed (tests and benchmarks)."""
+    start_judge()
+    thread = _trainer_thread
+    if thread is not None:
+        thread.join()
+    assert _judge is not None
+    return _judge
 
 
 @torch.no_grad()

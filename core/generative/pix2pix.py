@@ -109,11 +109,12 @@ class Pix2PixTrainer(Trainer):
     watch = None
 
     def __init__(self, config: Pix2PixConfig, train_images: torch.Tensor, test_images: torch.Tensor,
-                 test_labels: torch.Tensor, judge: Callable[[], nn.Module] | None = None):
+                 test_labels: torch.Tensor, judge: Callable[[], nn.Module | None] | None = None):
         if config.task not in TASKS:
             raise ValueError(config.task)
         super().__init__(config.max_iterations)
-        self.config, self._judge = config, judge  # called at the first measurement (it may train the judge)
+        self.config, self._judge = config, judge  # returns None while the judge is still being trained
+        self.judged: dict[str, float] = {}  # latest share read as the true digit, per generator
         gen = self.rng = torch.Generator().manual_seed(config.seed)
         self.train_x = train_images.to(device)  # (N, 1, 8, 8): paired with their views
         self.train_v = make_view(config.task, self.train_x)
@@ -153,14 +154,15 @@ class Pix2PixTrainer(Trainer):
 
     @torch.no_grad()
     def evaluate(self) -> dict[str, float]:
-        """Test L1 (mean |error| per pixel), and if a judge is given, how often it reads the true digit."""
+        """Test L1 (mean |error| per pixel) and sharpness; with a trained judge, `judged`: how often it reads the true digit."""
         out = {}
         for name, g in (("l1", self.g_l1), ("gan", self.g_gan)):
             y = g(self.test_v)
             out[f"test_l1_{name}"] = float((y - self.test_x).abs().mean())
             out[f"sharp_{name}"] = sharpness(y)
-            if self._judge is not None:
-                out[f"judge_{name}"] = float((self._judge()(y).argmax(1) == self.test_y).float().mean())
+            judge = self._judge() if self._judge is not None else None
+            if judge is not None:  # kept out of `history`: readings start only once the judge is trained
+                self.judged[name] = float((judge(y).argmax(1) == self.test_y).float().mean())
         return out
 
     @torch.no_grad()

@@ -96,10 +96,11 @@ def test_cgan_discriminator_reads_the_label(split, judge):
 
 def test_acgan_learns_to_draw_the_requested_digit(split, judge):
     tr = cond_trainer(split, judge, "acgan")
-    first = tr.step(1)["recognised"]
+    tr.step(1)
+    first = tr.recognised
     for _ in range(6):
         tr.step(50)
-    assert first < 0.5 and tr.latest()["recognised"] >= 0.9
+    assert first < 0.5 and tr.recognised >= 0.9 and tr.judged["step"][-1] == tr.steps_done
     assert tr.grid().shape == (10 * conditional.SAMPLES_PER_CLASS, 8, 8) and tr.draw(4, 6).shape == (6, 8, 8)
     assert 0.5 < tr.latest()["aux_real"] <= 1.0
 
@@ -204,4 +205,11 @@ def test_pix2pix_training_lowers_the_test_error(split, judge):
     last = tr.latest()
     assert last["test_l1_l1"] < 0.8 * first["test_l1_l1"] and last["test_l1_gan"] < 0.8 * first["test_l1_gan"]
     assert tr.shown().shape == (4 * pix2pix.N_SHOWN, 8, 8)
-    assert 0 <= last["judge_gan"] <= 1
+    assert 0 <= tr.judged["gan"] <= 1 and 0 <= tr.judged["l1"] <= 1
+
+
+def test_a_judge_still_in_training_only_delays_the_readings(split):
+    tr = conditional.ConditionalGanTrainer(conditional.ConditionalConfig(), split.x_train, split.y_train,
+                                           split.x_test, split.y_test, lambda: None)
+    tr.step(3)
+    assert tr.recognised is None and tr.judged["step"] == [] and "aux_real" in tr.latest()
