@@ -48,7 +48,7 @@ def test_conditional_tab_trains_and_the_digit_choice_keeps_the_run(page):
     press(page, "gan_variants_cond.run.step")
     trainer = run_of(page, "cond").trainer
     assert trainer.steps_done == 50 and trainer.recognised is not None and "aux_real" in trainer.latest()
-    assert any(m.label == "Read as the requested digit" for m in page.metric)
+    assert any(m.label == "Drawn as asked" for m in page.metric)
     by_key(page.button_group, "gan_variants.digit").set_value(7).run()
     assert_no_exception(page)
     assert run_of(page, "cond").trainer is trainer  # a display setting: the run goes on
