@@ -18,6 +18,7 @@ DIGITS = list(range(10))
 INFO_LAMBDAS = [0.25, 0.5, 1.0, 2.0]
 CYCLE_LAMBDAS = [1.0, 2.0, 5.0, 10.0]
 CYCLE_ARROWS = 40
+LEGEND_BELOW = dict(orientation="h", yanchor="top", y=-0.35, xanchor="left", x=0.0)
 INFO_SHOWN = 60  # samples drawn per code value (all 200 are measured)
 
 page = Page("gan_variants")
@@ -35,16 +36,20 @@ def about(name: str) -> None:
         st.markdown(t(f"gan_variants.{name}.about"))
 
 
-def curves(where, key: str, trainer, series: dict[str, str], title: str, *, percent: bool = False) -> None:
+def curves(where, key: str, history: dict[str, list[float]], series: dict[str, str], title: str, *,
+           percent: bool = False) -> None:
     """Training curves of the named metrics (history name → translated label), thinned for the browser."""
-    h = trainer.history
+    h = history
     names = [name for name in series if name in h]
     if not h["step"] or not names:
         return
     steps, *values = thin(h["step"], *[h[name] for name in names])
     scale = 100 if percent else 1
-    show(curves_figure(steps, {series[name]: [scale * v for v in ys] for name, ys in zip(names, values)}, title=title,
-                       x_title=t("gan_variants.iterations"), height=210), key=key, where=where)
+    fig = curves_figure(steps, {series[name]: [scale * v for v in ys] for name, ys in zip(names, values)}, title=title,
+                        x_title=t("gan_variants.iterations"), height=230)
+    fig.layout.showlegend = len(names) > 1
+    fig.layout.legend = LEGEND_BELOW
+    show(fig, key=key, where=where)
 
 
 def percent(value: float | None) -> str:
@@ -91,10 +96,8 @@ with cond_tab:
         if tr.reached is not None:
             side_col.caption(t("gan_variants.cond.reached", iteration=f"{tr.reached[0]:,}",
                                seconds=f"{tr.reached[1]:.1f}"))
-        steps, recognised = thin(tr.judged["step"], tr.judged["recognised"])
-        show(curves_figure(steps, {t("gan_variants.cond.recognised"): [100 * v for v in recognised]},
-                           title=t("gan_variants.cond.curves_title"), x_title=t("gan_variants.iterations"), height=210),
-             key="gan_variants.cond.curves", where=side_col)
+        curves(side_col, "gan_variants.cond.curves", tr.judged, {"recognised": t("gan_variants.cond.recognised")},
+               t("gan_variants.cond.curves_title"), percent=True)
 
     live_training("gan_variants_cond", build_cond, cond_config, draw_cond, steps_per_click=50)
 
@@ -121,8 +124,8 @@ with info_tab:
         tr: infogan.InfoGanTrainer = run.trainer
         columns = st.columns(2, gap="medium")
         for name, where in zip(("info", "plain"), columns):
-            show(run.per_model_state(f"view.{name}", lambda: info_view(tr, name), lang), key=f"gan_variants.info.{name}",
-                 where=where, csv=False)
+            view = run.per_model_state(f"view.{name}", lambda: info_view(tr, name), lang)
+            show(view, key=f"gan_variants.info.{name}", where=where, csv=False)
             if tr.history["step"]:
                 where.caption(t("gan_variants.info.purity", purity=percent(min(tr.purity[name])),
                                 distinct=len(set(tr.chosen_modes[name])), k=tr.k))
@@ -132,12 +135,12 @@ with info_tab:
             st.success(t("gan_variants.info.reached", iteration=f"{tr.reached[0]:,}", seconds=f"{tr.reached[1]:.1f}"),
                        icon=":material/check_circle:")
         left, right = st.columns(2, gap="medium")
-        curves(left, "gan_variants.info.mi", tr, {"info_ce": t("gan_variants.info.ce"),
+        curves(left, "gan_variants.info.mi", tr.history, {"info_ce": t("gan_variants.info.ce"),
                                                   "mi_bound": t("gan_variants.info.bound")},
                t("gan_variants.info.mi_title", log_k=f"{tr.entropy:.2f}"))
-        curves(right, "gan_variants.info.purity_curves", tr, {"purity_info": t("gan_variants.info.info_title"),
-                                                              "purity_plain": t("gan_variants.info.plain_title")},
-               t("gan_variants.info.purity_title"), percent=True)
+        curves(right, "gan_variants.info.code_info", tr.history, {"code_info_info": t("gan_variants.info.info_name"),
+                                                          "code_info_plain": t("gan_variants.info.plain_name")},
+               t("gan_variants.info.code_info_title"), percent=True)
 
     live_training("gan_variants_info", lambda: infogan.InfoGanTrainer(info_config), info_config, draw_info,
                   steps_per_click=50)
@@ -178,7 +181,7 @@ with cycle_tab:
                       help=t("gan_variants.cycle.partner_error_help"))
         third.metric(t("gan_variants.cycle.on_shape"), percent(latest["on_shape"]),
                      help=t("gan_variants.cycle.on_shape_help", d=cyclegan.ON_SHAPE))
-        curves(side_col, "gan_variants.cycle.curves", tr,
+        curves(side_col, "gan_variants.cycle.curves", tr.history,
                {"cycle_error": t("gan_variants.cycle.cycle_error"),
                 "partner_error": t("gan_variants.cycle.partner_error")}, t("gan_variants.cycle.curves_title"))
 
@@ -218,7 +221,7 @@ with pix_tab:
                           help=t("gan_variants.pix.sharp_help", real=f"{tr.real_sharpness:.3f}"))
             third.metric(t("gan_variants.pix.judge"), percent(tr.judged.get(name)),
                          help=t("gan_variants.pix.judge_help"))
-        curves(side_col, "gan_variants.pix.curves", tr, {"test_l1_l1": t("gan_variants.pix.row_l1"),
+        curves(side_col, "gan_variants.pix.curves", tr.history, {"test_l1_l1": t("gan_variants.pix.row_l1"),
                                                           "test_l1_gan": t("gan_variants.pix.row_gan")},
                t("gan_variants.pix.curves_title"))
 

@@ -3,7 +3,7 @@
 Two generators G: A → B and F: B → A, two discriminators D_B and D_A. Least-squares adversarial losses, as the
 CycleGAN paper uses (Zhu et al. 2017, §4; Mao et al. 2017), and the cycle-consistency loss (their eq. 2):
 
-    L_GAN(G, D_B) = E_b[(D_B(b) − 1)²] + E_a[D_B(G(a))²]      (D_B minimises it; G minimises E_a[(D_B(G(a)) − 1)²])
+    L_GAN(G, D_B) = E_b[(D_B(b) − 1)²] + E_a[D_B(G(a))²]   (D_B minimises it; G minimises E_a[(D_B(G(a)) − 1)²])
     L_cyc(G, F)   = E_a[‖F(G(a)) − a‖₁] + E_b[‖G(F(b)) − b‖₁]
     L = L_GAN(G, D_B) + L_GAN(F, D_A) + λ·L_cyc
 
@@ -68,7 +68,7 @@ class CycleGanConfig:
 
 
 def lsgan_d_loss(s_real: torch.Tensor, s_fake: torch.Tensor) -> torch.Tensor:
-    """½[(D(real) − 1)² + D(fake)²], batch means: the discriminator's least-squares loss (halved as in the paper)."""
+    """½[(D(real) − 1)² + D(fake)²], batch means: the discriminator's least-squares loss (halved, as the paper)."""
     return 0.5 * (F.mse_loss(s_real, torch.ones_like(s_real)) + F.mse_loss(s_fake, torch.zeros_like(s_fake)))
 
 

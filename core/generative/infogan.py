@@ -66,13 +66,27 @@ def information_term(q_logits: torch.Tensor, codes: torch.Tensor) -> torch.Tenso
     return F.cross_entropy(q_logits, codes)
 
 
-def code_purity(samples: torch.Tensor, codes: torch.Tensor, modes: torch.Tensor, k: int) -> tuple[list[float], list[int]]:
-    """For each code value: the share of its samples nearest to its most common mode, and that mode's index."""
+def code_mode_counts(samples: torch.Tensor, codes: torch.Tensor, modes: torch.Tensor, k: int) -> torch.Tensor:
+    """(k, M) counts: how many samples made with each code value lie nearest to each mode."""
     nearest = torch.cdist(samples, modes).argmin(dim=1)
     counts = torch.zeros(k, len(modes), dtype=torch.long, device=samples.device)
     counts.index_put_((codes, nearest), torch.ones_like(codes), accumulate=True)
+    return counts
+
+
+def code_purity(counts: torch.Tensor) -> tuple[list[float], list[int]]:
+    """For each code value: the share of its samples nearest to its most common mode, and that mode's index."""
     best, mode = counts.max(dim=1)
     return (best.float() / counts.sum(dim=1).clamp(min=1)).tolist(), mode.tolist()
+
+
+def code_mode_information(counts: torch.Tensor) -> float:
+    """I(code; mode) / log k from the counts: 1 when each code value has a mode of its own, 0 when the code says
+    nothing about the mode (ignored, or every sample in one mode)."""
+    p = counts.double() / counts.sum()
+    outer = p.sum(1, keepdim=True) * p.sum(0, keepdim=True)
+    inside = p > 0
+    return float((p[inside] * (p[inside] / outer[inside]).log()).sum() / math.log(counts.shape[0]))
 
 
 class _Gan:
@@ -105,7 +119,7 @@ class _Gan:
 
 
 class InfoGanTrainer(Trainer):
-    """InfoGAN and a plain GAN side by side, on the same real batches, noise and codes; a step = one iteration of each."""
+    """InfoGAN and a plain GAN side by side on the same real batches, noise and codes; a step = an iteration of each."""
 
     unit = "iteration"
     watch = None
@@ -152,10 +166,11 @@ class InfoGanTrainer(Trainer):
     def evaluate(self) -> dict[str, float]:
         out = {}
         for name, gan in (("info", self.info), ("plain", self.plain)):
-            purity, chosen = code_purity(self.samples(name), self.eval_codes, self.modes, self.k)
-            self.purity[name], self.chosen_modes[name] = purity, chosen
-            out[f"purity_{name}"] = min(purity)
-            out[f"distinct_{name}"] = float(len(set(chosen)))
+            counts = code_mode_counts(self.samples(name), self.eval_codes, self.modes, self.k)
+            self.purity[name], self.chosen_modes[name] = code_purity(counts)
+            out[f"purity_{name}"] = min(self.purity[name])
+            out[f"distinct_{name}"] = float(len(set(self.chosen_modes[name])))
+            out[f"code_info_{name}"] = code_mode_information(counts)
         return out
 
     def code_selects_mode(self, name: str = "info") -> bool:

@@ -3,7 +3,7 @@
 Isola et al. 2017 train G on *paired* examples (input view v, true image x) with a conditional GAN loss plus an
 L1 term (their eq. 4), D seeing the pair (v, image):
 
-    G* = arg min_G max_D  E[log D(v, x)] + E[log(1 − D(v, G(v)))] + λ·E‖x − G(v)‖₁      (λ = 100 in the paper)
+    G* = arg min_G max_D  E[log D(v, x)] + E[log(1 − D(v, G(v)))] + λ·E‖x − G(v)‖₁  (λ = 100 in the paper)
 
 G is a U-Net (encoder–decoder with skip connections, so fine detail of v can pass straight to the output) and D a
 "PatchGAN": a small convolutional net whose every output judges one patch of the pair, averaged over patches.
@@ -154,7 +154,7 @@ class Pix2PixTrainer(Trainer):
 
     @torch.no_grad()
     def evaluate(self) -> dict[str, float]:
-        """Test L1 (mean |error| per pixel) and sharpness; with a trained judge, `judged`: how often it reads the true digit."""
+        """Test L1 (mean |error| per pixel) and sharpness; with a trained judge, `judged`: the share read correctly."""
         out = {}
         for name, g in (("l1", self.g_l1), ("gan", self.g_gan)):
             y = g(self.test_v)

@@ -27,7 +27,8 @@ def judge():
 def test_gan_losses_match_the_hand_written_cross_entropy():
     s_real, s_fake = torch.tensor([[2.0], [-1.0]]), torch.tensor([[0.5], [-3.0]])
     sig = lambda s: 1 / (1 + math.exp(-s))  # noqa: E731
-    expected_d = (-math.log(sig(2.0)) - math.log(sig(-1.0))) / 2 + (-math.log(1 - sig(0.5)) - math.log(1 - sig(-3.0))) / 2
+    expected_d = ((-math.log(sig(2.0)) - math.log(sig(-1.0))) / 2
+                  + (-math.log(1 - sig(0.5)) - math.log(1 - sig(-3.0))) / 2)
     assert d_loss(s_real, s_fake).item() == pytest.approx(expected_d, rel=1e-6)
     assert g_loss(s_fake).item() == pytest.approx((-math.log(sig(0.5)) - math.log(sig(-3.0))) / 2, rel=1e-6)
 
@@ -120,8 +121,19 @@ def test_code_purity_by_hand():
     modes = torch.tensor([[0.0, 0.0], [10.0, 0.0]])
     samples = torch.tensor([[0.1, 0.0], [0.2, 0.0], [9.0, 0.0], [10.0, 1.0], [10.0, 0.0], [0.0, 0.3]])
     codes = torch.tensor([0, 0, 0, 1, 1, 1])
-    purity, chosen = infogan.code_purity(samples, codes, modes, 2)
+    counts = infogan.code_mode_counts(samples, codes, modes, 2)
+    assert counts.tolist() == [[2, 1], [1, 2]]
+    purity, chosen = infogan.code_purity(counts)
     assert purity == pytest.approx([2 / 3, 2 / 3]) and chosen == [0, 1]
+
+
+def test_code_mode_information_by_hand():
+    # p = [[1/3, 1/6], [1/6, 1/3]], both marginals uniform: I = Σ p log(p / ¼), over log 2
+    expected = (2 / 3 * math.log(4 / 3) + 1 / 3 * math.log(2 / 3)) / math.log(2)
+    assert infogan.code_mode_information(torch.tensor([[2, 1], [1, 2]])) == pytest.approx(expected)
+    assert infogan.code_mode_information(torch.eye(4, dtype=torch.long) * 50) == pytest.approx(1.0)
+    assert infogan.code_mode_information(torch.tensor([[50, 0], [50, 0]])) == pytest.approx(0.0)  # one mode
+    assert infogan.code_mode_information(torch.full((3, 3), 7)) == pytest.approx(0.0, abs=1e-12)  # ignored
 
 
 def test_the_code_comes_to_select_the_mode():
