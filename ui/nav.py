@@ -33,6 +33,7 @@ PAGES: list[PageSpec] = [
     PageSpec("sequences", "lstm", ":material/memory:"),
     PageSpec("generative", "autoencoder", ":material/compress:"),
     PageSpec("generative", "gan", ":material/auto_awesome:"),
+    PageSpec("generative", "gan_variants", ":material/call_split:"),
     PageSpec("attention", "attention", ":material/visibility:"),
     PageSpec("attention", "transformer", ":material/translate:"),
     PageSpec("rl", "gridworld", ":material/grid_on:"),

@@ -1,0 +1,230 @@
+"""GAN variants, one tab each: conditional GAN / AC-GAN on digits, InfoGAN's codes, CycleGAN's round trips, pix2pix."""
+import streamlit as st
+import torch
+
+from core.digits import digit_split
+from core.generative import conditional, cyclegan, infogan, pix2pix
+from core.generative.digit_judge import JUDGE_SEED, ready_judge, start_judge
+from ui.figures.common import curves_figure, show
+from ui.figures.generative.digit_pictures import digit_picture, thin
+from ui.figures.generative.gan_variants import coded_points_figure, cycle_figure, per_class_figure
+from ui.i18n import current_language, options, t
+from ui.page import Page, seed
+from ui.runner import live_training
+
+COND_LRS = [2e-4, 5e-4, 1e-3, 2e-3]
+COND_NOISE_DIMS = [4, 8, 16, 32]
+DIGITS = list(range(10))
+INFO_LAMBDAS = [0.25, 0.5, 1.0, 2.0]
+CYCLE_LAMBDAS = [1.0, 2.0, 5.0, 10.0]
+CYCLE_ARROWS = 40
+LEGEND_BELOW = dict(orientation="h", yanchor="top", y=-0.35, xanchor="left", x=0.0)
+INFO_SHOWN = 60  # samples drawn per code value (all 200 are measured)
+
+page = Page("gan_variants")
+lang = current_language()  # figures kept between refreshes carry translated labels: rebuilt when it changes
+page.header()
+page.presets()
+start_judge()  # the digit-judging CNN trains in the background (once per server) while the visitor reads
+cond_tab, info_tab, cycle_tab, pix_tab = st.tabs([t(f"gan_variants.tab.{name}")
+                                                  for name in ("cond", "info", "cycle", "pix")])
+
+
+def about(name: str) -> None:
+    """What the variant changes in the objective, its formula and paper: always visible at the top of its tab."""
+    with st.container(border=True):
+        st.markdown(t(f"gan_variants.{name}.about"))
+
+
+def curves(where, key: str, history: dict[str, list[float]], series: dict[str, str], title: str, *,
+           percent: bool = False) -> None:
+    """Training curves of the named metrics (history name → translated label), thinned for the browser."""
+    h = history
+    names = [name for name in series if name in h]
+    if not h["step"] or not names:
+        return
+    steps, *values = thin(h["step"], *[h[name] for name in names])
+    scale = 100 if percent else 1
+    fig = curves_figure(steps, {series[name]: [scale * v for v in ys] for name, ys in zip(names, values)}, title=title,
+                        x_title=t("gan_variants.iterations"), height=230)
+    fig.layout.showlegend = len(names) > 1
+    fig.layout.legend = LEGEND_BELOW
+    show(fig, key=key, where=where)
+
+
+def percent(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.0f}%"
+
+
+# ---------------- conditional GAN / AC-GAN ----------------
+with cond_tab:
+    about("cond")
+    cols = st.columns(3, gap="medium")
+    kind = page.choice("kind", conditional.KINDS, "acgan", labels=options("gan_variants.kind", list(conditional.KINDS)),
+                       style="segmented", where=cols[0])
+    cond_noise = page.choice("cond_noise", COND_NOISE_DIMS, 16, style="slider", where=cols[1])
+    cond_lr = page.choice("cond_lr", COND_LRS, 1e-3, style="slider", where=cols[2])
+    digit = page.choice("digit", DIGITS, 3, style="segmented")
+    cond_config = conditional.ConditionalConfig(kind=kind, noise_dim=cond_noise, lr=cond_lr, seed=seed())
+
+    def build_cond() -> conditional.ConditionalGanTrainer:
+        split = digit_split(seed=cond_config.seed)
+        return conditional.ConditionalGanTrainer(cond_config, split.x_train, split.y_train, split.x_test,
+                                                 split.y_test, ready_judge)
+
+    def draw_cond(run) -> None:
+        tr: conditional.ConditionalGanTrainer = run.trainer
+        pick_col, grid_col, side_col = st.columns([1, 1.2, 1.6], gap="medium")
+        pick_col.image(run.per_model_state("pick", lambda: digit_picture(tr.draw(digit).cpu().numpy(), 4, scale=8),
+                                           digit), caption=t("gan_variants.cond.pick_caption", digit=digit),
+                       width="stretch")
+        grid_col.image(run.per_model_state("grid", lambda: digit_picture(tr.grid().cpu().numpy(),
+                                                                         conditional.SAMPLES_PER_CLASS)),
+                       caption=t("gan_variants.cond.grid_caption"), width="stretch")
+        latest = tr.latest()
+        first, second = side_col.columns(2)
+        first.metric(t("gan_variants.cond.recognised"), percent(tr.recognised),
+                     help=t("gan_variants.cond.recognised_help"))
+        if kind == "acgan":
+            second.metric(t("gan_variants.cond.aux"), percent(latest.get("aux_real")),
+                          help=t("gan_variants.cond.aux_help", fake=percent(latest.get("aux_fake"))))
+        if tr.recognised is None:
+            side_col.caption(t("gan_variants.cond.judge_note"))
+            return
+        show(per_class_figure(tr.per_class, title=t("gan_variants.cond.per_class"), chosen=digit,
+                              target=conditional.TARGET_RECOGNISED), key="gan_variants.cond.per_class", where=side_col)
+        if tr.reached is not None:
+            side_col.caption(t("gan_variants.cond.reached", iteration=f"{tr.reached[0]:,}",
+                               seconds=f"{tr.reached[1]:.1f}"))
+        curves(side_col, "gan_variants.cond.curves", tr.judged, {"recognised": t("gan_variants.cond.recognised")},
+               t("gan_variants.cond.curves_title"), percent=True)
+
+    live_training("gan_variants_cond", build_cond, cond_config, draw_cond, steps_per_click=50)
+
+
+# ---------------- InfoGAN ----------------
+with info_tab:
+    about("info")
+    cols = st.columns(2, gap="medium")
+    info_target = page.choice("info_target", infogan.TARGETS, "blobs",
+                              labels=options("gan_variants.info_target", list(infogan.TARGETS)), where=cols[0])
+    info_lam = page.choice("info_lam", INFO_LAMBDAS, 1.0, style="slider", where=cols[1])
+    info_config = infogan.InfoGanConfig(target=info_target, lam=info_lam, seed=seed())
+
+    def info_view(tr: infogan.InfoGanTrainer, name: str):
+        """Samples of one GAN coloured by their code (the first INFO_SHOWN of each code value)."""
+        shown = (torch.arange(len(tr.eval_codes), device=tr.eval_codes.device) % infogan.EVAL_PER_CODE) < INFO_SHOWN
+        return coded_points_figure(tr.real_pool[:400].cpu().numpy(), tr.samples(name)[shown].cpu().numpy(),
+                                   tr.eval_codes[shown].cpu().numpy(), title=t(f"gan_variants.info.{name}_title"),
+                                   real_name=t("gan_variants.info.real"), sample_name=t("gan_variants.info.samples"),
+                                   modes=tr.modes.cpu().numpy(), mode_radius=3 * tr.target.jitter, box=2.5,
+                                   revision=f"gan_variants.info.{name}")
+
+    def draw_info(run) -> None:
+        tr: infogan.InfoGanTrainer = run.trainer
+        columns = st.columns(2, gap="medium")
+        for name, where in zip(("info", "plain"), columns):
+            view = run.per_model_state(f"view.{name}", lambda: info_view(tr, name), lang)
+            show(view, key=f"gan_variants.info.{name}", where=where, csv=False)
+            if tr.history["step"]:
+                where.caption(t("gan_variants.info.purity", purity=percent(min(tr.purity[name])),
+                                distinct=len(set(tr.chosen_modes[name])), k=tr.k))
+        if not tr.history["step"]:
+            return
+        if tr.reached is not None:
+            st.success(t("gan_variants.info.reached", iteration=f"{tr.reached[0]:,}", seconds=f"{tr.reached[1]:.1f}"),
+                       icon=":material/check_circle:")
+        left, right = st.columns(2, gap="medium")
+        curves(left, "gan_variants.info.mi", tr.history, {"info_ce": t("gan_variants.info.ce"),
+                                                  "mi_bound": t("gan_variants.info.bound")},
+               t("gan_variants.info.mi_title", log_k=f"{tr.entropy:.2f}"))
+        curves(right, "gan_variants.info.code_info", tr.history, {"code_info_info": t("gan_variants.info.info_name"),
+                                                          "code_info_plain": t("gan_variants.info.plain_name")},
+               t("gan_variants.info.code_info_title"), percent=True)
+
+    live_training("gan_variants_info", lambda: infogan.InfoGanTrainer(info_config), info_config, draw_info,
+                  steps_per_click=50)
+
+
+# ---------------- CycleGAN ----------------
+with cycle_tab:
+    about("cycle")
+    cols = st.columns(4, gap="medium")
+    cycle_shape = page.choice("cycle_shape", cyclegan.SHAPES, "ell",
+                              labels=options("gan_variants.shape", list(cyclegan.SHAPES)), where=cols[0])
+    cycle_angle = page.choice("cycle_angle", cyclegan.ANGLES, 90, style="segmented",
+                              labels=lambda a: f"{a}°", where=cols[1])
+    cycle_on = page.toggle("cycle", True, where=cols[2])
+    cycle_lam = page.choice("cycle_lam", CYCLE_LAMBDAS, 5.0, style="slider", where=cols[3])
+    cycle_config = cyclegan.CycleGanConfig(shape=cycle_shape, angle=cycle_angle, cycle=cycle_on, lam=cycle_lam,
+                                           seed=seed())
+
+    def cycle_view(tr: cyclegan.CycleGanTrainer):
+        a, there, back = (v.cpu().numpy() for v in tr.round_trip(CYCLE_ARROWS))
+        names = {name: t(f"gan_variants.cycle.{name}") for name in ("a", "b", "there", "back", "start")}
+        return cycle_figure(tr.eval_a[:300].cpu().numpy(), tr.eval_b[:300].cpu().numpy(), a, there, back, names,
+                            box=2.6, revision="gan_variants.cycle")
+
+    def draw_cycle(run) -> None:
+        tr: cyclegan.CycleGanTrainer = run.trainer
+        view_col, side_col = st.columns([3, 2], gap="medium")
+        show(run.per_model_state("view", lambda: cycle_view(tr), lang), key="gan_variants.cycle.view", where=view_col,
+             csv=False)
+        latest = tr.latest()
+        if not latest:
+            side_col.caption(t("gan_variants.cycle.before"))
+            return
+        first, second, third = side_col.columns(3)
+        first.metric(t("gan_variants.cycle.cycle_error"), f"{latest['cycle_error']:.2f}",
+                     help=t("gan_variants.cycle.cycle_error_help"))
+        second.metric(t("gan_variants.cycle.partner_error"), f"{latest['partner_error']:.2f}",
+                      help=t("gan_variants.cycle.partner_error_help"))
+        third.metric(t("gan_variants.cycle.on_shape"), percent(latest["on_shape"]),
+                     help=t("gan_variants.cycle.on_shape_help", d=cyclegan.ON_SHAPE))
+        curves(side_col, "gan_variants.cycle.curves", tr.history,
+               {"cycle_error": t("gan_variants.cycle.cycle_error"),
+                "partner_error": t("gan_variants.cycle.partner_error")}, t("gan_variants.cycle.curves_title"))
+
+    live_training("gan_variants_cycle", lambda: cyclegan.CycleGanTrainer(cycle_config), cycle_config, draw_cycle,
+                  steps_per_click=50)
+
+
+# ---------------- pix2pix ----------------
+with pix_tab:
+    about("pix")
+    cols = st.columns(2, gap="medium")
+    pix_task = page.choice("pix_task", pix2pix.TASKS, "inpaint",
+                           labels=options("gan_variants.task", list(pix2pix.TASKS)), where=cols[0])
+    pix_lam = page.choice("pix_lam", pix2pix.LAMBDAS, 10.0, style="slider", where=cols[1])
+    pix_config = pix2pix.Pix2PixConfig(task=pix_task, lam=pix_lam, seed=seed())
+
+    def build_pix() -> pix2pix.Pix2PixTrainer:
+        split = digit_split(seed=JUDGE_SEED)  # the judge's split: it never saw these test digits
+        return pix2pix.Pix2PixTrainer(pix_config, split.x_train, split.x_test, split.y_test, ready_judge)
+
+    def draw_pix(run) -> None:
+        tr: pix2pix.Pix2PixTrainer = run.trainer
+        rows = run.per_model_state("rows", lambda: tr.shown().cpu().numpy())
+        n = pix2pix.N_SHOWN
+        pictures, side_col = st.columns([1, 1], gap="medium")
+        for i, row in enumerate(("view", "l1", "gan", "truth")):
+            pictures.image(run.per_model_state(f"row.{row}", lambda: digit_picture(rows[i * n:(i + 1) * n], n)),
+                           caption=t(f"gan_variants.pix.row_{row}"), width="stretch")
+        latest = tr.latest()
+        if not latest:
+            side_col.caption(t("gan_variants.pix.before"))
+            return
+        for name in ("l1", "gan"):
+            first, second, third = side_col.columns(3)
+            first.metric(t(f"gan_variants.pix.test_l1_{name}"), f"{latest[f'test_l1_{name}']:.3f}")
+            second.metric(t("gan_variants.pix.sharp"), f"{latest[f'sharp_{name}']:.3f}",
+                          help=t("gan_variants.pix.sharp_help", real=f"{tr.real_sharpness:.3f}"))
+            third.metric(t("gan_variants.pix.judge"), percent(tr.judged.get(name)),
+                         help=t("gan_variants.pix.judge_help"))
+        curves(side_col, "gan_variants.pix.curves", tr.history, {"test_l1_l1": t("gan_variants.pix.row_l1"),
+                                                          "test_l1_gan": t("gan_variants.pix.row_gan")},
+               t("gan_variants.pix.curves_title"))
+
+    live_training("gan_variants_pix", build_pix, pix_config, draw_pix, steps_per_click=20)
+
+page.finish()
