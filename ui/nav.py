@@ -25,6 +25,7 @@ PAGES: list[PageSpec] = [
     PageSpec("basics", "losses", ":material/functions:"),
     PageSpec("basics", "optimizers", ":material/trending_down:"),
     PageSpec("basics", "fitting", ":material/tune:"),
+    PageSpec("basics", "depth", ":material/layers:"),
     PageSpec("vision", "convolution", ":material/filter:"),
     PageSpec("vision", "pooling", ":material/grid_view:"),
     PageSpec("vision", "cnn", ":material/image_search:"),
