@@ -100,7 +100,23 @@ def depth() -> None:
     report_live("depth", script_ms("depth", slider("depth.depth", [25, 35, 20, 40, 15, 45, 10, 50])))
 
 
-SECTIONS = {"depth": depth}
+def select(key: str, values):
+    def act(at: AppTest, i: int) -> None:
+        next(w for w in at.select_slider if w.key == key).set_value(values[i % len(values)])
+    return act
+
+
+def minibatch() -> None:
+    from core.basics.minibatch import BatchRace, RaceConfig
+
+    race = BatchRace(RaceConfig())
+    start = time.perf_counter()
+    race.step(1000)
+    print(f"minibatch: {(time.perf_counter() - start):.2f} ms per step of the three runs (1000 steps, so s = ms)")
+    report_live("minibatch", script_ms("minibatch", select("minibatch.batch", [1, 4, 64, 2, 32, 8, 128, 16])))
+
+
+SECTIONS = {"depth": depth, "minibatch": minibatch}
 
 if __name__ == "__main__":
     for name in sys.argv[1:] or SECTIONS:

@@ -24,6 +24,7 @@ PAGES: list[PageSpec] = [
     PageSpec("basics", "perceptron", ":material/linear_scale:"),
     PageSpec("basics", "losses", ":material/functions:"),
     PageSpec("basics", "optimizers", ":material/trending_down:"),
+    PageSpec("basics", "minibatch", ":material/shuffle:"),
     PageSpec("basics", "fitting", ":material/tune:"),
     PageSpec("basics", "depth", ":material/layers:"),
     PageSpec("vision", "convolution", ":material/filter:"),
