@@ -46,7 +46,7 @@ def draw(run) -> None:
         loss, reached = trainer.curves[name][-1], trainer.reached_at[name]
         rows.append({t("depth.table.variant"): labels[name], t("depth.table.loss"): f"{loss:.4f}",
                      t("depth.table.change"): f"{(loss / START_LOSS - 1) * 100:+.1f} %",
-                     t("depth.table.accuracy"): f"{trainer.accuracy(name) * 100:.1f} %",
+                     t("depth.table.accuracy"): f"{trainer.accuracy[name] * 100:.1f} %",
                      t("depth.table.first_grad"): f"{trainer.grad_norms[name][0]:.2g}",
                      t("depth.table.reached"): "–" if reached is None else f"{reached:,}"})
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")

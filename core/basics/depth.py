@@ -121,6 +121,7 @@ class DepthTrainer(Trainer):
         self.curve_steps: list[int] = []
         self.curves: dict[str, list[float]] = {name: [] for name in VARIANTS}
         self.grad_norms: dict[str, list[float]] = {name: [0.0] * (cfg.depth + 2) for name in VARIANTS}
+        self.accuracy: dict[str, float] = {}  # on all points, at the last record
         self.reached_at: dict[str, int | None] = {name: None for name in VARIANTS}  # first step at TARGET_LOSS
         self._record(0)
 
@@ -138,10 +139,12 @@ class DepthTrainer(Trainer):
         return {f"loss_{name}": self.curves[name][-1] for name in VARIANTS}
 
     @torch.no_grad()
-    def full_loss(self, name: str) -> float:
-        """Binary cross-entropy on all points, the network in evaluation mode (BatchNorm's running statistics)."""
-        net = self.nets[name].eval()
-        return float(nn.functional.binary_cross_entropy_with_logits(net(self.x), self.y))
+    def evaluate(self, name: str) -> tuple[float, float]:
+        """Binary cross-entropy and accuracy on all points, the network in evaluation mode (BatchNorm's running
+        statistics)."""
+        logits = self.nets[name].eval()(self.x)
+        bce = nn.functional.binary_cross_entropy_with_logits(logits, self.y)
+        return float(bce), float(((logits > 0).float() == self.y).float().mean())
 
     def _record(self, step: int) -> None:
         """Full-data loss of every variant, and the gradient norms of the last mini-batch, layer by layer."""
@@ -149,17 +152,13 @@ class DepthTrainer(Trainer):
             return
         self.curve_steps.append(step)
         for name, net in self.nets.items():
-            self.curves[name].append(self.full_loss(name))
+            value, self.accuracy[name] = self.evaluate(name)
+            self.curves[name].append(value)
             if self.reached_at[name] is None and self.curves[name][-1] <= TARGET_LOSS:
                 self.reached_at[name] = step
             if step:  # one tensor, one copy out: a float() per layer would wait on the device 30 times
                 grads = [torch.zeros((), device=device) if w.grad is None else w.grad.norm() for w in net.block_weights()]
                 self.grad_norms[name] = torch.stack(grads).tolist()
-
-    @torch.no_grad()
-    def accuracy(self, name: str) -> float:
-        net = self.nets[name].eval()
-        return float(((net(self.x) > 0).float() == self.y).float().mean())
 
     def model_tensors(self) -> dict[str, torch.Tensor]:
         return {f"{name}.{key}": value.detach() for name, net in self.nets.items()

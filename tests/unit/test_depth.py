@@ -77,7 +77,7 @@ def test_lock_step_equals_training_each_net_alone_on_the_same_batches():
         torch.testing.assert_close(a, b)
     norms = [float(w.grad.norm()) for w in alone.block_weights()]
     assert trainer.grad_norms["both"] == pytest.approx(norms, rel=1e-5)
-    assert trainer.full_loss("both") == pytest.approx(trainer.curves["both"][-1])
+    assert trainer.evaluate("both")[0] == pytest.approx(trainer.curves["both"][-1])
 
 
 def test_plain_gradient_vanishes_towards_the_input_and_residual_does_not():
