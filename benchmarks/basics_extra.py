@@ -116,7 +116,25 @@ def minibatch() -> None:
     report_live("minibatch", script_ms("minibatch", select("minibatch.batch", [1, 4, 64, 2, 32, 8, 128, 16])))
 
 
-SECTIONS = {"depth": depth, "minibatch": minibatch}
+def textgen() -> None:
+    from core.sequences.textgen import TARGET_PERPLEXITY, TextGenConfig, TextGenTrainer, corpus_texts
+
+    train_text, valid_text = corpus_texts()
+    print(f"textgen: default LSTM to validation perplexity {TARGET_PERPLEXITY}")
+    holder = {}
+
+    def make(seed):
+        holder["t"] = TextGenTrainer(TextGenConfig(seed=seed), train_text, valid_text)
+        return holder["t"]
+
+    for seed in (0, 1, 2):
+        time_to_target(make, lambda trainer: trainer.reached_at, 25, seeds=(seed,))
+    greedy = holder["t"].sample("The ", 0.0, 120, torch.Generator().manual_seed(0)).text
+    print(f"  greedy sample after training: {greedy!r}")
+    report_live("textgen", script_ms("textgen", select("textgen.temp", [0.0, 0.5, 1.5, 0.2, 2.0, 1.0, 0.8])))
+
+
+SECTIONS = {"depth": depth, "minibatch": minibatch, "textgen": textgen}
 
 if __name__ == "__main__":
     for name in sys.argv[1:] or SECTIONS:

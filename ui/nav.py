@@ -32,6 +32,7 @@ PAGES: list[PageSpec] = [
     PageSpec("vision", "cnn", ":material/image_search:"),
     PageSpec("sequences", "rnn", ":material/loop:"),
     PageSpec("sequences", "lstm", ":material/memory:"),
+    PageSpec("sequences", "textgen", ":material/edit_note:"),
     PageSpec("generative", "autoencoder", ":material/compress:"),
     PageSpec("generative", "gan", ":material/auto_awesome:"),
     PageSpec("attention", "attention", ":material/visibility:"),
