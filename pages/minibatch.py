@@ -12,7 +12,7 @@ from ui.runner import live_training
 
 LR_LADDER = [0.005, 0.01, 0.02, 0.05, 0.1, 0.2]
 DRAWS = 200  # sampled mini-batch gradients drawn as arrows, and per batch size for the spread chart
-W_GRID, B_GRID = np.linspace(-3.0, 4.0, 141), np.linspace(-3.5, 3.5, 141)
+W_GRID, B_GRID = np.linspace(-3.0, 4.0, 71), np.linspace(-3.5, 3.5, 71)  # contours need no finer grid
 
 page = Page("minibatch")
 page.header()

@@ -63,8 +63,14 @@ def draw(run) -> None:
             return
         if not raw_prompt:
             st.info(t("textgen.write.default_used", prompt=DEFAULT_PROMPT.strip()), icon=":material/info:")
-        sample = run.per_model_state("sample", lambda: trainer.sample(
-            prompt, temperature, length, torch.Generator().manual_seed(seed())), prompt, temperature, length, seed())
+        # written again after each validation measurement (every EVAL_EVERY steps), not after every step: writing
+        # 200 characters one at a time costs more than a tick's drawing should
+        key = (len(trainer.curve_steps), prompt, temperature, length, seed())
+        held = run.extra.get("sample")
+        if held is None or held[0] != key:
+            held = run.extra["sample"] = (key, trainer.sample(prompt, temperature, length,
+                                                              torch.Generator().manual_seed(seed())))
+        sample = held[1]
         k = min(position, len(sample.text)) - 1
         st.markdown(t("textgen.write.output"))
         st.code(sample.prompt + sample.text, language=None, wrap_lines=True)
