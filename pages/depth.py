@@ -1,0 +1,63 @@
+"""What makes depth trainable: a deep MLP plain, with skip connections, with batch normalisation, and with both."""
+import pandas as pd
+import streamlit as st
+
+from core.basics.depth import ACTIVATIONS, START_LOSS, TARGET_LOSS, VARIANTS, DepthConfig, DepthTrainer
+from ui.figures.basics.depth import gradient_norms_by_layer_figure, variant_loss_figure
+from ui.figures.common import show
+from ui.i18n import options, t
+from ui.page import Page, seed
+from ui.runner import live_training
+
+LR_LADDER = [0.01, 0.03, 0.1, 0.3]
+
+page = Page("depth")
+page.header()
+page.presets()
+
+st.header(t("depth.problem.heading"))
+st.markdown(t("depth.problem.text"))
+
+st.header(t("depth.race.heading"))
+st.markdown(t("depth.race.text", target=TARGET_LOSS))
+cols = st.columns(3)
+depth = page.slider("depth", 10, 50, 30, 5, where=cols[0])
+activation = page.choice("act", ACTIVATIONS, "sigmoid", style="segmented",
+                         labels=options("depth.act", list(ACTIVATIONS)), where=cols[1])
+lr = page.choice("lr", LR_LADDER, 0.1, style="slider", where=cols[2])
+config = DepthConfig(depth=depth, activation=activation, lr=lr, seed=seed())
+labels = {name: t(f"depth.variant.{name}") for name in VARIANTS}
+
+
+def draw(run) -> None:
+    trainer: DepthTrainer = run.trainer
+    left, right = st.columns(2, gap="large")
+    with left:
+        show(variant_loss_figure(trainer.curve_steps, trainer.curves, labels, target=TARGET_LOSS,
+                                 target_label=t("depth.race.target_line"), title=t("depth.race.loss_chart"),
+                                 x_title=t("depth.race.step_axis"), y_title=t("depth.race.loss_axis")),
+             key="depth.chart_loss")
+    with right:
+        show(gradient_norms_by_layer_figure(trainer.grad_norms, labels, title=t("depth.race.grad_chart"),
+                                            x_title=t("depth.race.layer_axis"), y_title=t("depth.race.grad_axis")),
+             key="depth.chart_grads")
+    rows = []
+    for name in VARIANTS:
+        loss, reached = trainer.curves[name][-1], trainer.reached_at[name]
+        rows.append({t("depth.table.variant"): labels[name], t("depth.table.loss"): f"{loss:.4f}",
+                     t("depth.table.change"): f"{(loss / START_LOSS - 1) * 100:+.1f} %",
+                     t("depth.table.accuracy"): f"{trainer.accuracy[name] * 100:.1f} %",
+                     t("depth.table.first_grad"): f"{trainer.grad_norms[name][0]:.2g}",
+                     t("depth.table.reached"): "–" if reached is None else f"{reached:,}"})
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
+live_training("depth", lambda: DepthTrainer(config), config, draw, steps_per_click=10)
+st.markdown(t("depth.race.explain"))
+
+st.header(t("depth.why.heading"))
+st.markdown(t("depth.why.text"))
+st.header(t("depth.elsewhere.heading"))
+st.markdown(t("depth.elsewhere.text"))
+
+page.finish()

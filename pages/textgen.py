@@ -1,0 +1,93 @@
+"""An RNN language model that writes: a character-level LSTM trained live, then sampled with a temperature."""
+import streamlit as st
+import torch
+
+from core.errors import InputError
+from core.sequences.textgen import (CELLS, DEFAULT_PROMPT, MAX_GENERATE, MAX_PROMPT, TARGET_PERPLEXITY, TextGenConfig,
+                                    TextGenTrainer, check_prompt, corpus_texts)
+from ui.figures.common import show
+from ui.figures.sequences.textgen import char_label, next_char_figure, perplexity_figure
+from ui.i18n import options, t
+from ui.page import Page, seed
+from ui.runner import live_training
+
+TEMPERATURES = [0.0, 0.2, 0.5, 0.8, 1.0, 1.5, 2.0]
+TOP = 12  # characters in the bar chart
+
+page = Page("textgen")
+page.header()
+page.presets()
+
+
+@st.cache_resource(max_entries=1)
+def texts() -> tuple[str, str]:
+    return corpus_texts()
+
+
+train_text, valid_text = texts()
+st.header(t("textgen.train.heading"))
+st.markdown(t("textgen.train.text"))
+cols = st.columns(2)
+cell = page.choice("cell", CELLS, "lstm", style="segmented", labels=options("textgen.cell", list(CELLS)),
+                   where=cols[0])
+hidden = page.choice("hidden", [32, 64, 128, 256], 128, style="slider", where=cols[1])
+config = TextGenConfig(cell=cell, hidden=hidden, seed=seed())
+
+st.header(t("textgen.write.heading"))
+st.markdown(t("textgen.write.text"))
+cols = st.columns([2, 1, 1])
+raw_prompt = page.text("prompt", DEFAULT_PROMPT, max_chars=MAX_PROMPT, where=cols[0])
+temperature = page.choice("temp", TEMPERATURES, 0.8, style="slider", where=cols[1],
+                          labels=lambda v: t("textgen.greedy") if v == 0 else f"{v:g}")
+length = page.slider("length", 20, MAX_GENERATE, 200, 20, where=cols[2])
+position = page.slider("pos", 1, MAX_GENERATE, 1)
+
+
+def draw(run) -> None:
+    trainer: TextGenTrainer = run.trainer
+    left, right = st.columns([1, 1.3], gap="large")
+    with left:
+        show(perplexity_figure(trainer.curve_steps, trainer.valid_curve, target=TARGET_PERPLEXITY,
+                               target_label=t("textgen.train.target_line"), floor=len(trainer.vocab),
+                               floor_label=t("textgen.train.uniform_line"), title=t("textgen.train.chart"),
+                               x_title=t("textgen.train.step_axis"), y_title=t("textgen.train.ppl_axis"),
+                               name=t("textgen.train.valid")), key="textgen.chart_ppl")
+        reached = trainer.reached_at
+        st.caption(t("textgen.train.now", ppl=f"{trainer.valid_curve[-1]:.2f}",
+                     reached="–" if reached is None else f"{reached:,}"))
+    with right:
+        try:
+            prompt = check_prompt(raw_prompt, trainer.vocab)
+        except InputError as err:
+            st.error(t(f"textgen.prompt_error.{err.code}", **err.detail), icon=":material/error:")
+            return
+        if not raw_prompt:
+            st.info(t("textgen.write.default_used", prompt=DEFAULT_PROMPT.strip()), icon=":material/info:")
+        # written again after each validation measurement (every EVAL_EVERY steps), not after every step: writing
+        # 200 characters one at a time costs more than a tick's drawing should
+        key = (len(trainer.curve_steps), prompt, temperature, length, seed())
+        held = run.extra.get("sample")
+        if held is None or held[0] != key:
+            held = run.extra["sample"] = (key, trainer.sample(prompt, temperature, length,
+                                                              torch.Generator().manual_seed(seed())))
+        sample = held[1]
+        k = min(position, len(sample.text)) - 1
+        st.markdown(t("textgen.write.output"))
+        st.code(sample.prompt + sample.text, language=None, wrap_lines=True)
+        chosen = trainer.vocab.index[sample.text[k]]
+        shown = (sample.prompt + sample.text[:k])[-30:]
+        show(next_char_figure(trainer.vocab.chars, sample.probs[k].numpy(), sample.model_probs[k].numpy(), chosen,
+                              top=TOP, title=t("textgen.write.bar_chart", k=k + 1, context=shown.replace("\n", "↵"),
+                                                                   char=char_label(sample.text[k])),
+                              labels={"scaled": t("textgen.write.scaled", temp=temperature),
+                                      "model": t("textgen.write.model"), "axis": t("textgen.write.prob_axis")}),
+             key="textgen.chart_next")
+
+
+live_training("textgen", lambda: TextGenTrainer(config, train_text, valid_text), config, draw, steps_per_click=25)
+st.markdown(t("textgen.write.explain"))
+
+st.header(t("textgen.theory.heading"))
+st.markdown(t("textgen.theory.text"))
+
+page.finish()

@@ -1,0 +1,73 @@
+"""The text-generation core: temperature softmax against NumPy, prompt checks, free running against re-reading,
+perplexity against an independent cross-entropy, and training to the stated perplexity by step count."""
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from core.errors import InputError
+from core.sequences.textgen import (DEFAULT_PROMPT, MAX_PROMPT, TARGET_PERPLEXITY, CharVocab, TextGenConfig,
+                                    TextGenTrainer, check_prompt, corpus_texts, temperature_probs)
+
+TRAIN, VALID = corpus_texts()
+
+
+def test_temperature_softmax_matches_numpy():
+    z = torch.tensor([2.0, 1.0, -0.5, 0.3])
+    for temp in (0.2, 1.0, 2.5):
+        e = np.exp(z.numpy() / temp - np.max(z.numpy() / temp))
+        np.testing.assert_allclose(temperature_probs(z, temp).numpy(), e / e.sum(), rtol=1e-6)
+    assert temperature_probs(z, 0.0).tolist() == [1.0, 0.0, 0.0, 0.0]
+    assert temperature_probs(z, 0.2)[0] > temperature_probs(z, 1.0)[0] > temperature_probs(z, 2.5)[0]
+
+
+def test_prompt_checks():
+    vocab = CharVocab("abc .\n")
+    assert check_prompt("", vocab) == DEFAULT_PROMPT
+    assert check_prompt("ab c.", vocab) == "ab c."
+    with pytest.raises(InputError) as err:
+        check_prompt("abxé", vocab)
+    assert err.value.code == "unknown" and "'x'" in err.value.detail["chars"] and "'é'" in err.value.detail["chars"]
+    with pytest.raises(InputError) as err:
+        check_prompt("a" * (MAX_PROMPT + 1), vocab)
+    assert err.value.code == "too_long"
+
+
+def small_trainer(**kw) -> TextGenTrainer:
+    return TextGenTrainer(TextGenConfig(hidden=32, seq_len=16, batch=4, **kw), TRAIN[:5000], VALID[:800])
+
+
+def test_validation_perplexity_is_exp_of_the_mean_cross_entropy():
+    trainer = small_trainer()
+    with torch.no_grad():
+        logits, _ = trainer.model(trainer.valid[None, :-1])
+    z = logits[0].double().numpy()
+    log_p = z - z.max(1, keepdims=True) - np.log(np.exp(z - z.max(1, keepdims=True)).sum(1, keepdims=True))
+    ce = -log_p[np.arange(len(z)), trainer.valid[1:].numpy()].mean()
+    assert trainer.validation_perplexity() == pytest.approx(math.exp(ce), rel=1e-5)
+
+
+def test_free_running_equals_reading_the_whole_text_again():
+    trainer = small_trainer(seed=2)
+    trainer.step(5)
+    sample = trainer.sample("The ", 1.0, 12, torch.Generator().manual_seed(0))
+    assert len(sample.text) == 12 and torch.allclose(sample.probs.sum(1), torch.ones(12))
+    for k in (0, 5, 11):
+        text = "The " + sample.text[:k]
+        with torch.no_grad():
+            logits, _ = trainer.model(trainer.vocab.encode(text)[None])
+        torch.testing.assert_close(sample.model_probs[k], torch.softmax(logits[0, -1], -1), rtol=1e-4, atol=1e-6)
+    greedy = trainer.sample("The ", 0.0, 8, torch.Generator().manual_seed(1))
+    assert all(p.max() == 1.0 for p in greedy.probs)
+
+
+def test_training_reaches_the_stated_perplexity():
+    """The page's goal by step count: the default LSTM gets below TARGET_PERPLEXITY within 400 steps."""
+    torch.set_num_threads(1)
+    trainer = TextGenTrainer(TextGenConfig(max_steps=400), TRAIN, VALID)
+    start = trainer.valid_curve[0]
+    while not trainer.done and trainer.reached_at is None:
+        trainer.step(25)
+    assert start > 20 and trainer.reached_at is not None, trainer.valid_curve
+    assert trainer.valid_curve[-1] <= TARGET_PERPLEXITY

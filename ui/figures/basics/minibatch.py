@@ -1,0 +1,87 @@
+"""Figures of the mini-batch page: gradient arrows over the loss contours, the spread against B, the race curves."""
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from ui.figures.common import PALETTE, styled
+
+RUN_COLORS = {"full": PALETTE[0], "mini": PALETTE[1], "single": PALETTE[3]}
+LEGEND_BELOW = dict(orientation="h", yanchor="top", y=-0.22, xanchor="center", x=0.5)
+
+
+def _contours(w_grid, b_grid, loss_grid) -> dict:
+    """The loss surface as filled contours on a log scale of levels (the bowl is steep far from its minimum)."""
+    return dict(type="contour", x=w_grid, y=b_grid, z=np.log10(loss_grid), showscale=False, hoverinfo="skip",
+                colorscale="Blues", reversescale=True, contours=dict(coloring="fill", showlines=True),
+                line=dict(width=0.5, color="rgba(255,255,255,0.6)"), opacity=0.75, name="L")
+
+
+def _plane_layout(w_grid, b_grid, x_title: str, y_title: str) -> dict:
+    return dict(xaxis=dict(title=dict(text=x_title), range=[w_grid[0], w_grid[-1]]),
+                yaxis=dict(title=dict(text=y_title), range=[b_grid[0], b_grid[-1]], scaleanchor="x", scaleratio=1))
+
+
+def gradient_spread_figure(w_grid, b_grid, loss_grid, point, steps: np.ndarray, full_step, minimum, labels: dict,
+                           *, title: str, x_title: str, y_title: str) -> go.Figure:
+    """At `point`, the steps −η·g_B of many sampled mini-batches (thin grey arrows ending in dots) around the
+    full-batch step −η·∇L (thick arrow)."""
+    px, py = point
+    ends = np.asarray(point) + np.asarray(steps)  # (K, 2)
+    seg_x = np.column_stack([np.full(len(ends), px), ends[:, 0], np.full(len(ends), np.nan)]).ravel()
+    seg_y = np.column_stack([np.full(len(ends), py), ends[:, 1], np.full(len(ends), np.nan)]).ravel()
+    fx, fy = px + full_step[0], py + full_step[1]
+    data = [_contours(w_grid, b_grid, loss_grid),
+            dict(type="scatter", x=seg_x, y=seg_y, mode="lines", name=labels["samples"], hoverinfo="skip",
+                 line=dict(color="rgba(220,38,38,0.35)", width=1)),
+            dict(type="scatter", x=ends[:, 0], y=ends[:, 1], mode="markers", showlegend=False, hoverinfo="skip",
+                 marker=dict(color="rgba(220,38,38,0.6)", size=4)),
+            dict(type="scatter", x=[px, fx], y=[py, fy], mode="lines+markers", name=labels["full"],
+                 line=dict(color="#111827", width=4), marker=dict(size=[8, 11], symbol=["circle", "arrow"],
+                                                                  angleref="previous", color="#111827")),
+            dict(type="scatter", x=[minimum[0]], y=[minimum[1]], mode="markers", name=labels["minimum"],
+                 marker=dict(symbol="x", size=11, color="#16a34a"))]
+    fig = go.Figure(data=data, layout=_plane_layout(w_grid, b_grid, x_title, y_title))
+    return styled(fig, title=title, height=430, legend=LEGEND_BELOW)
+
+
+def variance_figure(batches, measured, predicted, *, title: str, x_title: str, y_title: str, labels: dict) -> go.Figure:
+    """tr Cov[g_B] against B on log–log axes: measured from samples, and the formula (a slope −1 line that bends
+    down to zero at B = n)."""
+    keep = [i for i, v in enumerate(predicted) if v > 0]  # B = n has no spread at all: off a log axis
+    data = [dict(type="scatter", x=[batches[i] for i in keep], y=[predicted[i] for i in keep], mode="lines",
+                 name=labels["formula"], line=dict(color="#111827", width=2, dash="dash")),
+            dict(type="scatter", x=[batches[i] for i in keep], y=[measured[i] for i in keep], mode="markers",
+                 name=labels["measured"], marker=dict(color=PALETTE[3], size=9),
+                 hovertemplate="B = %{x}: %{y:.3g}<extra></extra>")]
+    layout = dict(xaxis=dict(title=dict(text=x_title), type="log"),
+                  yaxis=dict(title=dict(text=y_title), type="log", exponentformat="power"))
+    return styled(go.Figure(data=data, layout=layout), title=title, height=430, legend=LEGEND_BELOW)
+
+
+def race_curves_figure(xs: dict, ys: dict, labels: dict, *, floor: float, floor_label: str, title: str,
+                       x_title: str, y_title: str, log_x: bool = False) -> go.Figure:
+    """Full-data loss of each run against updates or examples seen, with the least-squares minimum as a floor."""
+    data = [dict(type="scatter", x=xs[name], y=ys[name], mode="lines", name=labels[name],
+                 line=dict(color=RUN_COLORS[name], width=2), hovertemplate="%{x}: %{y:.4f}<extra></extra>")
+            for name in ys]
+    shapes = [dict(type="line", xref="paper", x0=0, x1=1, yref="y", y0=floor, y1=floor,
+                   line=dict(color="#16a34a", dash="dash", width=1.5),
+                   label=dict(text=floor_label, textposition="end", font=dict(size=11, color="#166534")))]
+    layout = dict(xaxis=dict(title=dict(text=x_title), type="log" if log_x else "linear"),
+                  yaxis=dict(title=dict(text=y_title), type="log", exponentformat="power"), shapes=shapes)
+    return styled(go.Figure(data=data, layout=layout), title=title, height=340, legend=LEGEND_BELOW)
+
+
+def paths_figure(w_grid, b_grid, loss_grid, paths: dict, labels: dict, minimum, *, title: str, x_title: str,
+                 y_title: str) -> go.Figure:
+    """The three runs' paths through the (w, b) plane over the loss contours."""
+    data = [_contours(w_grid, b_grid, loss_grid)]
+    for name, path in paths.items():
+        arr = np.asarray(path)
+        data.append(dict(type="scatter", x=arr[:, 0], y=arr[:, 1], mode="lines", name=labels[name],
+                         line=dict(color=RUN_COLORS[name], width=1.5)))
+    data.append(dict(type="scatter", x=[minimum[0]], y=[minimum[1]], mode="markers", name=labels["minimum"],
+                     marker=dict(symbol="x", size=11, color="#16a34a")))
+    fig = go.Figure(data=data, layout=_plane_layout(w_grid, b_grid, x_title, y_title))
+    return styled(fig, title=title, height=430, legend=LEGEND_BELOW)
