@@ -10,6 +10,7 @@ import re
 
 import pytest
 
+from tests.e2e.conftest import SCREENSHOTS
 from tests.e2e.test_pages import EXCEPTION, wait_idle
 from ui.i18n import catalog
 from ui.nav import PAGES
@@ -18,6 +19,7 @@ pytestmark = pytest.mark.e2e
 
 PHONE = {"width": 390, "height": 844}
 MIN_CHART_PX = 300
+PHONE_SCREENSHOTS = ("", "gan")
 
 
 def english_only_labels() -> set[str]:
@@ -92,6 +94,9 @@ def test_formulas_language_switch_and_phone_width(page, server_url, slug):
 
     page.set_viewport_size(PHONE)
     settle(page)
+    if slug in PHONE_SCREENSHOTS:  # for the README: the start page and a topic in Chinese on a phone
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"phone-{slug or 'home'}-zh.png"))
     layout = page.evaluate(LAYOUT, MIN_CHART_PX)
     assert layout["scroll"] <= 1, f"{layout['scroll']} px of sideways scrolling"
     assert layout["narrow"] == [], f"charts narrower than {MIN_CHART_PX} px: {layout['narrow']}"
