@@ -96,6 +96,8 @@ def test_formulas_language_switch_and_phone_width(page, server_url, slug):
     settle(page)
     if slug in PHONE_SCREENSHOTS:  # for the README: the start page and a topic in Chinese on a phone
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        if slug:
+            page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
         page.screenshot(path=str(SCREENSHOTS / f"phone-{slug or 'home'}-zh.png"))
     layout = page.evaluate(LAYOUT, MIN_CHART_PX)
     assert layout["scroll"] <= 1, f"{layout['scroll']} px of sideways scrolling"
