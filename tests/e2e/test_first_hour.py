@@ -51,8 +51,11 @@ LAYOUT = """(minWidth) => {
     .filter(r => r.width > 0 && r.height > 0);
   return {scroll: document.documentElement.scrollWidth - window.innerWidth,
           narrow: shown('.js-plotly-plot').filter(r => r.width < minWidth).map(r => Math.round(r.width)),
-          // the plotting area itself (not counting legends and colour bars): at least two thirds of it
-          squeezed: shown('.js-plotly-plot .nsewdrag').filter(r => r.width < minWidth * 2 / 3)
+          // a single plot's drawing area (not its legend or colour bar): at least two thirds of it; a grid of
+          // small multiples (attention heads, unrolled steps) is small by design
+          squeezed: [...document.querySelectorAll('.js-plotly-plot')]
+            .map(c => c.querySelectorAll('.nsewdrag')).filter(areas => areas.length === 1)
+            .map(areas => areas[0].getBoundingClientRect()).filter(r => r.width > 0 && r.width < minWidth * 2 / 3)
             .map(r => Math.round(r.width))};
 }"""
 
