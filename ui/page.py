@@ -15,6 +15,7 @@ from typing import Any, Callable, Sequence
 import streamlit as st
 
 from ui.i18n import has, t
+from ui.reconnect import note_new_session
 
 GLOBAL_PARAMS = {"lang", "seed"}  # owned by the sidebar in app.py
 DEFAULT_SEED = 42
@@ -66,6 +67,7 @@ class Page:
     """Header, bound controls and link notices of one page; `ns` is its catalog namespace."""
 
     def __init__(self, ns: str):
+        note_new_session()  # before anything can rerun: the first run's widget values tell a reconnect
         _leave_legacy_multipage_mode()
         self.ns = ns
         visited = f"_visited.{ns}"
