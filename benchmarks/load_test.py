@@ -224,14 +224,6 @@ async def load(page, url: str, ready: str, load_times: list) -> None:
     load_times.append(time.perf_counter() - started)
 
 
-async def load(page, url: str, ready: str, load_times: list) -> None:
-    started = time.perf_counter()
-    await page.goto(url, timeout=240_000)
-    await page.locator(ready).first.wait_for(timeout=240_000)
-    await page.wait_for_function(IDLE, timeout=240_000)
-    load_times.append(time.perf_counter() - started)
-
-
 def epochs_shown(text: str) -> int:
     return int(text.split("epoch ")[1].split(" of")[0].replace(",", ""))
 
