@@ -162,9 +162,24 @@ def name_and_cpu_seconds(pid: int) -> tuple[str, float]:
 PROGRAMS = ("servers", "nginx", "protocol clients + harness", "Playwright driver", "Chromium")
 
 
+def parent(pid: int) -> int:
+    with open(f"/proc/{pid}/stat") as fh:
+        return int(fh.read().rsplit(")", 1)[1].split()[1])
+
+
+def started_here(pid: int) -> bool:
+    """The process descends from this one (other people's browsers on a shared machine do not count)."""
+    while pid > 1:
+        if pid == os.getpid():
+            return True
+        pid = parent(pid)
+    return False
+
+
 def cpu_by_process(server_pids: set[int]) -> dict[int, tuple[str, float]]:
-    """pid -> (program, CPU seconds so far) for the app servers, nginx, this process (the protocol clients and the
-    Playwright client), Playwright's driver and Chromium's processes: where the machine's cores went."""
+    """pid -> (program, CPU seconds so far) for the app servers, and of the processes this one started: nginx,
+    Playwright's driver, Chromium's processes, and this process itself (the protocol clients and the Playwright
+    client): where the machine's cores went."""
     used = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
@@ -172,11 +187,12 @@ def cpu_by_process(server_pids: set[int]) -> dict[int, tuple[str, float]]:
         pid = int(entry.name)
         try:
             name, seconds = name_and_cpu_seconds(pid)
+            program = ("servers" if pid in server_pids else "protocol clients + harness" if pid == os.getpid()
+                       else None if not started_here(pid) else "nginx" if name.startswith("nginx")
+                       else "Playwright driver" if name.startswith("node") else "Chromium" if name.startswith("chrom")
+                       else None)
         except OSError:  # gone meanwhile
             continue
-        program = ("servers" if pid in server_pids else "protocol clients + harness" if pid == os.getpid()
-                   else "nginx" if name.startswith("nginx") else "Playwright driver" if name.startswith("node")
-                   else "Chromium" if name.startswith("chrom") else None)
         if program:
             used[pid] = (program, seconds)
     return used

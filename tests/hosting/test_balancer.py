@@ -18,7 +18,7 @@ from light_session import LightSession  # noqa: E402
 
 pytestmark = pytest.mark.e2e
 
-STUDENTS = [("activation", "fn=sigmoid"), ("losses", ""), ("playground", "data=xor&layers=1"), ("pooling", "")]
+STUDENTS = [("activation", ""), ("playground", "data=xor&layers=1"), ("losses", "")]
 NOTICE = "reconnected to a new server session"
 
 
