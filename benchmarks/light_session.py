@@ -43,7 +43,8 @@ class LightSession:
         self.progress = ""  # text of the last progress bar drawn
         self.progress_updates = 0
         self.exceptions: list[str] = []
-        self._states: dict[str, WidgetState] = {}
+        self._states: dict[str, WidgetState] = {}  # values this session changed (sent with every run)
+        self._shown: dict[str, WidgetState] = {}  # numeric sliders' values as the server set them (see reconnect)
         self._finished = asyncio.Event()
         self._timers: dict[str, asyncio.Task] = {}
         self._registered: set[str] = set()  # fragment timers the current run asked for
@@ -67,6 +68,8 @@ class LightSession:
         for task in self._timers.values():
             task.cancel()
         self._timers.clear()
+        for widget_id, state in self._shown.items():  # a browser sends every widget's value after a reconnect
+            self._states.setdefault(widget_id, state)
         while True:
             try:
                 await asyncio.to_thread(self._get, "/_stcore/health")
@@ -198,6 +201,9 @@ class LightSession:
         kind = element.WhichOneof("type")
         if kind == "slider":
             self.sliders[element.slider.label] = element.slider
+            if element.slider.value and not element.slider.options:
+                self._shown[element.slider.id] = WidgetState(id=element.slider.id,
+                                                             double_array_value={"data": list(element.slider.value)})
         elif kind == "button":
             self.buttons[element.button.label] = element.button.id
         elif kind == "progress":
