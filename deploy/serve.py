@@ -157,6 +157,10 @@ class Cluster:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
+def _interrupt(*_) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--replicas", type=int, default=default_replicas())
@@ -165,7 +169,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.replicas < 1:
         parser.error("--replicas must be at least 1")
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # `kill` stops cleanly too, like Ctrl-C
+    for stop in (signal.SIGINT, signal.SIGTERM):  # Ctrl-C and `kill` stop cleanly (SIGINT even if inherited ignored)
+        signal.signal(stop, _interrupt)
     print(f"starting {args.replicas} replica(s) on 127.0.0.1:{args.port + 1}-{args.port + args.replicas} "
           f"and nginx on {args.address}:{args.port} ...", flush=True)
     cluster = Cluster(args.replicas, args.port, args.address, log=lambda text: print(text, flush=True))
