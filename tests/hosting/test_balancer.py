@@ -73,6 +73,7 @@ async def a_class_loses_a_replica(cluster) -> None:
         recovery = [await s.reconnect(timeout=60) for s in victims]
         print(f"\nreplica {killed} killed: {len(victims)} students reconnected in "
               + ", ".join(f"{r:.2f}" for r in recovery) + f" s (all back {time.perf_counter() - started:.2f} s)")
+        assert cluster.replicas[int(killed[1:]) - 1].restarts == 1  # the watcher started it again
         for session, link in zip(sessions, links):
             if session in victims:
                 assert session.replica != killed
