@@ -1,12 +1,15 @@
-# NN Playground — CPU image by default; build a CUDA image with
-#   docker build --build-arg TORCH_INDEX_URL=<PyTorch's CUDA wheel index for your CUDA version> -t nn-playground:cuda .
-# (the index URL is the one PyTorch's installation page gives for "pip" + your CUDA version).
+# NN Playground. The default image installs exactly the tested versions, hash-checked, from requirements.lock
+# (`make lock`), torch included as its CPU build — so pass PyTorch's CPU wheel index (from PyTorch's installation
+# page, "pip" + "CPU"):
+#   docker build --build-arg TORCH_INDEX_URL=<PyTorch's CPU wheel index> -t nn-playground .
+# A CUDA image: torch==2.13.0 from PyTorch's wheel index for your CUDA version (not hash-checked: not the tested
+# build), everything else still from the lock:
+#   docker build --build-arg TORCH_INDEX_URL=<PyTorch's CUDA wheel index> --build-arg TORCH_FROM_LOCK=0 -t nn-playground:cuda .
 FROM python:3.11-slim
 
 ARG TORCH_VERSION=2.13.0
-# Empty: the default index, where Linux wheels of torch are CUDA builds; for a small CPU-only image pass
-# PyTorch's CPU wheel index here.
 ARG TORCH_INDEX_URL=""
+ARG TORCH_FROM_LOCK=1
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
@@ -20,9 +23,19 @@ RUN apt-get update && apt-get install -y --no-install-recommends curl \
     && useradd --create-home --uid 10001 app
 
 WORKDIR /app
-COPY requirements.txt .
-RUN if [ -n "$TORCH_INDEX_URL" ]; then pip install --index-url "$TORCH_INDEX_URL" "torch==${TORCH_VERSION}"; fi \
-    && pip install -r requirements.txt
+COPY requirements.lock .
+RUN if [ "$TORCH_FROM_LOCK" = 1 ]; then \
+        if [ -z "$TORCH_INDEX_URL" ]; then \
+            echo "requirements.lock holds torch's CPU build: pass --build-arg TORCH_INDEX_URL=<PyTorch's CPU wheel index>" >&2; \
+            exit 1; \
+        fi; \
+        pip install --require-hashes --no-deps --extra-index-url "$TORCH_INDEX_URL" -r requirements.lock; \
+    else \
+        pip install ${TORCH_INDEX_URL:+--index-url "$TORCH_INDEX_URL"} "torch==${TORCH_VERSION}" \
+        && grep -v '^torch==' requirements.lock > /tmp/without-torch.lock \
+        && pip install --require-hashes --no-deps -r /tmp/without-torch.lock; \
+    fi \
+    && pip check
 
 COPY --chown=app:app . .
 USER app

@@ -4,8 +4,11 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip
 CHROMIUM ?= /usr/bin/chromium
 PORT   ?= 8501
+NGINX  ?= /usr/sbin/nginx
+REPLICAS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -gt 1 ] && echo $$((n - 1)) || echo 1)
+ADDRESS ?= 0.0.0.0
 
-.PHONY: run test test-fast bench browser screenshots clean
+.PHONY: run test test-fast bench browser nginx serve lock screenshots clean
 
 $(VENV)/.app-installed: requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -29,7 +32,24 @@ browser:
 	fi
 	@$(CHROMIUM) --version
 
-test: $(VENV)/.test-installed browser
+# Debian's nginx: the load balancer of `make serve` and of the hosting tests.
+nginx:
+	@if [ ! -x $(NGINX) ]; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nginx >/dev/null; \
+	fi
+	@$(NGINX) -v
+
+# A class on one machine: REPLICAS app processes (default: one per core but one) behind nginx on ADDRESS:PORT.
+serve: $(VENV)/.app-installed nginx
+	NNPG_NGINX=$(NGINX) $(PY) deploy/serve.py --replicas $(REPLICAS) --port $(PORT) --address $(ADDRESS)
+
+# requirements.lock: requirements.txt's packages (and all they need) at the versions installed and tested in
+# $(VENV), with hashes, for the Docker image (deploy/lock.py). Run after `make test` passed on a new requirements.txt.
+lock: $(VENV)/.app-installed
+	$(PY) deploy/lock.py --output requirements.lock
+
+test: $(VENV)/.test-installed browser nginx
 	$(PY) -m pytest -q -p no:cacheprovider tests
 
 # The README's pictures: the browser tests, writing their screenshots into docs/ instead of build/.

@@ -13,6 +13,7 @@ from ui import housekeeping
 from ui.i18n import LANGUAGES, t
 from ui.nav import HOME, PAGES
 from ui.page import DEFAULT_SEED, Page
+from ui.reconnect import lost_session_notice
 from ui.runner import mark_activity
 from ui.share import share_box
 
@@ -39,6 +40,7 @@ sections: dict[str, list] = {"": [st.Page(HOME.path, title=t("home.nav"), icon=H
 for spec in PAGES:
     sections.setdefault(t(f"nav.{spec.section}"), []).append(
         st.Page(spec.path, title=t(f"{spec.slug}.nav"), icon=spec.icon, url_path=spec.slug))
+lost_session_notice()  # above the page: a reconnect into a new session lost the live model, not the settings
 st.navigation(sections, expanded=True).run()
 with st.sidebar:  # after the page ran, so the link carries the page's settings of this run
     share_box()

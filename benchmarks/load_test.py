@@ -1,26 +1,33 @@
-"""Load test: a class of N sessions against one server on this machine, some of them real Chromium tabs.
+"""Load test: a class against this machine — the server's view and a student's — through one server or N replicas.
 
 A class arrives: sessions open their page `--ramp` seconds apart (page-load times are reported). Trainers open the
 Playground (spiral, 4 hidden layers of 8) and press Start at once. When everyone is in, a window of `--seconds`
 is measured: slider users move a slider at a person's pace (move, look at the result for `--think` seconds, move
 again), trainers keep training (pressing Start again when a run pauses).
-`--browsers` of the sessions are real Chromium tabs (Playwright), spread over the class with their share of the
-trainers; their latency is measured inside the page, from the key press reaching the page until the server's
-"script finished" message for that run has arrived and the page shows the result (script state "notRunning", no
-stale element left). Chromium and Playwright's driver run at idle priority, this process at nice 10 (see
-`idle_priority_children`), so the server has the CPU first, as on its own machine.
-The other sessions speak Streamlit's websocket protocol from Python (`light_session.py`): each is a full
-session on the server (script runs, widgets, models, fragment timers) without the cost of rendering, which
-on a real class is paid by each student's own computer. (Measured: a tab showing a live training at ~5 refreshes/s
-keeps ~0.7 of a core busy and a slider move costs a tab 0.3–0.8 s of main-thread time, so 20 tabs alone saturate
-these 2 cores and the test would measure the browser.)
-Reports p50/p95 latency of both kinds (and p50/max per page), errors (exception boxes, failed loads, moves that
-never finished), the trainers' epochs and chart refreshes per second, where the cores went (server, Chromium,
-Playwright's driver, this process with the protocol clients, the whole machine), server memory while loaded,
-and memory after everyone left (closed tabs are dropped after the server's disconnectedSessionTTL).
-Targets (issue 8): 20 sessions, 5 training, p95 < 1 s, zero errors, memory back within 10 % of the start.
+Two measurements in one run:
+- the server's: `--sessions - 1` sessions speak Streamlit's websocket protocol from Python (`light_session.py`), `--training`
+  of them training. Each is a full session on the server (script runs, widgets, models, fragment timers) without
+  the rendering, which in a real class each student's own computer does. Latency: change sent → "script finished".
+- a student's: ONE real Chromium tab (Playwright; `--no-tab` leaves it out) on the Playground, training, moving the
+  batch-size slider while it trains (the batch size applies live) and pressing Start again when the run pauses.
+  Latency: from the key press reaching the page until the server's "script finished" for that run has arrived and
+  the page shows it (script state "notRunning", no stale element left). Chromium and Playwright's driver run at
+  idle priority and this process at nice 10 (`idle_priority_children`): the server has the CPU first, as on a
+  machine of its own, while the tab renders on what is left of the same two cores.
+Targets (issue 23): slider → updated page p95 < 1 s in the tab and in the server's view, zero errors, server
+memory back within 10 % after the class leaves (closed tabs are dropped after the server's disconnectedSessionTTL).
+Reports p50/p95 of both (and per page), errors, the trainers' epochs and refreshes per second, where the cores went
+(server processes, nginx, Chromium, Playwright's driver, this process with the protocol clients), memory.
 
-Run: .venv/bin/python benchmarks/load_test.py [--sessions 20] [--training 5] [--browsers 6] [--seconds 60]
+Replicas (issue 25): `--replicas N` runs the class through `deploy/serve.py`'s cluster — N app processes behind
+nginx with cookie affinity; `--compare` runs the same class twice back to back, one server direct and then
+`--replicas` (default 2) behind nginx, and prints them side by side. `--kill-at S` SIGKILLs replica r1 S seconds
+into the window (it is restarted, as `make serve` does): its protocol sessions reconnect through nginx to another
+replica; the run reports which sessions had errors (the killed replica's or others), the time from the kill until
+each was served again, whether its link (settings) came back unchanged and whether it showed the notice.
+
+Run: .venv/bin/python benchmarks/load_test.py [--sessions 20] [--training 5] [--seconds 60] [--no-tab]
+       [--replicas N | --compare] [--kill-at S] [--no-memory]
 """
 from __future__ import annotations
 
@@ -37,11 +44,15 @@ from _util import ROOT  # also puts the project on sys.path
 
 from light_session import LightSession
 from playwright.async_api import TimeoutError as PlaywrightTimeout
+from websockets.exceptions import ConnectionClosed
 
+from deploy.serve import Cluster
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, _free_port, start_server
 
 SLIDER_PAGES = ["activation", "playground", "optimizers", "convolution", "losses", "pooling", "fitting", "rnn"]
 TRAINING_URL = "/playground?data=spiral&layers=4&n1=8&n2=8&n3=8&n4=8"
+BATCH_LABEL = "Batch size"  # the Playground slider the student tab moves while training (applies live)
+NOTICE = "reconnected to a new server session"  # assets/i18n/en/app.toml session_lost
 TTL_S = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())["server"]["disconnectedSessionTTL"]
 VIEWPORT = {"width": 1366, "height": 768}  # the commonest laptop screen
 IDLE = """() => document.querySelector("[data-testid='stApp']")?.getAttribute('data-test-script-state') === 'notRunning'
@@ -148,16 +159,27 @@ def name_and_cpu_seconds(pid: int) -> tuple[str, float]:
     return head.split("(", 1)[1], (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def cpu_seconds(pid: int) -> float:
-    return name_and_cpu_seconds(pid)[1]
+PROGRAMS = ("servers", "nginx", "protocol clients + harness", "Playwright driver", "Chromium")
 
 
-PROGRAMS = ("server", "protocol clients + harness", "Playwright driver", "Chromium")
+def parent(pid: int) -> int:
+    with open(f"/proc/{pid}/stat") as fh:
+        return int(fh.read().rsplit(")", 1)[1].split()[1])
 
 
-def cpu_by_process(server_pid: int) -> dict[int, tuple[str, float]]:
-    """pid -> (program, CPU seconds so far) for the server, this process (the protocol clients and the Playwright
-    client), Playwright's driver and Chromium's processes: where the machine's cores went."""
+def started_here(pid: int) -> bool:
+    """The process descends from this one (other people's browsers on a shared machine do not count)."""
+    while pid > 1:
+        if pid == os.getpid():
+            return True
+        pid = parent(pid)
+    return False
+
+
+def cpu_by_process(server_pids: set[int]) -> dict[int, tuple[str, float]]:
+    """pid -> (program, CPU seconds so far) for the app servers, and of the processes this one started: nginx,
+    Playwright's driver, Chromium's processes, and this process itself (the protocol clients and the Playwright
+    client): where the machine's cores went."""
     used = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
@@ -165,11 +187,12 @@ def cpu_by_process(server_pid: int) -> dict[int, tuple[str, float]]:
         pid = int(entry.name)
         try:
             name, seconds = name_and_cpu_seconds(pid)
+            program = ("servers" if pid in server_pids else "protocol clients + harness" if pid == os.getpid()
+                       else None if not started_here(pid) else "nginx" if name.startswith("nginx")
+                       else "Playwright driver" if name.startswith("node") else "Chromium" if name.startswith("chrom")
+                       else None)
         except OSError:  # gone meanwhile
             continue
-        program = ("server" if pid == server_pid else "protocol clients + harness" if pid == os.getpid()
-                   else "Playwright driver" if name.startswith("node") else "Chromium" if name.startswith("chrom")
-                   else None)
         if program:
             used[pid] = (program, seconds)
     return used
@@ -217,90 +240,70 @@ async def load(page, url: str, ready: str, load_times: list) -> None:
     load_times.append(time.perf_counter() - started)
 
 
-async def slider_user(browser, url: str, slug: str, delay: float, window: Window, think: float, stats: dict) -> None:
-    await asyncio.sleep(delay)  # people arrive one after another, not all in the same millisecond
+def epochs_shown(text: str) -> int:
+    return int(text.split("epoch ")[1].split(" of")[0].replace(",", ""))
+
+
+async def student_tab(browser, url: str, delay: float, window: Window, think: float, stats: dict) -> None:
+    """One student in Chromium: trains on the Playground and moves the batch-size slider while it trains."""
+    await asyncio.sleep(delay)
     context = await browser.new_context(viewport=VIEWPORT)
     await context.add_init_script(COUNT_FINISHED_RUNS)
     page = await context.new_page()
+    replica = None
     try:
-        await load(page, f"{url}/{slug}", "[data-testid='stSlider']", stats["load"])
+        await load(page, url + TRAINING_URL, "button:has-text('Start')", stats["load"])
+        replica = next((c["value"] for c in await context.cookies() if c["name"] == "nnpg_replica"), None)
+        await page.get_by_role("button", name="Start", exact=True).click(timeout=60_000)
         await window.opened.wait()
-        await asyncio.sleep((delay * 0.37) % max(think, 0.1))  # not all in step
-        direction = "ArrowRight"
+        first = epochs_shown(await page.locator(PROGRESS).first.inner_text())
+        started, direction = time.perf_counter(), "ArrowRight"
         while window.is_open():
-            slider = page.get_by_role("slider").first
-            await slider.focus()
-            value, low, high = await slider.evaluate("e => [Number(e.value ?? e.getAttribute('aria-valuenow')), "
-                                                     "Number(e.min ?? e.getAttribute('aria-valuemin')), "
-                                                     "Number(e.max ?? e.getAttribute('aria-valuemax'))]")
-            if value >= high:  # at an end an arrow key changes nothing: go the other way
-                direction = "ArrowLeft"
-            elif value <= low:
-                direction = "ArrowRight"
+            slider = page.locator("[data-testid='stSlider']").filter(has_text=BATCH_LABEL).get_by_role("slider")
+            value, low, high = await slider.evaluate("e => [Number(e.getAttribute('aria-valuenow')), "
+                                                     "Number(e.getAttribute('aria-valuemin')), "
+                                                     "Number(e.getAttribute('aria-valuemax'))]")
+            direction = "ArrowLeft" if value >= high else "ArrowRight" if value <= low else direction
             for _ in range(3):  # a re-render can take the focus away just before the key: then press again
                 start = await page.evaluate(WATCH_RERUN)
                 await slider.focus()
                 await page.keyboard.press(direction)
-                if await slider.evaluate("e => Number(e.value ?? e.getAttribute('aria-valuenow'))") != value:
+                if await slider.evaluate("e => Number(e.getAttribute('aria-valuenow'))") != value:
                     break
                 stats["lost_keys"] += 1
             try:
                 done = await asyncio.wait_for(page.evaluate("() => window.__nnpgRerun"), 30)
             except asyncio.TimeoutError:
-                state = await page.evaluate(STATE)
-                stats["errors"].append(f"{slug}: a slider move did not finish in 30 s ({state})")
+                stats["errors"].append((replica, f"tab: a slider move did not finish in 30 s ({await page.evaluate(STATE)})"))
                 break
             key_at = await page.evaluate("() => window.__nnpgKeyAt")
-            latency = (done - (start if key_at is None else max(start, key_at))) / 1000
-            stats["latency"].append(latency)
-            stats["by_page"].setdefault(slug, []).append(latency)
+            stats["tab_latency"].append((done - (start if key_at is None else max(start, key_at))) / 1000)
             direction = "ArrowLeft" if direction == "ArrowRight" else "ArrowRight"
             if await page.locator("[data-testid='stException']").count():
-                stats["errors"].append(f"{slug}: exception shown")
+                stats["errors"].append((replica, "tab: exception shown"))
                 break
+            start_button = page.get_by_role("button", name="Start", exact=True)
+            if await start_button.count():  # the run paused (time budget): a student presses Start again
+                with contextlib.suppress(PlaywrightTimeout):  # it turned into Pause meanwhile
+                    await start_button.click(timeout=5_000)
             await page.wait_for_timeout(think * 1000)  # a person looks at the result before moving again
+        stats["tab_epochs"].append((epochs_shown(await page.locator(PROGRESS).first.inner_text()) - first)
+                                   / (time.perf_counter() - started))
     except Exception as err:  # a failed load or a hang counts as an error of the test, never a crash of it
-        stats["errors"].append(f"{slug}: {type(err).__name__}: {str(err)[:120]}")
+        stats["errors"].append((replica, f"tab: {type(err).__name__}: {str(err)[:120]}"))
     finally:
         await context.close()
 
 
-def epochs_shown(text: str) -> int:
-    return int(text.split("epoch ")[1].split(" of")[0].replace(",", ""))
-
-
-async def trainer_user(browser, url: str, delay: float, window: Window, stats: dict) -> None:
-    await asyncio.sleep(delay)
-    context = await browser.new_context(viewport=VIEWPORT)
-    await context.add_init_script(COUNT_FINISHED_RUNS)
-    page = await context.new_page()
-    try:
-        await load(page, url + TRAINING_URL, "button:has-text('Start')", stats["load"])
-        await page.get_by_role("button", name="Start", exact=True).click(timeout=60_000)
-        await window.opened.wait()
-        first = last = epochs_shown(await page.locator(PROGRESS).first.inner_text())
-        refreshes, started = 0, time.perf_counter()
-        while window.is_open():
-            await page.wait_for_timeout(100)
-            now = epochs_shown(await page.locator(PROGRESS).first.inner_text())
-            refreshes += now != last
-            last = now
-            if await page.locator("[data-testid='stException']").count():
-                stats["errors"].append("playground training: exception shown")
-                break
-            start = page.get_by_role("button", name="Start", exact=True)
-            if await start.count():  # the time budget ran out or the run paused: a student presses Start again
-                try:
-                    await start.click(timeout=5_000)
-                except PlaywrightTimeout:  # the button turned into Pause meanwhile
-                    pass
-        elapsed = time.perf_counter() - started
-        stats["epochs"].append((last - first) / elapsed)
-        stats["refreshes"].append(refreshes / elapsed)
-    except Exception as err:
-        stats["errors"].append(f"training: {type(err).__name__}: {str(err)[:120]}")
-    finally:
-        await context.close()
+async def recover(session: LightSession, what: str, stats: dict) -> None:
+    """The session's server went away: count the error, reconnect through the balancer, check what came back."""
+    replica, link = session.replica, session.query
+    stats["errors"].append((replica, f"{what}: connection lost"))
+    session.notices.clear()
+    await session.reconnect(timeout=120)
+    stats["reconnects"].append({"from": replica, "to": session.replica, "link_kept": session.query == link,
+                                "notice": any(NOTICE in text for text in session.notices),
+                                "after_kill": time.perf_counter() - stats.get("killed_at", time.perf_counter())})
 
 
 async def light_slider_user(port: int, slug: str, delay: float, window: Window, think: float, stats: dict) -> None:
@@ -314,16 +317,20 @@ async def light_slider_user(port: int, slug: str, delay: float, window: Window, 
         await asyncio.sleep((delay * 0.37) % max(think, 0.1))
         sign = 1
         while window.is_open():
-            latency = await session.move_slider(sign)
-            stats["light_latency"].append(latency)
-            stats["light_by_page"].setdefault(slug, []).append(latency)
+            try:
+                latency = await session.move_slider(sign)
+            except (ConnectionError, ConnectionClosed):
+                await recover(session, slug, stats)
+                continue
+            stats["latency"].append(latency)
+            stats["by_page"].setdefault(slug, []).append(latency)
             sign = -sign
             if session.exceptions:
-                stats["errors"].append(f"{slug} (protocol session): exception {session.exceptions[0]}")
+                stats["errors"].append((session.replica, f"{slug}: exception {session.exceptions[0]}"))
                 break
             await asyncio.sleep(think)
     except Exception as err:
-        stats["errors"].append(f"{slug} (protocol session): {type(err).__name__}: {str(err)[:120]}")
+        stats["errors"].append((session.replica, f"{slug}: {type(err).__name__}: {str(err)[:120]}"))
     finally:
         await session.close()
 
@@ -341,15 +348,21 @@ async def light_trainer_user(port: int, delay: float, window: Window, stats: dic
         while window.is_open():
             await asyncio.sleep(1)
             if session.exceptions:
-                stats["errors"].append(f"playground training (protocol session): exception {session.exceptions[0]}")
+                stats["errors"].append((session.replica, f"training: exception {session.exceptions[0]}"))
                 break
-            if not session.live:  # the time budget ran out or the run paused: press Start again
-                await session.press("Start")
+            try:
+                if session.lost.is_set():
+                    await recover(session, "training", stats)
+                    first = 0  # a new session: its run starts again at epoch 0 (the old model was lost)
+                if not session.live:  # the time budget ran out, the run paused or is new: press Start again
+                    await session.press("Start")
+            except (ConnectionError, ConnectionClosed):
+                continue
         elapsed = time.perf_counter() - started
-        stats["light_epochs"].append((epochs_shown(session.progress) - first) / elapsed)
-        stats["light_refreshes"].append((session.progress_updates - updates) / elapsed)
+        stats["epochs"].append(max(0, epochs_shown(session.progress) - first) / elapsed)
+        stats["refreshes"].append((session.progress_updates - updates) / elapsed)
     except Exception as err:
-        stats["errors"].append(f"training (protocol session): {type(err).__name__}: {str(err)[:120]}")
+        stats["errors"].append((session.replica, f"training: {type(err).__name__}: {str(err)[:120]}"))
     finally:
         await session.close()
 
@@ -359,143 +372,233 @@ def quantile(values: list, q: float) -> float:
         else values[0]
 
 
-def class_of(sessions: int, training: int, browsers: int) -> list[tuple[str, bool]]:
-    """Who arrives, in order: (role, in Chromium?). Chromium sessions are spread evenly over the class and get
-    their share of the trainers; the rest are protocol sessions."""
-    roles = ["train"] * training + ["slide"] * (sessions - training)
-    in_browser = [round((i + 1) * browsers / sessions) > round(i * browsers / sessions) for i in range(sessions)]
-    return list(zip(roles, in_browser))
+class Target:
+    """Where the class connects: one server on its own port, or `replicas` servers behind nginx."""
+
+    def __init__(self, replicas: int, balanced: bool) -> None:
+        self.replicas, self.balanced = replicas, balanced
+        self.name = f"{replicas} replica{'s' if replicas > 1 else ''} behind nginx" if balanced else "1 server direct"
+        self.port = _free_port()
+        if balanced:
+            while self.port + replicas > 65535:
+                self.port = _free_port()
+            self.cluster = Cluster(replicas, self.port, restart=True, log=lambda text: print(f"  [{text}]"))
+            self.cluster.start()
+        else:
+            self.server = start_server(self.port)
+
+    def ports(self) -> list[int]:
+        return [r.port for r in self.cluster.replicas] if self.balanced else [self.port]
+
+    def pids(self) -> set[int]:
+        return {r.proc.pid for r in self.cluster.replicas} if self.balanced else {self.server.pid}
+
+    def rss(self) -> float:
+        total = 0.0
+        for pid in self.pids():
+            with contextlib.suppress(OSError):
+                total += rss_mb(pid)
+        return total
+
+    def kill_first(self) -> str:
+        self.cluster.kill(0)
+        return self.cluster.replicas[0].name
+
+    def stop(self) -> None:
+        if self.balanced:
+            self.cluster.stop()
+        else:
+            self.server.terminate()
+            self.server.wait(15)
 
 
-async def run(sessions: int, training: int, seconds: float, ramp: float, think: float, browsers: int,
-              memory: bool = True) -> None:
+async def warm(port: int) -> None:
+    """Run every page the class will use once on this server (lazy imports, caches, torch's first training), so
+    the baseline is a server that has run them and what stays after the class is what sessions left behind."""
+    for slug in SLIDER_PAGES:
+        session = LightSession(port, slug)
+        await session.open(timeout=240)
+        await session.move_slider(1)
+        await session.close()
+    session = LightSession(port, "playground", TRAINING_URL.split("?", 1)[1])
+    await session.open(timeout=240)
+    await session.press("Start")
+    await asyncio.sleep(5)
+    await session.close()
+
+
+async def run_class(target: Target, browser, args) -> dict:
+    for port in target.ports():
+        await warm(port)
+    if args.memory:
+        await asyncio.sleep(TTL_S + 15)  # the warm-up sessions are dropped: the baseline holds no session
+    stats = {"latency": [], "tab_latency": [], "errors": [], "epochs": [], "refreshes": [], "tab_epochs": [],
+             "load": [], "lost_keys": 0, "by_page": {}, "reconnects": [], "rss_start": target.rss()}
+    url = f"http://127.0.0.1:{target.port}"
+    window, users = Window(), []
+    protocol = args.sessions - (1 if browser else 0)
+    for i in range(protocol):
+        if i < args.training:
+            users.append(light_trainer_user(target.port, args.ramp * i, window, stats))
+        else:
+            users.append(light_slider_user(target.port, SLIDER_PAGES[i % len(SLIDER_PAGES)], args.ramp * i, window,
+                                           args.think, stats))
+    if browser:  # the student arrives in the middle of the class
+        users.append(student_tab(browser, url, args.ramp * (args.sessions // 2), window, args.think, stats))
+    peak, cpu = [stats["rss_start"]], {}
+
+    async def conduct():
+        await asyncio.sleep(args.ramp * args.sessions)
+        while len(stats["load"]) + len(stats["errors"]) < args.sessions:  # wait until everyone is in
+            await asyncio.sleep(1)
+        cpu["start"] = (machine_busy_seconds(), time.perf_counter())
+        cpu["processes"] = [cpu_by_process(target.pids())]
+        window.closes_at = time.perf_counter() + args.seconds
+        window.opened.set()
+        kill_at = time.perf_counter() + args.kill_at if args.kill_at is not None and target.balanced \
+            else float("inf")
+        while window.is_open():
+            peak[0] = max(peak[0], target.rss())
+            if time.perf_counter() >= kill_at:
+                stats["killed"], stats["killed_at"], kill_at = target.kill_first(), time.perf_counter(), float("inf")
+            await asyncio.sleep(1)
+            cpu["processes"].append(cpu_by_process(target.pids()))
+        cpu["end"] = (machine_busy_seconds(), time.perf_counter())
+    await asyncio.gather(conduct(), *users)
+    (m0, t0), (m1, t1) = cpu["start"], cpu["end"]
+    used, started, ended = cpu_by_program(cpu["processes"])
+    stats.update(peak=peak[0], machine=(m1 - m0) / (t1 - t0), cores={k: v / (t1 - t0) for k, v in used.items()},
+                 churn=(started, ended), uptime=os.getloadavg())
+    if args.memory:
+        left = time.time()
+        stats["after"] = []
+        for wait in (TTL_S + 30, TTL_S + 120):  # closed tabs are dropped after the TTL
+            await asyncio.sleep(max(0.0, left + wait - time.time()))
+            stats["after"].append((wait, target.rss()))
+    return stats
+
+
+def ms(values: list, q: float) -> str:
+    return f"{quantile(values, q) * 1000:.0f} ms" if values else "-"
+
+
+def report(target: Target, stats: dict, args, tab: bool) -> None:
+    print(f"\n== {target.name}: {args.sessions} sessions ({args.training} protocol sessions training"
+          f"{'; 1 Chromium tab training and moving a slider' if tab else ''}), arriving {args.ramp:g} s apart, "
+          f"{args.seconds:.0f} s measured, slider users look {args.think:g} s between moves; load average at the end "
+          + " / ".join(f"{v:.1f}" for v in stats["uptime"]) + f" on {os.cpu_count()} cores")
+    if stats["load"]:
+        print(f"page load: p50 {statistics.median(stats['load']):.1f} s, max {max(stats['load']):.1f} s")
+    for key, what in (("latency", "server's view (protocol sessions), change sent → script finished"),
+                      ("tab_latency", "student's view (Chromium tab, while training), key press → page re-rendered")):
+        lat = stats[key]
+        if lat:
+            print(f"slider → update, {what}: p50 {ms(lat, 0.5)}, p95 {ms(lat, 0.95)}, max {max(lat) * 1000:.0f} ms "
+                  f"({len(lat)} moves)")
+    if stats["by_page"]:
+        print("protocol sessions by page (p50 / max ms): " + ", ".join(
+            f"{slug} {statistics.median(v) * 1000:.0f} / {max(v) * 1000:.0f}" for slug, v in sorted(stats["by_page"].items())))
+    errors = stats["errors"]
+    killed = stats.get("killed")
+    on_killed = [e for e in errors if killed and e[0] == killed]
+    print(f"errors: {len(errors)}" + (f" ({len(on_killed)} in sessions of the killed replica {killed}, "
+                                      f"{len(errors) - len(on_killed)} elsewhere)" if killed else "")
+          + "".join(f"\n  [{replica or '-'}] {text}" for replica, text in errors[:8]))
+    if stats["lost_keys"]:
+        print(f"key presses repeated (focus lost to a re-render): {stats['lost_keys']}")
+    if stats["epochs"]:
+        print("training, protocol sessions: " + ", ".join(f"{e:.0f}" for e in stats["epochs"]) + " epochs/s; "
+              + ", ".join(f"{r:.1f}" for r in stats["refreshes"]) + " chart refreshes/s")
+    if stats["tab_epochs"]:
+        print(f"training, Chromium tab: {stats['tab_epochs'][0]:.0f} epochs/s")
+    if killed:
+        back = stats["reconnects"]
+        print(f"replica {killed} killed {args.kill_at:g} s into the window: {len(back)} sessions reconnected, to "
+              + ", ".join(sorted({r['to'] or '-' for r in back})) + "; served again "
+              + (f"{min(r['after_kill'] for r in back):.1f}–{max(r['after_kill'] for r in back):.1f} s after the kill"
+                 if back else "-") + f"; links unchanged {sum(r['link_kept'] for r in back)}/{len(back)}, "
+              f"notice shown {sum(r['notice'] for r in back)}/{len(back)}")
+    churn = stats["churn"]
+    print(f"CPU in the window, in cores: whole machine {stats['machine']:.2f} of {os.cpu_count()} ("
+          + ", ".join(f"{name} {c:.2f}" for name, c in stats["cores"].items())
+          + f"; {churn[0]} processes started, {churn[1]} ended in the window)")
+    per_session = (stats["peak"] - stats["rss_start"]) / args.sessions
+    print(f"server memory (all replicas): start {stats['rss_start']:.0f} MB (pages run once, no session), peak "
+          f"{stats['peak']:.0f} MB ({per_session:+.1f} MB per session at the peak)")
+    for wait, now in stats.get("after", []):
+        print(f"memory {wait:.0f} s after everyone left: {now:.0f} MB ({(now / stats['rss_start'] - 1) * 100:+.1f} % "
+              "vs start)")
+
+
+def side_by_side(results: list[tuple[Target, dict]]) -> None:
+    print("\n== side by side")
+    print("| | " + " | ".join(t.name for t, _ in results) + " |")
+    print("|---|" + "---|" * len(results))
+    rows = [("server's view p50 / p95", lambda s: f"{ms(s['latency'], 0.5)} / {ms(s['latency'], 0.95)}"),
+            ("tab p50 / p95", lambda s: f"{ms(s['tab_latency'], 0.5)} / {ms(s['tab_latency'], 0.95)}"),
+            ("errors", lambda s: str(len(s["errors"]))),
+            ("epochs/s per trainer (median)", lambda s: f"{statistics.median(s['epochs']):.0f}" if s["epochs"] else "-"),
+            ("cores: servers / nginx / clients / machine", lambda s: f"{s['cores']['servers']:.2f} / "
+             f"{s['cores']['nginx']:.2f} / {s['cores']['protocol clients + harness']:.2f} / {s['machine']:.2f}")]
+    for name, cell in rows:
+        print(f"| {name} | " + " | ".join(cell(s) for _, s in results) + " |")
+
+
+async def run(args) -> None:
     from playwright.async_api import async_playwright
 
-    port = _free_port()
-    server = start_server(port)
-    url = f"http://127.0.0.1:{port}"
-    # The clients stand for the students' own computers: from here on this process (nice 10) and what it starts
-    # (Playwright's driver and Chromium, at idle priority) run below the server, so the server gets the CPU it
-    # would have on its own machine and the clients use what is left (they still share the two cores).
-    os.nice(10)
-    drop_the_right_to_raise_priority()
+    plan = [(1, False), (args.replicas or 2, True)] if args.compare else [(args.replicas or 1, bool(args.replicas))]
+    # All servers start first, at normal priority. Then the clients, which stand for the students' own computers,
+    # step back: this process (nice 10) and what it starts from now on (Playwright's driver and Chromium, at idle
+    # priority) run below the servers, so the servers get the CPU they would have on their own machine and the
+    # clients use what is left (they still share the two cores). A replica restarted after `--kill-at` is started
+    # from here, so it runs at nice 10.
+    targets, results = [], []
     try:
-        urllib.request.urlopen(f"{url}/playground").read()
-        with idle_priority_children():
-            pw_manager = async_playwright()
-            pw = await pw_manager.__aenter__()
-            browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            # warm the server once (lazy imports, caches, torch's first training) so the baseline is a server that
-            # has run what the class will run, and what stays after the class is what sessions left behind
-            warm = await browser.new_context()
-            warm_page = await warm.new_page()
-            for slug in SLIDER_PAGES:
-                await load(warm_page, f"{url}/{slug}", "[data-testid='stSlider']", [])
-            await load(warm_page, url + TRAINING_URL, "button:has-text('Start')", [])
-            await warm_page.get_by_role("button", name="Start", exact=True).click()
-            await warm_page.wait_for_timeout(5_000)
-            await warm_page.get_by_role("button", name="Pause", exact=True).click()
-            await warm.close()
-            if memory:
-                await asyncio.sleep(TTL_S + 15)  # the warm-up session is dropped: the baseline holds no session
-            rss_start = rss_mb(server.pid)
-            stats = {"latency": [], "errors": [], "epochs": [], "refreshes": [], "load": [], "light_latency": [],
-                     "light_epochs": [], "light_refreshes": [], "lost_keys": 0, "by_page": {},
-                     "light_by_page": {}}
-            window = Window()
-            users = []
-            for i, (role, real) in enumerate(class_of(sessions, training, browsers)):
-                slug = SLIDER_PAGES[i % len(SLIDER_PAGES)]
-                if role == "train":
-                    users.append(trainer_user(browser, url, ramp * i, window, stats) if real
-                                 else light_trainer_user(port, ramp * i, window, stats))
-                else:
-                    users.append(slider_user(browser, url, slug, ramp * i, window, think, stats) if real
-                                 else light_slider_user(port, slug, ramp * i, window, think, stats))
-            peak = [rss_start]
-            cpu = {}
-
-            async def conduct():
-                await asyncio.sleep(ramp * sessions)
-                while len(stats["load"]) + len(stats["errors"]) < sessions:  # wait until everyone is in
-                    await asyncio.sleep(1)
-                cpu["start"] = (cpu_seconds(server.pid), machine_busy_seconds(), time.perf_counter())
-                cpu["processes"] = [cpu_by_process(server.pid)]
-                window.closes_at = time.perf_counter() + seconds
-                window.opened.set()
-                while window.is_open():
-                    peak[0] = max(peak[0], rss_mb(server.pid))
-                    await asyncio.sleep(1)
-                    cpu["processes"].append(cpu_by_process(server.pid))
-                cpu["end"] = (cpu_seconds(server.pid), machine_busy_seconds(), time.perf_counter())
-            await asyncio.gather(conduct(), *users)
-            await browser.close()
-        finally:
-            await pw_manager.__aexit__(None, None, None)
-        (s0, m0, t0), (s1, m1, t1) = cpu["start"], cpu["end"]
-        in_browser = sum(real for _, real in class_of(sessions, training, browsers))
-        trainers_in_browser = sum(real for role, real in class_of(sessions, training, browsers) if role == "train")
-        print(f"{sessions} sessions ({training} training) arriving {ramp:g} s apart: {in_browser} in Chromium "
-              f"({trainers_in_browser} training), {sessions - in_browser} protocol sessions; then {seconds:.0f} s "
-              f"measured with everyone in; slider users look {think:g} s between moves; server, Chromium and "
-              f"protocol clients on this machine's {os.cpu_count()} cores")
-        loads = stats["load"]
-        if loads:
-            print(f"page load (open → controls shown, no run pending): p50 {statistics.median(loads):.1f} s, "
-                  f"max {max(loads):.1f} s")
-        for key, what in (("latency", "in Chromium, key press → page re-rendered"),
-                          ("light_latency", "protocol sessions, change sent → script finished")):
-            lat = stats[key]
-            if lat:
-                print(f"slider-to-update latency, {what}: p50 {statistics.median(lat) * 1000:.0f} ms, "
-                      f"p95 {quantile(lat, 0.95) * 1000:.0f} ms, max {max(lat) * 1000:.0f} ms ({len(lat)} moves)")
-        for key, where in (("by_page", "in Chromium"), ("light_by_page", "protocol sessions")):
-            if stats[key]:
-                print(f"{where}, by page (p50 / max ms): " + ", ".join(
-                    f"{slug} {statistics.median(v) * 1000:.0f} / {max(v) * 1000:.0f}"
-                    for slug, v in sorted(stats[key].items())))
-        errors = stats["errors"]
-        print(f"errors: {len(errors)}" + "".join(f"\n  {e}" for e in errors[:10]))
-        if stats["lost_keys"]:
-            print(f"key presses that did not reach the slider (focus lost to a re-render) and were repeated: "
-                  f"{stats['lost_keys']}")
-        for epochs, refreshes, where in (("epochs", "refreshes", "in Chromium"),
-                                         ("light_epochs", "light_refreshes", "protocol sessions")):
-            if stats[epochs]:
-                print(f"training, {where}: " + ", ".join(f"{e:.0f}" for e in stats[epochs]) + " epochs/s; "
-                      + ", ".join(f"{r:.1f}" for r in stats[refreshes]) + " chart refreshes/s")
-        used, started, ended = cpu_by_program(cpu["processes"])
-        print(f"CPU in the window, in cores: server {(s1 - s0) / (t1 - t0):.2f}, whole machine "
-              f"{(m1 - m0) / (t1 - t0):.2f} of {os.cpu_count()} ("
-              + ", ".join(f"{name} {seconds / (t1 - t0):.2f}" for name, seconds in used.items() if name != "server")
-              + f"; {started} of their processes started and {ended} ended in the window)")
-        print(f"server memory: start {rss_start:.0f} MB (app loaded, no session), peak {peak[0]:.0f} MB")
-        left = time.time()
-        for wait in (TTL_S + 30, TTL_S + 120) if memory else ():  # closed tabs are dropped after the TTL
-            await asyncio.sleep(max(0.0, left + wait - time.time()))
-            now = rss_mb(server.pid)
-            print(f"memory {wait:.0f} s after everyone left: {now:.0f} MB ({(now / rss_start - 1) * 100:+.1f} % "
-                  f"vs start)")
+        for replicas, balanced in plan:
+            targets.append(Target(replicas, balanced))
+        os.nice(10)
+        drop_the_right_to_raise_priority()
+        for target in targets:
+            browser = pw = None
+            if args.tab:
+                with idle_priority_children():
+                    pw = await async_playwright().start()
+                    browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                stats = await run_class(target, browser, args)
+            finally:
+                if browser:
+                    await browser.close()
+                    await pw.stop()
+            report(target, stats, args, args.tab)
+            results.append((target, stats))
+            target.stop()
     finally:
-        server.terminate()
-        server.wait(15)
+        for target in targets:
+            target.stop()
+    if len(results) > 1:
+        side_by_side(results)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sessions", type=int, default=20)
-    parser.add_argument("--training", type=int, default=5)
+    parser.add_argument("--sessions", type=int, default=20, help="the whole class, the Chromium tab included")
+    parser.add_argument("--training", type=int, default=5, help="protocol sessions that train")
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--ramp", type=float, default=3.0, help="seconds between two sessions' arrivals")
     parser.add_argument("--think", type=float, default=3.0, help="seconds a slider user looks before moving again")
-    parser.add_argument("--browsers", type=int, default=6,
-                        help="how many of the sessions are real Chromium tabs (the rest speak the protocol)")
-    parser.add_argument("--no-memory", action="store_true",
+    parser.add_argument("--no-tab", dest="tab", action="store_false", help="no Chromium tab: the server's view only")
+    parser.add_argument("--replicas", type=int, help="run the class through N replicas behind nginx")
+    parser.add_argument("--compare", action="store_true",
+                        help="one server direct, then --replicas (default 2) behind nginx, same class, side by side")
+    parser.add_argument("--kill-at", type=float, help="SIGKILL replica r1 this many seconds into the window")
+    parser.add_argument("--no-memory", dest="memory", action="store_false",
                         help="skip the memory baseline and the after-class memory checks (~4 minutes of waiting)")
     args = parser.parse_args()
-    asyncio.run(run(args.sessions, args.training, args.seconds, args.ramp, args.think,
-                    min(args.browsers, args.sessions), not args.no_memory))
+    if args.kill_at is not None and (args.replicas or (2 if args.compare else 0)) < 2:
+        parser.error("--kill-at needs 2 or more replicas (a single server's sessions have nowhere to go)")
+    asyncio.run(run(args))
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from ui.compat.streamlit_internals import leave_legacy_multipage_mode
 from ui.i18n import current_language, has, literal, t
 from ui.pending import LESSON
 from ui.presets import preset_buttons
+from ui.reconnect import note_new_session
 from ui.teaching import TRY_STEPS, try_this
 
 GLOBAL_PARAMS = {"lang", "seed"}  # owned by the sidebar in app.py
@@ -43,6 +44,7 @@ class Page:
     """Header, bound controls and link notices of one page; `ns` is its catalog namespace."""
 
     def __init__(self, ns: str):
+        note_new_session()  # before anything can rerun: the first run's widget values tell a reconnect
         _leave_legacy_multipage_mode()
         self.ns = ns
         visited = f"_visited.{ns}"
