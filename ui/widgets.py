@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.formula import Formula, FormulaError, parse_formula
-from ui.i18n import error_text, t
+from ui.i18n import error_text
 from ui.page import Page
 
 

@@ -14,8 +14,8 @@ import numpy as np
 import torch
 
 from core.device import device
-from core.generative.gan_losses import (GAN_LOSSES, GP_WEIGHT, LOSSES, d_loss_grad, d_loss_value, g_loss_grad,
-                                        g_loss_value, gradient_penalty)
+from core.generative.gan_losses import (GAN_LOSSES, GP_WEIGHT, d_loss_grad, d_loss_value, g_loss_grad, g_loss_value,
+                                        gradient_penalty)
 from core.generative.gan_targets import BOX, Target
 from core.generative.mode_coverage import knn_radii, mode_coverage, precision_recall
 from core.tinymlp import FlatOptimizer, TinyMLP
