@@ -11,21 +11,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui.compat.streamlit_internals import browser_sent_widget_values
 from ui.i18n import t
 
 SEEN = "_nnpg.seen"
 LOST = "_nnpg.session_lost"
-
-
-def _browser_sent_widget_values() -> bool:
-    """The run's widget values from the browser (Streamlit's session state internals; on any change there the
-    notice is simply not shown)."""
-    try:
-        from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-        return bool(get_script_run_ctx().session_state._state._new_widget_state.states)
-    except Exception:  # noqa: BLE001  (a missing notice must never break a page)
-        return False
 
 
 def note_new_session() -> None:
@@ -33,7 +23,7 @@ def note_new_session() -> None:
     if SEEN in st.session_state:
         return
     st.session_state[SEEN] = True
-    if _browser_sent_widget_values():
+    if browser_sent_widget_values():
         st.session_state[LOST] = True
 
 

@@ -44,3 +44,11 @@ def test_plotly_figures_hold_their_layout_and_traces_as_the_plain_dicts_to_dict_
     assert isinstance(traces, list) and traces[0]["name"] == "a" and list(traces[0]["y"]) == [3, 4]
     fig.layout.margin.update(l=30)  # written through the figure: the dict we read follows
     assert plotly_internals.layout_dict(fig)["margin"]["l"] == 30
+
+
+def test_a_runs_pending_widget_states_are_where_the_reconnect_shim_reads_them():
+    from streamlit.runtime.state.session_state import SessionState
+
+    state = SessionState()
+    assert isinstance(state._new_widget_state.states, dict)  # the front end's widget values of this run land here
+    assert streamlit_internals.browser_sent_widget_values() is False  # outside a script run: no values, no error

@@ -31,3 +31,15 @@ def expire_closed_sessions() -> None:
 
     if runtime.exists():
         runtime.get_instance()._session_mgr.list_sessions()
+
+
+def browser_sent_widget_values() -> bool:
+    """Whether this run arrived with widget values from the browser (a reconnect into a new session: a page opened
+    fresh has no widgets yet). Reads the run's pending widget states; on any change there it says False, and the
+    reconnect notice (ui/reconnect.py) is simply not shown."""
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        return bool(get_script_run_ctx().session_state._state._new_widget_state.states)
+    except Exception:  # noqa: BLE001  (a missing notice must never break a page)
+        return False
