@@ -14,6 +14,7 @@ from ui.figures.rl.cartpole import cart_figure, policy_map_figure, returns_figur
 from ui.i18n import options, t
 from ui.page import Page, seed
 from ui.runner import live_training
+from ui.teaching import takeaway
 
 LRS = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2]
 GAMMAS = [0.9, 0.95, 0.98, 0.99, 0.995]
@@ -25,7 +26,6 @@ MAP_OMEGAS = np.linspace(-2.0, 2.0, 41)
 
 page = Page("cartpole")
 page.header()
-page.presets()
 
 top = st.columns([1.4, 1, 1, 1, 1])
 algorithm = page.choice("algo", ALGORITHMS, "ppo", labels=options("cartpole.algo", list(ALGORITHMS)),
@@ -109,7 +109,9 @@ def draw(run) -> None:
 
 live_training("cartpole", lambda: make_trainer(config), config, draw, steps_per_click=1)
 st.caption(t(f"cartpole.iteration_note.{'dqn' if algorithm == 'dqn' else 'pg'}"))
+takeaway("cartpole", "training")
 
 with st.expander(t("cartpole.explain.heading"), icon=":material/school:"):
     st.markdown(t("cartpole.explain.body"))
+takeaway("cartpole", "explain")
 page.finish()

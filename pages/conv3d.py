@@ -14,6 +14,7 @@ from ui.figures.vision.pictures import conv_size_latex
 from ui.i18n import options, t
 from ui.page import Page, seed
 from ui.runner import live_training
+from ui.teaching import takeaway
 
 NS = "conv3d"
 LR_LADDER = [0.001, 0.003, 0.01, 0.03, 0.1]
@@ -21,7 +22,6 @@ AXIS_SYMBOLS = {"t": "T", "h": "H", "w": "W"}
 
 page = Page(NS)
 page.header()
-page.presets()
 
 
 # ----- 1. the clip and the sliding kernel -----
@@ -191,8 +191,11 @@ def cost_section() -> None:
 
 clip_cfg = clip_controls()
 example_clip, example_direction = sliding_section(clip_cfg)
+takeaway(NS, "clip")
 race_section(clip_cfg, example_clip, example_direction)
+takeaway(NS, "race")
 cost_section()
+takeaway(NS, "cost")
 with st.expander(t(f"{NS}.explain_header"), icon=":material/school:"):
     st.markdown(t(f"{NS}.explain"))
 

@@ -8,15 +8,16 @@ from ui.figures.common import show
 from ui.i18n import options, t
 from ui.page import Page, seed
 from ui.runner import live_training
+from ui.teaching import takeaway
 
 LR_LADDER = [0.01, 0.03, 0.1, 0.3]
 
 page = Page("depth")
 page.header()
-page.presets()
 
 st.header(t("depth.problem.heading"))
 st.markdown(t("depth.problem.text"))
+takeaway("depth", "problem")
 
 st.header(t("depth.race.heading"))
 st.markdown(t("depth.race.text", target=TARGET_LOSS))
@@ -54,10 +55,13 @@ def draw(run) -> None:
 
 live_training("depth", lambda: DepthTrainer(config), config, draw, steps_per_click=10)
 st.markdown(t("depth.race.explain"))
+takeaway("depth", "race")
 
 st.header(t("depth.why.heading"))
 st.markdown(t("depth.why.text"))
+takeaway("depth", "why")
 st.header(t("depth.elsewhere.heading"))
 st.markdown(t("depth.elsewhere.text"))
+takeaway("depth", "elsewhere")
 
 page.finish()

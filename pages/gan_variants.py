@@ -11,6 +11,7 @@ from ui.figures.generative.gan_variants import coded_points_figure, cycle_figure
 from ui.i18n import current_language, options, t
 from ui.page import Page, seed
 from ui.runner import live_training
+from ui.teaching import takeaway
 
 COND_LRS = [2e-4, 5e-4, 1e-3, 2e-3]
 COND_NOISE_DIMS = [4, 8, 16, 32]
@@ -24,7 +25,6 @@ INFO_SHOWN = 60  # samples drawn per code value (all 200 are measured)
 page = Page("gan_variants")
 lang = current_language()  # figures kept between refreshes carry translated labels: rebuilt when it changes
 page.header()
-page.presets()
 start_judge()  # the digit-judging CNN trains in the background (once per server) while the visitor reads
 cond_tab, info_tab, cycle_tab, pix_tab = st.tabs([t(f"gan_variants.tab.{name}")
                                                   for name in ("cond", "info", "cycle", "pix")])
@@ -100,6 +100,7 @@ with cond_tab:
                t("gan_variants.cond.curves_title"), percent=True)
 
     live_training("gan_variants_cond", build_cond, cond_config, draw_cond, steps_per_click=50)
+    takeaway("gan_variants", "cond")
 
 
 # ---------------- InfoGAN ----------------
@@ -144,6 +145,7 @@ with info_tab:
 
     live_training("gan_variants_info", lambda: infogan.InfoGanTrainer(info_config), info_config, draw_info,
                   steps_per_click=50)
+    takeaway("gan_variants", "info")
 
 
 # ---------------- CycleGAN ----------------
@@ -187,6 +189,7 @@ with cycle_tab:
 
     live_training("gan_variants_cycle", lambda: cyclegan.CycleGanTrainer(cycle_config), cycle_config, draw_cycle,
                   steps_per_click=50)
+    takeaway("gan_variants", "cycle")
 
 
 # ---------------- pix2pix ----------------
@@ -226,5 +229,6 @@ with pix_tab:
                t("gan_variants.pix.curves_title"))
 
     live_training("gan_variants_pix", build_pix, pix_config, draw_pix, steps_per_click=20)
+    takeaway("gan_variants", "pix")
 
 page.finish()

@@ -9,6 +9,7 @@ from ui.figures.generative.digit_pictures import thin
 from ui.i18n import options, t
 from ui.page import Page, seed
 from ui.runner import INTERVAL_S, TICK_S, live_training
+from ui.teaching import takeaway
 
 ALPHAS = [0.01, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9, 1.0]
 GAMMAS = [0.0, 0.5, 0.8, 0.9, 0.95, 0.99, 1.0]
@@ -20,7 +21,6 @@ SLOW_TICK_S = 1e-5  # shorter than any episode, so the runner runs exactly one
 
 page = Page("gridworld")
 page.header()
-page.presets()
 
 top = st.columns([1.2, 1.3, 1, 1, 1, 1])
 world_name = page.choice("world", WORLDS, "cliff", labels=options("gridworld.world", list(WORLDS)), where=top[0])
@@ -132,7 +132,9 @@ if world_name != "maze" or maze:
     live_training("gridworld", lambda: TabularTrainer(config, make_world(config.world, config.maze)), config, draw,
                   steps_per_click=1 if slow else 10, tick_s=SLOW_TICK_S if slow else TICK_S,
                   interval_s=SLOW_INTERVAL_S if slow else INTERVAL_S)
+takeaway("gridworld", "learning")
 
 with st.expander(t("gridworld.explain.heading"), icon=":material/school:"):
     st.markdown(t("gridworld.explain.body"))
+takeaway("gridworld", "explain")
 page.finish()

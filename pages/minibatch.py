@@ -9,6 +9,7 @@ from ui.figures.common import show
 from ui.i18n import t
 from ui.page import Page, seed
 from ui.runner import live_training
+from ui.teaching import takeaway
 
 LR_LADDER = [0.005, 0.01, 0.02, 0.05, 0.1, 0.2]
 DRAWS = 200  # sampled mini-batch gradients drawn as arrows, and per batch size for the spread chart
@@ -16,7 +17,6 @@ W_GRID, B_GRID = np.linspace(-3.0, 4.0, 71), np.linspace(-3.5, 3.5, 71)  # conto
 
 page = Page("minibatch")
 page.header()
-page.presets()
 
 
 @st.cache_data(max_entries=16)
@@ -67,6 +67,7 @@ m[0].metric(t("minibatch.noise.metric_measured"), f"{measured[i]:.3g}")
 m[1].metric(t("minibatch.noise.metric_formula"), f"{predicted[i]:.3g}")
 m[2].metric(t("minibatch.noise.metric_full"), f"{float(np.sum(full**2)):.3g}")
 st.markdown(t("minibatch.noise.explain"))
+takeaway("minibatch", "noise")
 
 st.header(t("minibatch.race.heading"))
 st.markdown(t("minibatch.race.text", n=N_POINTS))
@@ -94,8 +95,10 @@ def draw(run) -> None:
 
 live_training("minibatch", lambda: BatchRace(config), config, draw, steps_per_click=10)
 st.markdown(t("minibatch.race.explain"))
+takeaway("minibatch", "race")
 
 st.header(t("minibatch.why.heading"))
 st.markdown(t("minibatch.why.text"))
+takeaway("minibatch", "why")
 
 page.finish()

@@ -10,13 +10,13 @@ from ui.figures.sequences.textgen import char_label, next_char_figure, perplexit
 from ui.i18n import options, t
 from ui.page import Page, seed
 from ui.runner import live_training
+from ui.teaching import takeaway
 
 TEMPERATURES = [0.0, 0.2, 0.5, 0.8, 1.0, 1.5, 2.0]
 TOP = 12  # characters in the bar chart
 
 page = Page("textgen")
 page.header()
-page.presets()
 
 
 @st.cache_resource(max_entries=1)
@@ -32,6 +32,7 @@ cell = page.choice("cell", CELLS, "lstm", style="segmented", labels=options("tex
                    where=cols[0])
 hidden = page.choice("hidden", [32, 64, 128, 256], 128, style="slider", where=cols[1])
 config = TextGenConfig(cell=cell, hidden=hidden, seed=seed())
+takeaway("textgen", "train")
 
 st.header(t("textgen.write.heading"))
 st.markdown(t("textgen.write.text"))
@@ -86,8 +87,10 @@ def draw(run) -> None:
 
 live_training("textgen", lambda: TextGenTrainer(config, train_text, valid_text), config, draw, steps_per_click=25)
 st.markdown(t("textgen.write.explain"))
+takeaway("textgen", "write")
 
 st.header(t("textgen.theory.heading"))
 st.markdown(t("textgen.theory.text"))
+takeaway("textgen", "theory")
 
 page.finish()
