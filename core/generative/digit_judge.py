@@ -61,7 +61,10 @@ def start_judge() -> None:
     global _trainer_thread
     with _lock:
         if _judge is None and _trainer_thread is None:
-            _trainer_thread = threading.Thread(target=_train_shared, name="nnpg-digit-judge", daemon=True)
+            # Not a daemon: the interpreter waits the few seconds it needs at exit. A daemon thread still inside
+            # torch when the interpreter shuts down aborts the process ("terminate called without an active
+            # exception"), which would turn a test run or a server stop into a crash.
+            _trainer_thread = threading.Thread(target=_train_shared, name="nnpg-digit-judge", daemon=False)
             _trainer_thread.start()
 
 
