@@ -8,7 +8,8 @@
 - pix2pix: test L1, sharpness and the judge's reading of L1-only vs L1 + adversarial after a fixed number of iterations.
 - Median script-run time (ms) of control changes under AppTest, and in headless Chromium the refreshes/s of each
   tab's live panel while it trains (target ≥ 4), plus wall seconds to the two targets with the UI running.
-All trainer numbers on one thread without UI; the machine's load average is printed, since other programs share it.
+All trainer numbers on one thread without UI, as wall-clock training seconds and as CPU seconds (what the training
+costs on a core of its own); the machine's load average is printed, since other programs share its two cores.
 """
 from __future__ import annotations
 
