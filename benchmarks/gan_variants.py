@@ -205,7 +205,7 @@ def browser_numbers() -> None:
     print("In headless Chromium (server and browser on this machine):")
     with server_and_browser(port=_free_port()) as (url, page):
         page.goto(f"{url}/gan_variants")
-        page.wait_for_selector("[data-testid='stImage']")
+        page.wait_for_selector("[data-testid='stImage']", timeout=300_000)
         page.wait_for_timeout(8000)  # the judging CNN trains in the background as the page opens
         for tab in ("Conditional GAN · AC-GAN", "InfoGAN", "CycleGAN", "pix2pix"):
             its, refresh = live_rate(page, tab)
