@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from core.vision import conv3d
-from core.vision.clips import DIRECTIONS, SPRITES, cached_clips
+from core.vision.clips import DIRECTIONS, SPRITES, make_clips
 from core.vision.motion import CHANCE, TARGET_ACCURACY, VIEWS, MotionConfig, MotionRace, count_params
 from ui.figures.common import show
 from ui.figures.vision.conv3d import (MODEL_TEXT_COLORS, costs_memo, frames_strip, kernel_slices_memo,
@@ -68,7 +68,7 @@ def sliding_section(cfg: MotionConfig):
     st.header(t(f"{NS}.clip_header"))
     direction = page.choice("direction", list(DIRECTIONS), "right", labels=options(f"{NS}.direction",
                             list(DIRECTIONS)), style="segmented")
-    clip = cached_clips(1, cfg.clips, (cfg.seed, 2), direction).x[0]  # (T, H, W)
+    clip = make_clips(1, cfg.clips, (cfg.seed, 2), direction).x[0]  # (T, H, W): cheap, so not cached
     clip_area = st.container()
     st.subheader(t(f"{NS}.kernel_header"))
     st.markdown(t(f"{NS}.kernel_text"))
