@@ -5,11 +5,11 @@ import pandas as pd
 import streamlit as st
 
 from core.vision import conv3d
-from core.vision.clips import DIRECTIONS, SPRITES, cached_clips
+from core.vision.clips import DIRECTIONS, SPRITES, make_clips
 from core.vision.motion import CHANCE, TARGET_ACCURACY, VIEWS, MotionConfig, MotionRace, count_params
 from ui.figures.common import show
-from ui.figures.vision.conv3d import (costs_memo, frames_strip, kernel_slices_memo, predictions_figure, race_figure,
-                                      voxel_latex)
+from ui.figures.vision.conv3d import (MODEL_TEXT_COLORS, costs_memo, frames_strip, kernel_slices_memo,
+                                      predictions_figure, race_figure, voxel_latex)
 from ui.figures.vision.pictures import conv_size_latex
 from ui.i18n import options, t
 from ui.page import Page, seed
@@ -68,7 +68,7 @@ def sliding_section(cfg: MotionConfig):
     st.header(t(f"{NS}.clip_header"))
     direction = page.choice("direction", list(DIRECTIONS), "right", labels=options(f"{NS}.direction",
                             list(DIRECTIONS)), style="segmented")
-    clip = cached_clips(1, cfg.clips, (cfg.seed, 2), direction).x[0]  # (T, H, W)
+    clip = make_clips(1, cfg.clips, (cfg.seed, 2), direction).x[0]  # (T, H, W): cheap, so not cached
     clip_area = st.container()
     st.subheader(t(f"{NS}.kernel_header"))
     st.markdown(t(f"{NS}.kernel_text"))
@@ -125,7 +125,7 @@ def draw_race(run, example, direction: str) -> None:
     for where, view in zip(m, VIEWS):
         value = f"{latest[f'test_acc_{view}']:.1%}" if latest else "—"
         reached = trainer.reached.get(view)
-        where.metric(names[view], value, help=t(f"{NS}.metric_help"))
+        where.metric(f":{MODEL_TEXT_COLORS[view]}[**{names[view]}**]", value, help=t(f"{NS}.metric_help"))
         where.caption(t(f"{NS}.reached", target=f"{TARGET_ACCURACY:.0%}", step=reached[0],
                         seconds=f"{reached[1]:.1f}") if reached else t(f"{NS}.not_reached",
                                                                        target=f"{TARGET_ACCURACY:.0%}"))
@@ -134,10 +134,14 @@ def draw_race(run, example, direction: str) -> None:
     else:
         left, right = st.columns(2, gap="medium")
         for where, metric, reference in ((left, "test_acc", CHANCE), (right, "loss", math.log(1 / CHANCE))):
-            title, axis = t(f"{NS}.{metric}_title"), t(f"{NS}.step_axis")
+            where.markdown(f"###### {t(f'{NS}.{metric}_title')}")
+            axis = t(f"{NS}.step_axis")
             chart = run.per_model_state(f"race.{metric}", lambda: race_figure(
-                trainer.history, names, metric, title, axis, reference), title, axis)
+                trainer.history, names, metric, axis, reference, legend=metric == "test_acc"), axis)
             show(chart, key=f"{NS}.race.{metric}", where=where)
+    if run.running:  # a chart less to redraw on every refresh; it comes back at Pause
+        st.caption(t(f"{NS}.predictions_paused"))
+        return
     labels = [t(f"{NS}.direction.{d}") for d in DIRECTIONS]
     show(run.per_model_state("predictions", lambda: predictions_figure(
         trainer.predict(example), names, labels, t(f"{NS}.predictions_title", step=trainer.steps_done)),

@@ -98,9 +98,10 @@ def sprite_position(clips: Clips, speed: int, index: int, frame: int) -> tuple[i
     return int((row + frame * speed * dy) % SIDE), int((col + frame * speed * dx) % SIDE)
 
 
-@functools.lru_cache(maxsize=8)
+@functools.lru_cache(maxsize=4)  # a training set of 2,048 clips of 8 frames is 17 MB (12 frames: 25 MB)
 def cached_clips(n: int, settings: ClipSettings, seed: tuple[int, ...], direction: str | None = None) -> Clips:
-    """`make_clips`, kept for the last few settings (a run's data is rebuilt on Reset); arrays are read-only."""
+    """`make_clips` for the data sets of the last few settings (Reset and going back to earlier settings
+    rebuild a run without generating its clips again); arrays are read-only."""
     clips = make_clips(n, settings, seed, direction)
     for array in (clips.x, clips.y, clips.start):
         array.flags.writeable = False

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import time
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -95,6 +96,16 @@ def build_model(view: str, frames: int, channels: int, generator: torch.Generato
     return model.to(device)
 
 
+def shared_tensor(array: np.ndarray) -> torch.Tensor:
+    """A cached read-only array as a tensor on `core.device`; on the CPU it shares the array's memory instead of
+    copying it per session (nothing here writes to the data: batches are gathered copies)."""
+    if device.type != "cpu":
+        return torch.tensor(array, device=device)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="The given NumPy array is not writable")
+        return torch.from_numpy(array)
+
+
 def count_params(model: nn.Module) -> int:
     return sum(p.numel() for p in model.parameters())
 
@@ -110,8 +121,8 @@ class MotionRace(Trainer):
         self.cfg = cfg
         train = cached_clips(TRAIN_CLIPS, cfg.clips, (cfg.seed, 0))
         test = cached_clips(TEST_CLIPS, cfg.clips, (cfg.seed, 1))
-        self.x_train, self.y_train = torch.tensor(train.x, device=device), torch.tensor(train.y, device=device)
-        self.x_test, self.y_test = torch.tensor(test.x, device=device), torch.tensor(test.y, device=device)
+        self.x_train, self.y_train = shared_tensor(train.x), shared_tensor(train.y)
+        self.x_test, self.y_test = shared_tensor(test.x), shared_tensor(test.y)
         self.generator = torch.Generator().manual_seed(cfg.seed)
         self.models = {view: build_model(view, cfg.frames, cfg.channels, self.generator) for view in VIEWS}
         self.optimizers = {view: torch.optim.Adam(m.parameters(), lr=cfg.lr) for view, m in self.models.items()}

@@ -13,6 +13,7 @@ from ui.figures.vision.pictures import BOX_COLOR, as_rgb, draw_box, latex_matrix
 FRAME_PX = 112  # on-screen side of one frame in a strip
 GAP_PX = 6  # white gap between frames
 MODEL_COLORS = {"3d": PALETTE[0], "stack": PALETTE[2], "frame": PALETTE[1]}
+MODEL_TEXT_COLORS = {"3d": "blue", "stack": "green", "frame": "orange"}  # the same, as Streamlit Markdown colours
 
 
 def frames_strip(frames: np.ndarray, boxes: dict[int, tuple[int, int, int, int]] | None = None,
@@ -76,8 +77,8 @@ def voxel_latex(values: np.ndarray, weights: np.ndarray, products: np.ndarray, i
     return lines
 
 
-def race_figure(history: dict[str, list[float]], names: dict[str, str], metric: str, title: str, x_title: str,
-                reference: float) -> go.Figure:
+def race_figure(history: dict[str, list[float]], names: dict[str, str], metric: str, x_title: str,
+                reference: float, legend: bool = True) -> go.Figure:
     """One metric of the three models over the lock-step updates: "test_acc" (x = the evaluation steps, in %)
     or "loss" (x = every recorded step); `reference` is drawn dotted (chance, or the loss of answering 1/4 each)."""
     x = history.get("test_step" if metric == "test_acc" else "step", [])
@@ -91,7 +92,7 @@ def race_figure(history: dict[str, list[float]], names: dict[str, str], metric: 
         fig.update_yaxes(range=[0, 1.02], tickformat=".0%")
     else:
         fig.update_yaxes(rangemode="tozero")
-    return styled(fig, title=title, height=300, revision=f"conv3d.race.{metric}")
+    return styled(fig, height=280, legend=legend, revision=f"conv3d.race.{metric}")
 
 
 def predictions_figure(probs: dict[str, np.ndarray], names: dict[str, str], directions: list[str],
