@@ -85,7 +85,7 @@ def watch_training(page, address: str, seconds: float = 10.0) -> tuple[float, st
     Returns (refreshes/s — each refresh of the live panel changes the line —, its first and last text, seconds).
     """
     page.goto(address)
-    page.wait_for_selector(".js-plotly-plot")
+    page.wait_for_selector(".js-plotly-plot", timeout=240_000)  # a cold server on a busy machine is slow
     page.get_by_role("button", name="Start").first.click()
     page.get_by_role("button", name="Pause").first.wait_for()
     page.wait_for_timeout(1500)
