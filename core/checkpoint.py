@@ -64,7 +64,8 @@ def check_archive(data: bytes, max_bytes: int = MAX_FILE_BYTES) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             entries = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, ValueError, EOFError):
+    # RuntimeError covers an unsupported compression method as well (zipfile raises a subclass of it)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError, OSError, ValueError, EOFError):
         raise CheckpointError("not_a_model") from None
     names = [entry.filename for entry in entries]
     if len(entries) > MAX_ENTRIES or len(set(names)) != len(names):

@@ -66,16 +66,16 @@ def parse_maze(text: str) -> tuple[str, ...]:
 def _goal_reachable(rows: tuple[str, ...]) -> bool:
     """Breadth-first search from S through floor cells (walls block, pits end the walk)."""
     start = next((r, row.index("S")) for r, row in enumerate(rows) if "S" in row)
-    seen, todo = {start}, deque([start])
-    while todo:
-        r, c = todo.popleft()
+    seen, frontier = {start}, deque([start])
+    while frontier:
+        r, c = frontier.popleft()
         if rows[r][c] == "G":
             return True
         for dr, dc in LAKE_MOVES:
             nr, nc = r + dr, c + dc
             if 0 <= nr < len(rows) and 0 <= nc < len(rows[0]) and (nr, nc) not in seen and rows[nr][nc] not in "#H":
                 seen.add((nr, nc))
-                todo.append((nr, nc))
+                frontier.append((nr, nc))
     return False
 
 
