@@ -8,7 +8,7 @@ NGINX  ?= /usr/sbin/nginx
 REPLICAS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -gt 1 ] && echo $$((n - 1)) || echo 1)
 ADDRESS ?= 0.0.0.0
 
-.PHONY: run test test-fast bench browser nginx serve lock screenshots clean
+.PHONY: run test test-fast bench bench-browser browser nginx serve lock screenshots clean
 
 $(VENV)/.app-installed: requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -61,6 +61,10 @@ test-fast: $(VENV)/.test-installed
 
 bench: $(VENV)/.test-installed
 	for script in benchmarks/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+# In-browser training speed against the trainer alone, Start → first step, slider → settled, in one command.
+bench-browser: $(VENV)/.test-installed browser
+	$(PY) benchmarks/browser_speed.py
 
 clean:
 	rm -rf $(VENV) build docs/screenshots/*.tmp.png
