@@ -171,8 +171,9 @@ def heads_grid_figure(maps, row_tokens: Sequence[str], col_tokens: Sequence[str]
 def positional_encoding_figure(pe, *, title: str, x_title: str, y_title: str) -> go.Figure:
     """PE as a picture: position down, dimension across; sin/cos waves slow down as the dimension grows."""
     trace = go.Heatmap(z=np.asarray(pe, dtype=float), colorscale=VALUE_SCALE, zmin=-1, zmax=1, showscale=True,
+                       colorbar=dict(thickness=10, len=0.8, orientation="h", y=-0.25, yanchor="top"),  # a phone keeps the width
                        hovertemplate=f"{y_title} %{{y}}, {x_title} %{{x}}: %{{z:.3f}}<extra></extra>")
-    return go.Figure(trace, _layout(title, 320, "pe", legend=False, xaxis=dict(title=dict(text=x_title)),
+    return go.Figure(trace, _layout(title, 360, "pe", legend=False, xaxis=dict(title=dict(text=x_title)),
                                     yaxis=dict(title=dict(text=y_title), autorange="reversed")))
 
 

@@ -65,7 +65,8 @@ def policy_map_figure(thetas: np.ndarray, omegas: np.ndarray, p_right: np.ndarra
     `path`: an episode's (θ, θ̇) drawn on top."""
     traces: list = [go.Heatmap(x=np.degrees(thetas), y=omegas, z=p_right, zmin=0, zmax=1, colorscale=DIVERGING,
                                zsmooth="fast", hovertemplate="θ=%{x:.1f}°, θ̇=%{y:.2f}: %{z:.2f}<extra></extra>",
-                               colorbar=dict(title=dict(text=names["prob"], side="right"), thickness=10, len=0.8))]
+                               colorbar=dict(title=dict(text=names["prob"], side="top"), thickness=10, len=0.8,
+                                             orientation="h", y=-0.3, yanchor="top"))]  # under the x title: a phone keeps the width
     if path is not None and len(path):
         traces.append(go.Scatter(x=np.degrees(path[:, 0]), y=path[:, 1], mode="lines", name=names["path"],
                                  line=dict(color="#111827", width=1.5), hoverinfo="skip"))

@@ -54,7 +54,8 @@ def grid_figure(cells: tuple[str, ...], q: np.ndarray, moves: tuple[tuple[int, i
     traces: list = [go.Heatmap(z=z, x=np.arange(ncol), y=np.arange(nrow), zmin=lo, zmax=hi if hi > lo else lo + 1,
                                colorscale=VALUE_SCALE, text=q_hover(q, moves, ncol, names["state"]),
                                hovertemplate="%{text}<extra></extra>", xgap=1, ygap=1,
-                               colorbar=dict(title=dict(text=names["value"], side="right"), thickness=10, len=0.8))]
+                               colorbar=dict(title=dict(text=names["value"], side="top"), thickness=10, len=0.8,
+                                             orientation="h", y=-0.04, yanchor="top"))]  # under: a phone keeps the width
     marks_x, marks_y, marks = [], [], []
     undecided = np.isclose(q.max(axis=1), q.min(axis=1))
     for s in range(nrow * ncol):
@@ -89,7 +90,7 @@ def grid_figure(cells: tuple[str, ...], q: np.ndarray, moves: tuple[tuple[int, i
         yaxis=dict(range=[nrow - 0.5, -0.5], showgrid=False, zeroline=False, showticklabels=False,
                    scaleanchor="x", scaleratio=1)))
     return styled(fig, height=height, revision="gridworld.grid",
-                  legend=dict(orientation="h", yanchor="top", y=-0.02, xanchor="left", x=0.0))
+                  legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0.0))
 
 
 def episode_curves_figure(values: list[float], average: np.ndarray, names: dict[str, str], *, title: str,
