@@ -1,6 +1,8 @@
 """Every page in a real Chromium: it renders its charts, a slider moves, training starts and pauses, no error."""
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from tests.e2e.conftest import ROOT, SCREENSHOTS
@@ -55,6 +57,15 @@ def test_page_renders_moves_and_trains(page, server_url, spec):
     if trains:
         start.first.click()
         page.wait_for_timeout(2500)
+        # A slow first step (a model that evaluates before its first chart, a busy machine) may need longer: wait
+        # for the progress line to leave step 0, up to a minute, before pausing.
+        first_step_by = time.monotonic() + 60
+        while time.monotonic() < first_step_by:
+            line = page.locator('[data-testid="stProgress"]').first
+            text = line.inner_text() if line.count() else ""
+            if text and " 0 of" not in text and " 0 / " not in text:
+                break
+            page.wait_for_timeout(250)
         pause = page.get_by_role("button", name="Pause", exact=True)
         if pause.count():  # still training: pause it (a fast demo may already have reached its goal)
             pause.first.click()
