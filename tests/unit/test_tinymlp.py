@@ -12,8 +12,10 @@ F64 = dict(dtype=torch.float64)
 def test_each_slope_written_with_the_output_equals_autograds_derivative(name):
     z = torch.linspace(-3, 3, 13, **F64).requires_grad_(True)
     y = activate(z, name)
-    (dz,) = torch.autograd.grad(y.sum(), z)
-    assert torch.allclose(activation_slope(y.detach(), name), dz, atol=1e-12)
+    upstream = torch.linspace(-1, 2, 13, **F64)
+    (dz,) = torch.autograd.grad((y * upstream).sum(), z)
+    assert torch.allclose(activation_slope(y.detach(), name) * upstream, dz, atol=1e-12)
+    assert torch.allclose(ACTIVATIONS[name].backward(upstream, y.detach()), dz, atol=1e-12)
 
 
 @pytest.mark.parametrize("hidden,out", [("tanh", None), ("relu", "sigmoid"), ("leaky_relu", "tanh"),
