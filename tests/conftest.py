@@ -16,3 +16,36 @@ torch.set_num_threads(1)
 from streamlit import config as _streamlit_config  # noqa: E402
 
 _streamlit_config.set_option("client.showErrorDetails", "full")
+
+
+# One Chromium for the whole run, shared by the page tests (tests/e2e) and the hosting tests (tests/hosting): a second
+# session-wide Playwright started while the first still runs fails ("Sync API inside the asyncio loop").
+import shutil  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI: Chromium not found at {CHROMIUM}; the test command installs it (apt chromium)")
+        pytest.skip(f"Chromium not found at {CHROMIUM} (outside CI only)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:  # Playwright gives each launch a fresh, empty profile
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    yield page
+    context.close()

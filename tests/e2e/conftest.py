@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -60,26 +59,3 @@ def server_url():
         proc.wait(10)
     except subprocess.TimeoutExpired:
         proc.kill()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI: Chromium not found at {CHROMIUM}; the test command installs it (apt chromium)")
-        pytest.skip(f"Chromium not found at {CHROMIUM} (outside CI only)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:  # Playwright gives each launch a fresh, empty profile
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    yield page
-    context.close()

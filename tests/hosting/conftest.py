@@ -1,2 +1,2 @@
-"""Hosting tests: the real server, Chromium and nginx (the balancer). The browser fixtures are the e2e ones."""
-from tests.e2e.conftest import browser, page  # noqa: F401  (fixtures shared with the page tests)
+"""Hosting tests: the real server, Chromium and nginx (the balancer). The browser fixtures are the run-wide ones
+(tests/conftest.py), shared with the page tests."""

@@ -1,6 +1,7 @@
 """Two replicas behind nginx (`make serve`'s Cluster): one URL, the hygiene headers, metrics hidden, cookie affinity;
 one replica killed mid-class: only its students reconnect, to the other replica, with their settings and a notice."""
 import asyncio
+import concurrent.futures
 import sys
 import time
 import urllib.error
@@ -89,4 +90,6 @@ async def a_class_loses_a_replica(cluster) -> None:
 
 
 def test_killed_replica_students_land_on_the_other_with_settings_and_a_notice(cluster):
-    asyncio.run(a_class_loses_a_replica(cluster))
+    # On a thread of its own: the run-wide Playwright (tests/conftest.py) may already hold this thread's event loop.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, a_class_loses_a_replica(cluster)).result()
