@@ -6,7 +6,7 @@ from core.rl.tabular import ALGORITHMS, TabularConfig, TabularTrainer, moving_av
 from ui.figures.common import PALETTE, show
 from ui.figures.rl.gridworld import ARROWS_BY_MOVE, episode_curves_figure, grid_figure
 from ui.figures.generative.digit_pictures import thin
-from ui.i18n import options, t
+from ui.i18n import error_text, options, t
 from ui.page import Page, seed
 from ui.runner import INTERVAL_S, TICK_S, live_training
 from ui.teaching import takeaway
@@ -42,7 +42,7 @@ if world_name == "maze":
     try:
         maze = parse_maze(text)
     except MazeError as err:
-        st.error(t(f"gridworld.maze_error.{err.code}", **err.detail), icon=":material/grid_off:")
+        st.error(error_text("gridworld.maze_error", err), icon=":material/grid_off:")
 
 NAMES = {"value": t("gridworld.view.value"), "path": t("gridworld.view.path"), "greedy": t("gridworld.view.greedy"),
          "agent": t("gridworld.view.agent"), "state": t("gridworld.view.state")}

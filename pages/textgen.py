@@ -7,7 +7,7 @@ from core.sequences.textgen import (CELLS, DEFAULT_PROMPT, MAX_GENERATE, MAX_PRO
                                     TextGenTrainer, check_prompt, corpus_texts)
 from ui.figures.common import show
 from ui.figures.sequences.textgen import char_label, next_char_figure, perplexity_figure
-from ui.i18n import options, t
+from ui.i18n import error_text, options, t
 from ui.page import Page, seed
 from ui.runner import live_training
 from ui.teaching import takeaway
@@ -60,7 +60,7 @@ def draw(run) -> None:
         try:
             prompt = check_prompt(raw_prompt, trainer.vocab)
         except InputError as err:
-            st.error(t(f"textgen.prompt_error.{err.code}", **err.detail), icon=":material/error:")
+            st.error(error_text("textgen.prompt_error", err), icon=":material/error:")
             return
         if not raw_prompt:
             st.info(t("textgen.write.default_used", prompt=DEFAULT_PROMPT.strip()), icon=":material/info:")
