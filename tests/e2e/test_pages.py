@@ -4,6 +4,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.e2e.conftest import ROOT, SCREENSHOTS
 from ui.nav import PAGES
@@ -68,7 +69,10 @@ def test_page_renders_moves_and_trains(page, server_url, spec):
             page.wait_for_timeout(250)
         pause = page.get_by_role("button", name="Pause", exact=True)
         if pause.count():  # still training: pause it (a fast demo may already have reached its goal)
-            pause.first.click()
+            try:  # ... or reach it between the count and the click, when Pause turns back into Start
+                pause.first.click(timeout=5_000)
+            except PlaywrightTimeout:
+                pass
         page.get_by_role("button", name="Start", exact=True).first.wait_for(timeout=30_000)
         progress = page.locator('[data-testid="stProgress"]').first.inner_text()
         assert " 0 of" not in progress and " 0 / " not in progress, progress
