@@ -167,6 +167,21 @@ def parent(pid: int) -> int:
         return int(fh.read().rsplit(")", 1)[1].split()[1])
 
 
+def with_descendants(pids: set[int]) -> set[int]:
+    """The processes and everything they started (a server's training workers count as the server)."""
+    family = set(pids)
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            pid = int(entry.name)
+            with contextlib.suppress(OSError):
+                ancestor = pid
+                while ancestor > 1 and ancestor not in pids:
+                    ancestor = parent(ancestor)
+                if ancestor in pids:
+                    family.add(pid)
+    return family
+
+
 def started_here(pid: int) -> bool:
     """The process descends from this one (other people's browsers on a shared machine do not count)."""
     while pid > 1:
@@ -391,7 +406,8 @@ class Target:
         return [r.port for r in self.cluster.replicas] if self.balanced else [self.port]
 
     def pids(self) -> set[int]:
-        return {r.proc.pid for r in self.cluster.replicas} if self.balanced else {self.server.pid}
+        """The server processes and their training workers."""
+        return with_descendants({r.proc.pid for r in self.cluster.replicas} if self.balanced else {self.server.pid})
 
     def rss(self) -> float:
         total = 0.0

@@ -4,6 +4,7 @@ from __future__ import annotations
 import abc
 import contextlib
 import math
+import time
 
 import torch
 
@@ -145,3 +146,26 @@ def seeded_rng(seed: int):
         yield
     finally:
         torch.set_rng_state(outside)
+
+
+def train_for(trainer: Trainer, seconds: float, *, steps: int | None = None, live=None,
+              sec_per_step: float | None = None) -> float | None:
+    """One live-training tick: the learner's `live` settings applied, then exactly `steps` steps, or steps in
+    chunks sized from the measured time per step until `seconds` are used. Returns the updated seconds per step
+    (a running mean), which sizes the next tick's chunks."""
+    started = time.perf_counter()
+    if live is not None:
+        trainer.apply_live(live)
+    if steps is not None:
+        if not trainer.done:
+            trainer.step(steps)
+        return sec_per_step
+    while True:
+        now = time.perf_counter()
+        left = seconds - (now - started)
+        if left <= 0 or trainer.done:
+            return sec_per_step
+        n = 1 if sec_per_step is None else max(1, int(left / max(sec_per_step, 1e-6)))
+        trainer.step(n)
+        per_step = (time.perf_counter() - now) / n
+        sec_per_step = per_step if sec_per_step is None else 0.5 * sec_per_step + 0.5 * per_step
