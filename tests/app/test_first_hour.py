@@ -98,3 +98,38 @@ def test_fitting_shows_no_empty_curves_chart_before_start():
     assert any("Press Start" in i.value for i in at.info)
     press(at, "fitting.run.step")
     assert any("chart_net_curves" in k for k in keys())
+
+
+def _chart_keys(at) -> list[str]:
+    return [c.proto.id for c in at.get("plotly_chart")]
+
+
+def test_an_uploaded_autoencoder_shows_its_losses_at_once():
+    fresh, tr = _upload("autoencoder", {}, ticks=2)
+    loaded = fresh.session_state["autoencoder.run"].trainer
+    assert loaded.steps_done == tr.steps_done > 0 and loaded.history["step"] == [tr.steps_done]
+    assert any("autoencoder.losses" in key for key in _chart_keys(fresh))  # the loss curves, measured on load
+    assert loaded.latest()["knn"] == tr.knn_score()
+
+
+def test_an_uploaded_translator_shows_its_loss_at_once():
+    fresh, tr = _upload("attention", {}, ticks=2)
+    loaded = fresh.session_state["attention.run"].trainer
+    assert loaded.steps_done == tr.steps_done > 0 and loaded.history["loss"] and loaded.evals["step"]
+    assert any("attention.loss" in key for key in _chart_keys(fresh))
+    assert not any("Press Start to train the translator" in i.value for i in fresh.info)
+
+
+def test_an_uploaded_fitting_network_shows_its_errors_at_once():
+    untrained = open_page("fitting")
+    fresh, tr = _upload("fitting", {}, ticks=2)
+    loaded = fresh.session_state["fitting.run"].trainer
+    assert loaded.steps_done == tr.steps_done > 0 and loaded.curve_steps == [tr.steps_done]
+
+    def test_errors(at) -> list[str]:
+        table = next(d.value for d in at.dataframe if "Model" in d.value.columns)
+        return list(table["Test error (MSE)"])
+
+    shown = test_errors(fresh)
+    assert shown == [f"{values[-1]:.4f}" for values in loaded.curves["test"]]
+    assert shown != test_errors(untrained)  # the loaded weights' errors, not a fresh network's
