@@ -28,6 +28,7 @@ MAX_PARAMS = 100  # link parameters
 MAX_PARAM_NAME = 64
 MAX_PARAM_VALUE = 2000
 MAX_STEPS = 10**9
+MAX_SECONDS = 1e7  # training seconds (~4 months): far past any time budget, small enough to print
 _END_OF_DIRECTORY = b"PK\x05\x06"  # the zip's last record: entry count and central directory size
 _END_RECORD_SIZE = 22
 _MAX_COMMENT = 0xFFFF
@@ -37,10 +38,14 @@ class CheckpointError(InputError):
     """Why a model file cannot be used; `code` is translated by the UI."""
 
 
-def save_checkpoint(page: str, params: dict[str, str], steps: int, tensors: dict[str, torch.Tensor]) -> bytes:
-    """Bytes of a model file for `page`: the tensors (on the CPU) and the link parameters of its settings."""
+def save_checkpoint(page: str, params: dict[str, str], steps: int, tensors: dict[str, torch.Tensor],
+                    seconds: float | None = None) -> bytes:
+    """Bytes of a model file for `page`: the tensors (on the CPU), the link parameters of its settings, the steps
+    trained and, when known, the seconds that training took."""
     payload = {"format": FORMAT, "page": page, "params": {str(k): str(v) for k, v in params.items()},
                "steps": int(steps), "tensors": {k: v.detach().cpu().clone() for k, v in tensors.items()}}
+    if seconds is not None:
+        payload["seconds"] = min(max(float(seconds), 0.0), MAX_SECONDS)
     buffer = io.BytesIO()
     torch.save(payload, buffer)
     return buffer.getvalue()
@@ -89,8 +94,9 @@ def safe_torch_load(data: bytes, max_bytes: int = MAX_FILE_BYTES):
         raise CheckpointError("not_a_model") from None
 
 
-def load_checkpoint(data: bytes, page: str) -> tuple[dict[str, str], int, dict[str, torch.Tensor]]:
-    """(params, steps, tensors) from a model file, or CheckpointError saying what is wrong with it."""
+def load_checkpoint(data: bytes, page: str) -> tuple[dict[str, str], int, dict[str, torch.Tensor], float | None]:
+    """(params, steps, tensors, seconds) from a model file, or CheckpointError saying what is wrong with it.
+    `seconds` (the training time) is None for files written before it was stored."""
     payload = safe_torch_load(data)
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         raise CheckpointError("not_a_model")
@@ -103,6 +109,9 @@ def load_checkpoint(data: bytes, page: str) -> tuple[dict[str, str], int, dict[s
         raise CheckpointError("not_a_model")
     if type(steps) is not int or not 0 <= steps <= MAX_STEPS:  # bool is an int too: refused
         raise CheckpointError("not_a_model")
+    seconds = payload.get("seconds")
+    if seconds is not None and (type(seconds) is not float or not 0.0 <= seconds <= MAX_SECONDS):  # NaN fails too
+        raise CheckpointError("not_a_model")
     if not isinstance(tensors, dict) or not 0 < len(tensors) <= MAX_TENSORS or not all(
             isinstance(k, str) and type(v) is torch.Tensor and v.layout == torch.strided for k, v in tensors.items()):
         raise CheckpointError("not_a_model")
@@ -112,7 +121,7 @@ def load_checkpoint(data: bytes, page: str) -> tuple[dict[str, str], int, dict[s
     if any(not torch.isfinite(v).all() for v in tensors.values() if v.is_floating_point() or v.is_complex()):
         raise CheckpointError("not_finite")
     # own, compact copies: no tensor keeps a bigger storage (or another tensor's) alive in the session
-    return params, steps, {k: v.clone(memory_format=torch.contiguous_format) for k, v in tensors.items()}
+    return params, steps, {k: v.clone(memory_format=torch.contiguous_format) for k, v in tensors.items()}, seconds
 
 
 def check_shapes(expected: dict[str, torch.Tensor], given: dict[str, torch.Tensor]) -> None:

@@ -117,7 +117,7 @@ cols = st.columns([1, 1, 2.2])
 x0 = page.slider("x0", *x_range, start[0], 0.05, where=cols[0])
 y0 = page.slider("y0", *y_range, start[1], 0.01, where=cols[1])
 racers = page.choices("racers", OPTIMIZERS, list(OPTIMIZERS), labels=options("optimizers.names", list(OPTIMIZERS)),
-                      where=cols[2])
+                      where=cols[2], style="pills")  # all six in view (a drop-down's chips cut "Adam" off)
 
 theory = quadratic_theory(*quadratic_eigenvalues(kappa)) if surface_name == "quadratic" else None
 use_theory = theory is not None and page.toggle("theory", True)  # visible, not inside the collapsed settings
@@ -151,17 +151,15 @@ else:
     xs, ys, values = surface_grid(surface_name, (kappa, angle), formula_text, box)
     paths = {name: result.paths[i] for i, name in enumerate(result.names)}
     names = {"start": t("optimizers.start"), "minimum": t("optimizers.minimum")}
-    left, right = st.columns([1.15, 1], gap="large")
-    with left:
-        show(race_figure_memo(xs, ys, values, paths, labels, (x0, y0), surface.minimum, names,
-                              title=t("optimizers.race_chart", steps=steps)), key="optimizers.chart_race")
+    # the paths over the page's width (x and y at one scale: a narrow column made the valley a thin strip)
+    show(race_figure_memo(xs, ys, values, paths, labels, (x0, y0), surface.minimum, names,
+                          title=t("optimizers.race_chart", steps=steps)), key="optimizers.chart_race")
     known = surface.f_min is not None
     losses = {name: result.losses[i] - (surface.f_min if known else 0.0) for i, name in enumerate(result.names)}
-    with right:
-        show(loss_figure_memo(losses, labels, log=known, title=t("optimizers.loss_chart"),
-                              x_title=t("optimizers.step_axis"),
-                              y_title=t("optimizers.gap_axis" if known else "optimizers.loss_axis")),
-             key="optimizers.chart_loss")
+    show(loss_figure_memo(losses, labels, log=known, title=t("optimizers.loss_chart"),
+                          x_title=t("optimizers.step_axis"),
+                          y_title=t("optimizers.gap_axis" if known else "optimizers.loss_axis")),
+         key="optimizers.chart_loss")
     eigen = quadratic_eigenvalues(kappa) if surface_name == "quadratic" else None
     st.dataframe(results_table(result, surface, settings, labels, eigen), hide_index=True, width="stretch")
     if not np.isfinite(result.losses[:, 0]).all():

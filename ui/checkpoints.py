@@ -18,8 +18,8 @@ def model_file_panel(ns: str, run) -> None:
         return
     with st.expander(t("checkpoint.heading"), icon=":material/save:"):
         params = st.query_params.to_dict()
-        st.download_button(t("checkpoint.download"), data=lambda: save_checkpoint(ns, params, run.trainer.steps_done,
-                                                                                   run.trainer.model_tensors()),
+        st.download_button(t("checkpoint.download"), data=lambda: save_checkpoint(
+                               ns, params, run.trainer.steps_done, run.trainer.model_tensors(), run.trained_seconds),
                            file_name=f"nn-playground-{ns}.pt", mime="application/octet-stream",
                            icon=":material/download:", key=f"{ns}.model.download", on_click="ignore")
         # the browser refuses bigger files before sending them, saying the same number as our own check
@@ -39,25 +39,28 @@ def _on_upload(ns: str) -> None:
     try:
         if upload.size > MAX_FILE_BYTES:  # a request sent around the browser's check: refused before reading
             raise CheckpointError("too_big", limit_mb=LIMIT_MB)
-        params, steps, tensors = load_checkpoint(upload.getvalue(), ns)
+        params, steps, tensors, seconds = load_checkpoint(upload.getvalue(), ns)
     except CheckpointError as err:
         st.session_state[f"_checkpoint_message.{ns}"] = ("error", error_text("checkpoint.error", err))
         return
     apply_values(ns, params)  # rebuild the page's settings exactly as the model was trained
-    st.session_state[f"_restore.{ns}"] = (steps, tensors)
+    st.session_state[f"_restore.{ns}"] = (steps, tensors, seconds)
 
 
-def restore_into(ns: str, trainer) -> None:
-    """After the page rebuilt its trainer from the uploaded settings: load the tensors, or say why not."""
+def restore_into(ns: str, run) -> None:
+    """After the page rebuilt its run from the uploaded settings: load the tensors and the training time the file
+    carries (None: a file from before it was stored), or say why not."""
     pending = st.session_state.pop(f"_restore.{ns}", None)
     if pending is None:
         return
-    steps, tensors = pending
+    steps, tensors, seconds = pending
+    trainer = run.trainer
     try:
         check_shapes(trainer.model_tensors() or {}, tensors)
         trainer.resume(tensors, steps)  # its step count and one evaluation: the page shows a trained model
     except (CheckpointError, RuntimeError, KeyError, TypeError):
         st.session_state[f"_checkpoint_message.{ns}"] = ("error", t("checkpoint.error.mismatch"))
         return
+    run.seconds_before = seconds
     units = t(f"runner.{'unit' if steps == 1 else 'units'}.{trainer.unit}")
     st.session_state[f"_checkpoint_message.{ns}"] = ("ok", t("checkpoint.loaded", steps=f"{steps:,}", unit=units))

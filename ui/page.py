@@ -158,8 +158,10 @@ class Page:
         return self._control(name, default, decode, str, render, label)
 
     def choices(self, name: str, options: Sequence[str], default: Sequence[str], *,
-                labels: dict | Callable | None = None, where=None, label: str | None = None) -> list[str]:
-        """Pick several options; the link holds them comma-separated."""
+                labels: dict | Callable | None = None, style: str = "select", where=None,
+                label: str | None = None) -> list[str]:
+        """Pick several options; the link holds them comma-separated. style: "select" (a drop-down whose chosen
+        options show as chips) or "pills" (every option a button that wraps to new lines: all always in view)."""
         options = list(options)
 
         def decode(raw: str):
@@ -169,8 +171,12 @@ class Page:
                 raise LinkValueError
             return kept, (None if len(kept) == len(picked) else ",".join(kept))
 
-        render = lambda key, label, help: (where or st).multiselect(  # noqa: E731
-            label, options, key=key, help=help, format_func=_formatter(labels))
+        def render(key, label, help):
+            if style == "pills":
+                return (where or st).pills(label, options, selection_mode="multi", key=key, help=help,
+                                           format_func=_formatter(labels))
+            return (where or st).multiselect(label, options, key=key, help=help, format_func=_formatter(labels))
+
         return self._control(name, list(default), decode, ",".join, render, label)
 
     def toggle(self, name: str, default: bool, *, where=None, label: str | None = None) -> bool:

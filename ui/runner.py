@@ -63,6 +63,7 @@ class Run:
     config: Hashable
     running: bool = False
     seconds: float = 0.0  # training time spent (the time budget counts this)
+    seconds_before: float | None = 0.0  # training time of a loaded model file before it (None: the file did not say)
     sec_per_step: float | None = None  # measured, to size each tick's chunk
     stop_reason: str | None = None  # "budget", "goal", "steps" or the trainer's problem
     extra: dict[str, Any] = field(default_factory=dict)  # page-owned data that lives and dies with the run
@@ -70,6 +71,11 @@ class Run:
     live: Any = None  # settings that apply while training (learning rate, batch size …): see `live_training`
     steps_per_tick: int | None = None  # a fixed number of steps per refresh instead of a time-sized chunk
     ship: bool | None = None  # trained in a worker process (decided on the first tick; see `_train_in_worker`)
+
+    @property
+    def trained_seconds(self) -> float | None:
+        """The model's whole training time, a loaded file's included; None when that file did not carry it."""
+        return None if self.seconds_before is None else self.seconds_before + self.seconds
 
     def per_model_state(self, name: str, build: Callable[[], Any], *key: Hashable) -> Any:
         """`build()` once per state of the model (and of `key`, the display settings it depends on): computed again
@@ -107,7 +113,7 @@ def live_training(ns: str, build: Callable[[], Trainer], config: Hashable, draw:
         st.session_state[key] = run
         _leave_queue()  # a new run starts paused
         if restoring:
-            restore_into(ns, run.trainer)
+            restore_into(ns, run)
     run.live, run.steps_per_tick = live, steps_per_tick  # from this full run on, for every step and tick
     _apply_live(run)  # and at once: what the page shows of the run reflects the learner's settings
 
@@ -274,8 +280,10 @@ def _why_done(trainer: Trainer) -> str | None:
 def _progress(run: Run, time_budget_s: float) -> None:
     tr = run.trainer
     unit = t(f"runner.unit.{tr.unit}")
-    text = t("runner.progress", unit=unit, n=f"{tr.steps_done:,}", total=f"{tr.max_steps:,}",
-             seconds=f"{run.seconds:.1f}")
+    trained = run.trained_seconds  # None: loaded from a file that did not say how long it had trained
+    seconds = run.seconds if trained is None else trained
+    text = t("runner.progress_since_load" if trained is None else "runner.progress", unit=unit,
+             n=f"{tr.steps_done:,}", total=f"{tr.max_steps:,}", seconds=f"{seconds:.1f}")
     st.progress(min(1.0, tr.steps_done / max(tr.max_steps, 1)), text=text)
     reason = run.stop_reason
     if reason in ("not_finite", "diverged"):

@@ -146,8 +146,21 @@ class FitTrainer(Trainer):
                 self._restore_stopped()
             if (self.steps_done + i + 1) % EVAL_EVERY == 0:
                 self._record(self.steps_done + i + 1)
+        return self._latest()
+
+    def _latest(self) -> dict[str, float]:
         return {f"{name}_{m}": self.curves[name][m][-1]
                 for m in range(len(self.specs)) for name in ("train", "val", "test")}
+
+    @torch.no_grad()
+    def measure(self) -> dict[str, float]:
+        """Errors of loaded weights (a model file): the curves and best-so-far start again from them, not from the
+        initial weights measured at step 0."""
+        self.curve_steps = []
+        self.curves = {name: [[] for _ in self.specs] for name in self.curves}
+        self.best_val = [math.inf] * len(self.specs)
+        self._record(self.steps_done)
+        return self._latest()
 
     @torch.no_grad()
     def predict(self, x: np.ndarray) -> np.ndarray:

@@ -131,14 +131,15 @@ class AutoencoderTrainer(Trainer):
         self.target_seconds: float | None = None  # training time when the k-NN score first reached the target
         self.target_epoch: int | None = None
 
-    def loss_terms(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """(reconstruction, KL) per image for a batch of clean images x (B, 64), with this run's noise."""
+    def loss_terms(self, x: torch.Tensor, rng: torch.Generator | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+        """(reconstruction, KL) per image for a batch of clean images x (B, 64), with this run's noise (or `rng`'s)."""
         cfg = self.config
-        seen = x + cfg.noise * torch.randn(x.shape, generator=self.rng).to(x.device) if cfg.kind == "dae" else x
+        rng = self.rng if rng is None else rng
+        seen = x + cfg.noise * torch.randn(x.shape, generator=rng).to(x.device) if cfg.kind == "dae" else x
         mu, logvar = self.model.encode(seen)
         if logvar is None:
             return reconstruction_error(self.model.decode_logits(mu), x), torch.zeros(len(x), device=x.device)
-        z = mu + (0.5 * logvar).exp() * torch.randn(mu.shape, generator=self.rng).to(x.device)
+        z = mu + (0.5 * logvar).exp() * torch.randn(mu.shape, generator=rng).to(x.device)
         return reconstruction_error(self.model.decode_logits(z), x), kl_to_standard_normal(mu, logvar)
 
     def _advance(self, n: int) -> dict[str, float]:
@@ -162,11 +163,22 @@ class AutoencoderTrainer(Trainer):
         self.train_seconds += time.perf_counter() - started
         if self.target_seconds is None and score >= KNN_TARGET:
             self.target_seconds, self.target_epoch = self.train_seconds, self.steps_done + n
-        total = recon_mean + cfg.beta * kl_mean if cfg.kind == "vae" else recon_mean
-        metrics = {"loss": total, "recon": recon_mean, "knn": score}
+        return self._metrics(recon_mean, kl_mean, score)
+
+    def _metrics(self, recon: float, kl: float, knn: float) -> dict[str, float]:
+        cfg = self.config
+        metrics = {"loss": recon + cfg.beta * kl if cfg.kind == "vae" else recon, "recon": recon, "knn": knn}
         if cfg.kind == "vae":
-            metrics["kl"] = kl_mean
+            metrics["kl"] = kl
         return metrics
+
+    @torch.no_grad()
+    def measure(self) -> dict[str, float]:
+        """The epoch metrics of the current model over the whole training set, without a step (after loading a
+        model file). Its noise comes from a generator of its own: measuring leaves the run's stream alone."""
+        self.model.eval()
+        recon, kl = self.loss_terms(self.x_train, torch.Generator().manual_seed(self.config.seed))
+        return self._metrics(float(recon.mean()), float(kl.mean()), self.knn_score())
 
     # ----- what the page shows -----
     @torch.no_grad()

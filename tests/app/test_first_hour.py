@@ -27,7 +27,7 @@ def test_a_cleared_seed_keeps_the_seed():
     assert at.sidebar.warning
 
 
-def _upload(slug, params, ticks):
+def _upload(slug, params, ticks, *, lang="en", seconds=None):
     """Train a model on one page, download it, and load it on a fresh visit: the fresh page, and the original."""
     from core.checkpoint import save_checkpoint
     from tests.app.harness import train
@@ -35,8 +35,8 @@ def _upload(slug, params, ticks):
     at = open_page(slug, params=params)
     train(at, slug, ticks=ticks)
     tr = at.session_state[f"{slug}.run"].trainer
-    data = save_checkpoint(slug, params, tr.steps_done, tr.model_tensors())
-    fresh = open_page(slug)
+    data = save_checkpoint(slug, params, tr.steps_done, tr.model_tensors(), seconds)
+    fresh = open_page(slug, lang=lang)
     fresh.file_uploader(key=f"{slug}.model.upload").set_value(("model.pt", data, "application/octet-stream")).run()
     assert_no_exception(fresh)
     return fresh, tr
@@ -53,6 +53,20 @@ def test_an_uploaded_cnn_looks_trained():
     metrics = [m.value for m in fresh.metric]
     assert metrics and metrics[0].endswith("%")
     assert abs(loaded.latest()["test_acc"] - tr.evaluate()["test_acc"]) < 1e-6  # measured once, on the loaded model
+
+
+def test_an_uploaded_model_counts_the_seconds_it_trained_before():
+    from tests.app.harness import press
+
+    for lang, before, after in (("en", "95.3 s of training", "s of training since the model file was loaded"),
+                                ("zh", "已训练 95.3 秒", "载入模型文件后已训练")):
+        fresh, _ = _upload("playground", {}, ticks=2, lang=lang, seconds=95.3)
+        assert before in fresh.get("progress")[0].proto.text
+        press(fresh, "playground.run.step")  # the time trained here adds to it; a download carries the sum
+        run = fresh.session_state["playground.run"]
+        assert run.trained_seconds == run.seconds_before + run.seconds > 95.3
+        old, _ = _upload("playground", {}, ticks=2, lang=lang)  # a file from before the seconds were stored
+        assert after in old.get("progress")[0].proto.text and old.session_state["playground.run"].trained_seconds is None
 
 
 def test_an_uploaded_transformer_is_not_called_untrained():
@@ -98,3 +112,38 @@ def test_fitting_shows_no_empty_curves_chart_before_start():
     assert any("Press Start" in i.value for i in at.info)
     press(at, "fitting.run.step")
     assert any("chart_net_curves" in k for k in keys())
+
+
+def _chart_keys(at) -> list[str]:
+    return [c.proto.id for c in at.get("plotly_chart")]
+
+
+def test_an_uploaded_autoencoder_shows_its_losses_at_once():
+    fresh, tr = _upload("autoencoder", {}, ticks=2)
+    loaded = fresh.session_state["autoencoder.run"].trainer
+    assert loaded.steps_done == tr.steps_done > 0 and loaded.history["step"] == [tr.steps_done]
+    assert any("autoencoder.losses" in key for key in _chart_keys(fresh))  # the loss curves, measured on load
+    assert loaded.latest()["knn"] == tr.knn_score()
+
+
+def test_an_uploaded_translator_shows_its_loss_at_once():
+    fresh, tr = _upload("attention", {}, ticks=2)
+    loaded = fresh.session_state["attention.run"].trainer
+    assert loaded.steps_done == tr.steps_done > 0 and loaded.history["loss"] and loaded.evals["step"]
+    assert any("attention.loss" in key for key in _chart_keys(fresh))
+    assert not any("Press Start to train the translator" in i.value for i in fresh.info)
+
+
+def test_an_uploaded_fitting_network_shows_its_errors_at_once():
+    untrained = open_page("fitting")
+    fresh, tr = _upload("fitting", {}, ticks=2)
+    loaded = fresh.session_state["fitting.run"].trainer
+    assert loaded.steps_done == tr.steps_done > 0 and loaded.curve_steps == [tr.steps_done]
+
+    def test_errors(at) -> list[str]:
+        table = next(d.value for d in at.dataframe if "Model" in d.value.columns)
+        return list(table["Test error (MSE)"])
+
+    shown = test_errors(fresh)
+    assert shown == [f"{values[-1]:.4f}" for values in loaded.curves["test"]]
+    assert shown != test_errors(untrained)  # the loaded weights' errors, not a fresh network's

@@ -43,9 +43,9 @@ def test_bad_formula_is_explained_and_a_good_one_races():
 
 def test_racers_and_settings():
     at = open_page("optimizers")
-    by_key(at.multiselect, "optimizers.racers").set_value(["adam"]).run()
+    by_key(at.button_group, "optimizers.racers").set_value(["adam"]).run()
     assert len(table(at)) == 1
-    by_key(at.multiselect, "optimizers.racers").set_value([]).run()
+    by_key(at.button_group, "optimizers.racers").set_value([]).run()
     assert len(at.warning) == 1
     at = open_page("optimizers", params={"surface": "rosenbrock", "lr_sgd": "0.01"})
     assert "diverged" in str(table(at).iloc[0, 2])
@@ -67,3 +67,14 @@ def test_any_typed_formula_gives_a_message_not_a_traceback():
         assert not at.exception, text
         assert at.error or at.warning or at.dataframe, text
     assert not at.error and len(table(at)) == 6  # the last one is fine
+
+
+def test_every_racer_is_in_view():
+    """The racers are pills (each a button that wraps to a new line), not a drop-down whose chips were cut off at
+    the column's edge ("Adam" went missing): all six show, in both languages, picked ones and the others alike."""
+    for lang in ("en", "zh"):
+        at = open_page("optimizers", lang=lang, params={"racers": "sgd,adam"})
+        assert not [m for m in at.multiselect if m.key == "optimizers.racers"]
+        racers = by_key(at.button_group, "optimizers.racers")
+        assert racers.options and len(racers.options) == 6 and racers.value == ["sgd", "adam"]
+        assert len(table(at)) == 2

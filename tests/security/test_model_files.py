@@ -30,8 +30,8 @@ def refused(data: bytes, code: str, monkeypatch, *, loads: bool = False) -> None
 
 
 def test_a_genuine_file_still_loads():
-    params, steps, tensors = load_checkpoint(crafted.model_file(params={"lr": "0.1"}, steps=7), "playground")
-    assert params == {"lr": "0.1"} and steps == 7 and set(tensors) == {"w", "b"}
+    params, steps, tensors, seconds = load_checkpoint(crafted.model_file(params={"lr": "0.1"}, steps=7), "playground")
+    assert params == {"lr": "0.1"} and steps == 7 and set(tensors) == {"w", "b"} and seconds is None
 
 
 def test_view_of_a_huge_deflated_storage_is_refused_before_loading(monkeypatch):
@@ -84,7 +84,7 @@ def test_loaded_tensors_are_compact_copies():
     buffer = io.BytesIO()
     torch.save({"format": checkpoint.FORMAT, "page": "playground", "params": {}, "steps": 1,
                 "tensors": {"w": view}}, buffer)
-    _, _, tensors = load_checkpoint(buffer.getvalue(), "playground")
+    _, _, tensors, _ = load_checkpoint(buffer.getvalue(), "playground")
     assert torch.equal(tensors["w"], view) and tensors["w"].untyped_storage().nbytes() == 16 * 4
 
 
@@ -113,6 +113,25 @@ def test_a_pickled_reduce_payload_is_never_executed(tmp_path, monkeypatch):
 def test_every_number_of_the_settings_is_checked(steps, monkeypatch):
     buffer = io.BytesIO()
     torch.save({"format": checkpoint.FORMAT, "page": "playground", "params": {}, "steps": steps,
+                "tensors": {"w": torch.zeros(2)}}, buffer)
+    refused(buffer.getvalue(), "not_a_model", monkeypatch, loads=True)
+
+
+def test_the_training_seconds_round_trip_and_old_files_load_without_them():
+    data = checkpoint.save_checkpoint("playground", {}, 377, {"w": torch.zeros(2)}, seconds=95.25)
+    assert load_checkpoint(data, "playground")[3] == 95.25
+    buffer = io.BytesIO()  # a file written before the seconds were stored
+    torch.save({"format": checkpoint.FORMAT, "page": "playground", "params": {}, "steps": 377,
+                "tensors": {"w": torch.zeros(2)}}, buffer)
+    params, steps, tensors, seconds = load_checkpoint(buffer.getvalue(), "playground")
+    assert steps == 377 and seconds is None and set(tensors) == {"w"}
+
+
+@pytest.mark.parametrize("seconds", [-1.0, float("nan"), float("inf"), 1.5e7, True, 5, "5.0", [1.0],
+                                     torch.tensor(5.0)])
+def test_tampered_training_seconds_are_refused(seconds, monkeypatch):
+    buffer = io.BytesIO()
+    torch.save({"format": checkpoint.FORMAT, "page": "playground", "params": {}, "steps": 1, "seconds": seconds,
                 "tensors": {"w": torch.zeros(2)}}, buffer)
     refused(buffer.getvalue(), "not_a_model", monkeypatch, loads=True)
 

@@ -136,3 +136,29 @@ def test_model_file_round_trip(split):
     a.step(1)
     b.load_model_tensors(a.model_tensors())
     assert torch.equal(a.codes(split.x_test), b.codes(split.x_test))
+
+
+@pytest.mark.parametrize("kind", ["ae", "vae"])
+def test_a_loaded_model_is_measured_at_once(split, kind):
+    """resume() records the loaded model's losses on the training digits and its k-NN score, without a step and
+    without drawing from the run's own noise stream; checked against torch's own BCE and the KL's closed form."""
+    a = AutoencoderTrainer(AutoencoderConfig(kind=kind, seed=1), split)
+    a.step(3)
+    b = AutoencoderTrainer(AutoencoderConfig(kind=kind, seed=2), split)
+    stream = b.rng.get_state()
+    b.resume(a.model_tensors(), a.steps_done)
+    measured = b.latest()
+    assert b.history["step"] == [3] and torch.equal(b.rng.get_state(), stream)
+    x = b.x_train
+    with torch.no_grad():
+        mu, logvar = b.model.encode(x)
+        kl = 0.5 * (mu ** 2 + logvar.exp() - 1 - logvar).sum(dim=1).mean() if kind == "vae" else torch.tensor(0.0)
+        recon_of_mean = torch.nn.BCEWithLogitsLoss(reduction="sum")(b.model.decode_logits(mu), x) / len(x)
+    assert measured["knn"] == pytest.approx(a.knn_score())
+    if kind == "ae":
+        assert measured["recon"] == pytest.approx(float(recon_of_mean), rel=1e-5)
+        assert measured["loss"] == measured["recon"]
+    else:  # the reconstruction of a sampled code: near the mean's, and the loss adds β·KL
+        assert measured["kl"] == pytest.approx(float(kl), rel=1e-5)
+        assert measured["recon"] == pytest.approx(float(recon_of_mean), rel=0.25)
+        assert measured["loss"] == pytest.approx(measured["recon"] + b.config.beta * measured["kl"], rel=1e-6)

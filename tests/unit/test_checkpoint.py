@@ -14,8 +14,9 @@ def tensors():
 
 def test_round_trip_keeps_settings_steps_and_weights():
     original = tensors()
-    params, steps, loaded = load_checkpoint(save_checkpoint("playground", {"lr": "0.1"}, 42, original), "playground")
-    assert params == {"lr": "0.1"} and steps == 42
+    params, steps, loaded, seconds = load_checkpoint(
+        save_checkpoint("playground", {"lr": "0.1"}, 42, original, seconds=12.5), "playground")
+    assert params == {"lr": "0.1"} and steps == 42 and seconds == 12.5
     for name in original:
         assert torch.equal(loaded[name], original[name])
 

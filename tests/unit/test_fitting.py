@@ -128,3 +128,23 @@ def test_remedies_lower_the_test_error_of_an_overfitting_network():
     none, l2, early = (trainer.curves["test"][m][-1] for m in range(3))
     assert none > 0.08  # overfit: twice the noise floor σ² = 0.04
     assert l2 < 0.8 * none and early < 0.8 * none
+
+
+def test_a_loaded_model_is_measured_at_once(data):
+    """resume() records the loaded weights' errors (against NumPy on its predictions), not the initial ones."""
+    specs = (ModelSpec(8), ModelSpec(8, n_points=10))
+    trained = FitTrainer(data, specs, MLPConfig(depth=2, max_steps=500, seed=1))
+    trained.step(200)
+    loaded = FitTrainer(data, specs, MLPConfig(depth=2, max_steps=500, seed=2))
+    loaded.resume(trained.model_tensors(), trained.steps_done)
+    assert loaded.curve_steps == [200] and loaded.history["step"] == [200]
+    for m, spec in enumerate(specs):
+        n = spec.n_points or len(data.x_train)
+        expected = {"train": np.mean((loaded.predict(data.x_train)[m, :n] - data.y_train[:n]) ** 2),
+                    "val": np.mean((loaded.predict(data.x_val)[m] - data.y_val) ** 2),
+                    "test": np.mean((loaded.predict(data.x_test)[m] - data.y_test) ** 2)}
+        for name, value in expected.items():
+            assert loaded.latest()[f"{name}_{m}"] == pytest.approx(value, rel=1e-4)
+            assert loaded.curves[name][m] == [pytest.approx(value, rel=1e-4)]
+        assert loaded.best_step[m] == 200 and loaded.best_test[m] == pytest.approx(expected["test"], rel=1e-4)
+    assert loaded.latest()["test_0"] == pytest.approx(trained.latest()["test_0"], rel=1e-4)  # the model that trained

@@ -68,3 +68,26 @@ def test_trainer_learns_to_translate_and_align(corpus):
     assert tr.evals["step"] == [50, 100]
     assert tr.evals["alignment"][-1] > tr.evals["alignment"][0]  # attention finds the corresponding words
     assert tr.evals["alignment"][-1] > 0.3
+
+
+def test_a_loaded_model_is_measured_at_once(corpus):
+    """resume() records the loaded model's teacher-forced loss and accuracy — the numbers its own training step
+    reports at learning rate 0 on the same batches — and one alignment check."""
+    cfg = Seq2SeqTrainConfig(max_steps=100, eval_every=50, eval_sentences=40)
+    trained = Seq2SeqTrainer(corpus, train_cfg=cfg)
+    trained.step(10)
+    loaded = Seq2SeqTrainer(corpus, train_cfg=Seq2SeqTrainConfig(max_steps=100, eval_sentences=40, seed=1))
+    loaded.resume(trained.model_tensors(), trained.steps_done)
+    assert loaded.history["step"] == [10] and loaded.evals["step"] == [10]
+    assert loaded.evals["alignment"] == [pytest.approx(trained.evaluate_alignment())]
+    frozen = Seq2SeqTrainer(corpus, train_cfg=Seq2SeqTrainConfig(lr=0.0, max_steps=100, eval_every=1000))
+    frozen.load_model_tensors(trained.model_tensors())
+    losses, accuracies, tokens = [], [], []
+    for batch in loaded.measure_batches():  # one training step of lr 0 per batch: that batch's loss and accuracy
+        frozen.batches, frozen._queue = [batch], []
+        step = frozen.step(1)
+        losses.append(step["loss"]), accuracies.append(step["accuracy"]), tokens.append(batch.target_tokens)
+    weights = np.array(tokens) / sum(tokens)
+    assert loaded.latest()["loss"] == pytest.approx(float(np.dot(weights, losses)), rel=1e-5)
+    assert loaded.latest()["accuracy"] == pytest.approx(float(np.dot(weights, accuracies)), rel=1e-6)
+    assert torch.equal(frozen.model.encode(loaded.batches[0].src)[0], loaded.model.encode(loaded.batches[0].src)[0])

@@ -12,7 +12,14 @@ from ui.figures.common import PALETTE, styled
 COLORS = dict(zip(OPTIMIZERS, [PALETTE[3], PALETTE[1], PALETTE[4], PALETTE[5], PALETTE[2], PALETTE[0]]))
 FLOOR = 1e-16
 MAX_MARKERS = 50  # step markers drawn per path (the line shows every step)
-LEGEND_BELOW = dict(orientation="h", yanchor="top", y=-0.12, xanchor="center", x=0.5)
+# The race chart keeps x and y at one scale, so its drawing area has the box's shape: the legend sits on top of it,
+# centred, and the drawing hangs from the top of its area (a narrow screen leaves the spare height below it, a wide
+# one the spare width at both sides), so the legend always touches the drawing. Its height is the box's shape at the
+# page's full width (~880 px of drawing on a 1366-1440 px laptop), within bounds.
+LEGEND_ABOVE = dict(orientation="h", yanchor="bottom", y=1.0, xanchor="center", x=0.5)
+RACE_DRAWING_WIDTH = 880
+RACE_HEIGHT = (380, 640)
+RACE_ROOM = 150  # px above and below the drawing: title, legend rows, x axis and its title
 
 
 def contour_levels(values: np.ndarray) -> np.ndarray:
@@ -52,15 +59,21 @@ def race_figure(xs: np.ndarray, ys: np.ndarray, values: np.ndarray, paths: dict[
                          marker=dict(size=17, color="#facc15", symbol="star", line=dict(color="#111827", width=1)),
                          hoverinfo="skip"))
     layout = dict(xaxis=dict(title=dict(text="x"), range=[xs[0], xs[-1]], constrain="domain"),
-                  yaxis=dict(title=dict(text="y"), range=[ys[0], ys[-1]], scaleanchor="x", constrain="domain"))
-    fig = styled(go.Figure(data=data, layout=layout), title=title, height=560)
-    return fig.update_layout(legend=LEGEND_BELOW)
+                  yaxis=dict(title=dict(text="y"), range=[ys[0], ys[-1]], scaleanchor="x", constrain="domain",
+                             constraintoward="top"))
+    return styled(go.Figure(data=data, layout=layout), title=title, height=race_height(xs, ys), legend=LEGEND_ABOVE)
+
+
+def race_height(xs: np.ndarray, ys: np.ndarray) -> int:
+    """Figure height whose drawing, at the page's full width, has the box's shape (x and y share one scale)."""
+    shape = (ys[-1] - ys[0]) / max(xs[-1] - xs[0], 1e-12)
+    return int(np.clip(RACE_DRAWING_WIDTH * shape + RACE_ROOM, *RACE_HEIGHT))
 
 
 def loss_figure(losses: dict[str, np.ndarray], labels: dict[str, str], *, log: bool, title: str,
                 x_title: str, y_title: str) -> go.Figure:
     """Loss (or its gap to the minimum, on a log axis) after each step, one line per optimizer (colours as in
-    the race chart, whose legend names them)."""
+    the race chart)."""
     data = []
     for name, values in losses.items():
         ys = np.where(np.isfinite(values), values, np.nan)
@@ -71,7 +84,7 @@ def loss_figure(losses: dict[str, np.ndarray], labels: dict[str, str], *, log: b
                          hovertemplate="%{x}: %{y:.4g}<extra>" + labels[name] + "</extra>"))
     layout = dict(xaxis=dict(title=dict(text=x_title)),
                   yaxis=dict(title=dict(text=y_title), type="log" if log else "linear", exponentformat="power"))
-    return styled(go.Figure(data=data, layout=layout), title=title, height=380, legend=False)
+    return styled(go.Figure(data=data, layout=layout), title=title, height=360)
 
 
 # For the page: rebuilt only when their inputs change.
