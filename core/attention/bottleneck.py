@@ -99,7 +99,7 @@ class Evaluation:
 
 @dataclass(frozen=True)
 class BottleneckConfig:
-    corpus: CompoundCorpusConfig = CompoundCorpusConfig()
+    corpus: CompoundCorpusConfig = CompoundCorpusConfig()  # names the data, so a run's config says what it learns
     hidden: int = 64  # GRU state size of both models (each direction of the encoder)
     train: Seq2SeqTrainConfig = Seq2SeqTrainConfig(batch_size=32, max_steps=1500, eval_every=25)
 
