@@ -12,15 +12,14 @@ import statistics
 import sys
 import time
 
-from _util import widget_setter
+from _util import script_run_ms, widget_setter
 
 import torch
-from streamlit.testing.v1 import AppTest
 
 from core.attention.bottleneck import GOAL_GAP, MODELS, BottleneckConfig, BottleneckTrainer
 from core.attention.compound_corpus import bucket_labels, compound_corpus
 from core.attention.seq2seq import Seq2SeqTrainConfig
-from tests.app.harness import ROOT, press
+from tests.app.harness import press
 from ui.runner import INTERVAL_S, TICK_S
 
 torch.set_num_threads(1)
@@ -49,26 +48,14 @@ def race(seed: int) -> dict:
             "eval_ms": 1000 * (statistics.median(eval_times) - step_s)}
 
 
-def script_times(repeat: int = 7) -> dict[str, float]:
+def script_times() -> dict[str, float]:
     """Median script time (ms) of control changes on a page whose paused run shows its charts (after one Step)."""
-    at = AppTest.from_file(str(ROOT / "pages" / "bottleneck.py"), default_timeout=300)
-    at.run()
-    press(at, "bottleneck.run.step")  # one step and one evaluation of the model as it is: the charts are up
-    actions = {"rerun": lambda at, i: None,
-               "example length": widget_setter("button_group", "bottleneck.length", [0, 4]),
-               "example number": widget_setter("slider", "bottleneck.example", [5, 6]),
-               "state size (new run)": widget_setter("button_group", "bottleneck.hidden", [32, 64])}
-    results = {}
-    for name, act in actions.items():
-        times = []
-        for i in range(repeat + 1):
-            act(at, i)
-            start = time.perf_counter()
-            at.run()
-            if i:
-                times.append(1000 * (time.perf_counter() - start))
-        results[name] = statistics.median(times)
-    return results
+    return script_run_ms("bottleneck", {
+        "rerun": lambda at, i: None,
+        "example length": widget_setter("button_group", "bottleneck.length", [0, 4]),
+        "example number": widget_setter("slider", "bottleneck.example", [5, 6]),
+        "state size (new run)": widget_setter("button_group", "bottleneck.hidden", [32, 64]),
+    }, prepare=lambda at: press(at, "bottleneck.run.step"))  # one step and one evaluation: the charts are up
 
 
 def main() -> None:

@@ -13,14 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import torch
-from torch import nn
 
 from core.attention.bleu import corpus_bleu
 from core.attention.compound_corpus import BUCKET_EDGES, CompoundCorpusConfig, bucket_of
 from core.attention.corpus import ParallelCorpus, pad_ids
 from core.attention.seq2seq import (BahdanauSeq2Seq, Seq2SeqConfig, Seq2SeqTrainConfig, Seq2SeqTrainer,
                                     teacher_forced_step)
-from core.attention.vocab import BOS_ID, EOS_ID, PAD_ID
+from core.attention.vocab import BOS_ID, EOS_ID
 
 MODELS = ("plain", "attention")
 GOAL_GAP = 20.0  # BLEU points attention leads by on the longest sentences ...

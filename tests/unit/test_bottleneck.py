@@ -1,7 +1,6 @@
 """The plain encoder-decoder against the attention model: what the decoder can see, the loss, batched greedy
 decoding, BLEU per length bucket on hand-worked numbers, and training by step count."""
 import math
-import random
 
 import pytest
 import torch
@@ -54,12 +53,13 @@ def test_fixed_vector_is_the_grus_own_final_states():
 def perturbed_middle(model, scale: float = 5.0):
     """`model.annotate` with every annotation except the first and each sentence's last replaced by noise."""
     original = model.annotate
+    noise = torch.Generator().manual_seed(1)
 
     def annotate(src):
         annotations, allowed, s0 = original(src)
         noisy = annotations.clone()
         for row, n in enumerate(allowed.sum(1).tolist()):
-            noisy[row, 1:n - 1] = scale * torch.randn_like(noisy[row, 1:n - 1])
+            noisy[row, 1:n - 1] = scale * torch.randn(noisy[row, 1:n - 1].shape, generator=noise)
         return noisy, allowed, s0
     return annotate
 
@@ -108,8 +108,8 @@ def test_bleu_per_bucket_on_a_hand_worked_example():
     # bucket edges (3, 8): lengths 2 -> bucket 0, 5 and 6 -> bucket 1, no sentence in bucket 2
     scores = bucket_bleu(hyps, refs, [2, 5, 6], edges=(3, 8))
     assert scores[0] == pytest.approx(100.0)
-    # bucket 1 as one corpus: 1-gram 8/9, 2-gram 6/7... computed from the counts of both sentences together:
-    # matches/totals per n: (5+0)/(6+3), (4+0)/(5+2), (3+0)/(4+1), (2+0)/(3+0); lengths 9 = 9 (no penalty)
+    # bucket 1 is one corpus of two sentences; n-gram matches/totals summed over both, n = 1..4:
+    # (5+0)/(6+3), (4+0)/(5+2), (3+0)/(4+1), (2+0)/(3+0); output and reference both 9 words (no brevity penalty)
     precisions = [5 / 9, 4 / 7, 3 / 5, 2 / 3]
     expected = 100 * math.exp(sum(math.log(p) for p in precisions) / 4)
     assert scores[1] == pytest.approx(expected, abs=1e-6)
