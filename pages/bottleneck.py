@@ -1,14 +1,16 @@
 """The seq2seq bottleneck: a plain encoder-decoder (one fixed vector) beside the attention model, trained on the
 same sentences, scored by BLEU per source length — the plain model falls off on long sentences, attention not."""
+from collections import Counter
+
 import streamlit as st
 
 from core.attention.bottleneck import GOAL_ATTENTION, GOAL_GAP, MODELS, BottleneckConfig, BottleneckTrainer
-from core.attention.compound_corpus import MAX_CLAUSES, CompoundCorpusConfig, bucket_labels, compound_corpus
+from core.attention.compound_corpus import BUCKET_EDGES, MAX_CLAUSES, CompoundCorpusConfig, bucket_labels, compound_corpus
 from core.attention.seq2seq import Seq2SeqTrainConfig
 from core.attention.vocab import detokenize
 from core.device import device
 from ui.figures.attention.attention import metric_curves_figure
-from ui.figures.attention.bottleneck import score_by_length_figure
+from ui.figures.attention.bottleneck import length_counts_figure, score_by_length_figure
 from ui.figures.common import show
 from ui.i18n import t
 from ui.page import Page, seed
@@ -37,9 +39,12 @@ takeaway(NS, "idea")
 st.divider()
 st.subheader(t("bottleneck.race.heading"))
 data = corpus()
-lengths = [len(src) for src, _ in data.train + data.test]
+counts = Counter(len(src) for src, _ in data.train)
 st.markdown(t("bottleneck.race.text", gap=int(GOAL_GAP), good=int(GOAL_ATTENTION), clauses=MAX_CLAUSES,
-              shortest=min(lengths), longest=max(lengths)))
+              shortest=min(counts), longest=max(counts)))
+show(length_counts_figure(counts, BUCKET_EDGES, title=t("bottleneck.race.corpus_chart", n=f"{len(data.train):,}"),
+                          x_title=t("bottleneck.race.length_axis"), y_title=t("bottleneck.race.count_axis")),
+     key="bottleneck.corpus")
 cols = st.columns(2)
 hidden = page.choice("hidden", HIDDEN_SIZES, 64, style="segmented", where=cols[0])
 lr = page.choice("lr", LEARNING_RATES, 0.003, style="segmented", where=cols[1])

@@ -14,7 +14,7 @@ def test_default_page_in_both_languages(lang, heading):
     at = open_page("bottleneck", lang=lang)
     assert heading in at.subheader[0].value
     assert not at.error and not warnings_text(at)
-    assert run(at).trainer.steps_done == 0 and not at.get("plotly_chart")  # charts come with the first evaluation
+    assert run(at).trainer.steps_done == 0 and len(at.get("plotly_chart")) == 1  # the corpus; the race comes later
     assert any("25" in i.value for i in at.info)  # "every 25 steps" tells when they come
 
 
@@ -26,7 +26,7 @@ def test_training_ticks_then_step_while_paused_shows_both_models_by_length():
     done = run(at).trainer.steps_done
     press(at, "bottleneck.run.step")
     assert run(at).trainer.steps_done == done + 1
-    assert len(at.get("plotly_chart")) == 3  # BLEU by length, BLEU on the longest while training, the losses
+    assert len(at.get("plotly_chart")) == 4  # the corpus, BLEU by length, BLEU on the longest while training, the losses
     page_text = "\n".join(m.value for m in at.markdown)
     assert "**Plain encoder-decoder:**" in page_text and "**With attention:**" in page_text
     assert "attention leads the plain model by" in at.caption[0].value
