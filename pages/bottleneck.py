@@ -5,7 +5,8 @@ from collections import Counter
 import streamlit as st
 
 from core.attention.bottleneck import GOAL_ATTENTION, GOAL_GAP, MODELS, BottleneckConfig, BottleneckTrainer
-from core.attention.compound_corpus import BUCKET_EDGES, MAX_CLAUSES, CompoundCorpusConfig, bucket_labels, compound_corpus
+from core.attention.compound_corpus import (BUCKET_EDGES, MAX_CLAUSES, CompoundCorpusConfig, bucket_labels,
+                                            compound_corpus)
 from core.attention.seq2seq import Seq2SeqTrainConfig
 from core.attention.vocab import detokenize
 from core.device import device

@@ -26,7 +26,7 @@ def test_training_ticks_then_step_while_paused_shows_both_models_by_length():
     done = run(at).trainer.steps_done
     press(at, "bottleneck.run.step")
     assert run(at).trainer.steps_done == done + 1
-    assert len(at.get("plotly_chart")) == 4  # the corpus, BLEU by length, BLEU on the longest while training, the losses
+    assert len(at.get("plotly_chart")) == 4  # corpus, BLEU by length, BLEU on the longest over time, losses
     page_text = "\n".join(m.value for m in at.markdown)
     assert "**Plain encoder-decoder:**" in page_text and "**With attention:**" in page_text
     assert "attention leads the plain model by" in at.caption[0].value
