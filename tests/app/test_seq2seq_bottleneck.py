@@ -6,12 +6,12 @@ from tests.app.harness import by_key, open_page, press, train, warnings_text
 
 
 def run(at):
-    return at.session_state["bottleneck.run"]
+    return at.session_state["seq2seq_bottleneck.run"]
 
 
 @pytest.mark.parametrize("lang, heading", [("en", "One vector for the whole sentence"), ("zh", "整句一个向量")])
 def test_default_page_in_both_languages(lang, heading):
-    at = open_page("bottleneck", lang=lang)
+    at = open_page("seq2seq_bottleneck", lang=lang)
     assert heading in at.subheader[0].value
     assert not at.error and not warnings_text(at)
     assert run(at).trainer.steps_done == 0 and len(at.get("plotly_chart")) == 1  # the corpus; the race comes later
@@ -19,12 +19,12 @@ def test_default_page_in_both_languages(lang, heading):
 
 
 def test_training_ticks_then_step_while_paused_shows_both_models_by_length():
-    at = open_page("bottleneck")
-    train(at, "bottleneck", ticks=2)
+    at = open_page("seq2seq_bottleneck")
+    train(at, "seq2seq_bottleneck", ticks=2)
     assert run(at).trainer.steps_done > 0 and run(at).trainer.history["loss_plain"]
-    press(at, "bottleneck.run.pause")
+    press(at, "seq2seq_bottleneck.run.pause")
     done = run(at).trainer.steps_done
-    press(at, "bottleneck.run.step")
+    press(at, "seq2seq_bottleneck.run.step")
     assert run(at).trainer.steps_done == done + 1
     assert len(at.get("plotly_chart")) == 4  # corpus, BLEU by length, BLEU on the longest over time, losses
     page_text = "\n".join(m.value for m in at.markdown)
@@ -33,20 +33,20 @@ def test_training_ticks_then_step_while_paused_shows_both_models_by_length():
 
 
 def test_example_choice_keeps_the_run_and_model_settings_restart_it():
-    at = open_page("bottleneck")
-    train(at, "bottleneck", ticks=2)
-    press(at, "bottleneck.run.pause")
+    at = open_page("seq2seq_bottleneck")
+    train(at, "seq2seq_bottleneck", ticks=2)
+    press(at, "seq2seq_bottleneck.run.pause")
     before = run(at)
-    by_key(at.button_group, "bottleneck.length").set_value(0).run()
-    by_key(at.slider, "bottleneck.example").set_value(7).run()
+    by_key(at.button_group, "seq2seq_bottleneck.length").set_value(0).run()
+    by_key(at.slider, "seq2seq_bottleneck.example").set_value(7).run()
     assert run(at) is before and at.query_params["length"] == "0" and at.query_params["example"] == "7"
-    by_key(at.button_group, "bottleneck.hidden").set_value(32).run()
+    by_key(at.button_group, "seq2seq_bottleneck.hidden").set_value(32).run()
     assert run(at) is not before and run(at).trainer.steps_done == 0
     assert run(at).trainer.plain.cfg.hidden == 32 and not at.error
 
 
 def test_tampered_link_gets_notices_not_a_traceback():
-    at = open_page("bottleneck", params={"hidden": "9999", "lr": "abc", "length": "<b>", "example": "-4",
+    at = open_page("seq2seq_bottleneck", params={"hidden": "9999", "lr": "abc", "length": "<b>", "example": "-4",
                                          "hack": "1"})
     text = warnings_text(at)
     for word in ("hidden", "lr", "length", "hack"):

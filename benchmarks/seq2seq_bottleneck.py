@@ -4,7 +4,7 @@ both models' final BLEU per source length, training/evaluation cost per refresh,
 Target (issue #22 item 2): the plot shows the plain model's score at the longest sentences at least 20 points below
 attention's, within about a minute of CPU training (one torch thread, the page's default settings; evaluations
 count, as on the page); a control change re-renders in < 100 ms of script time.
-Run: .venv/bin/python benchmarks/bottleneck.py [seeds, default 1]
+Run: .venv/bin/python benchmarks/seq2seq_bottleneck.py [seeds, default 1]
 """
 from __future__ import annotations
 
@@ -50,12 +50,12 @@ def race(seed: int) -> dict:
 
 def script_times() -> dict[str, float]:
     """Median script time (ms) of control changes on a page whose paused run shows its charts (after one Step)."""
-    return script_run_ms("bottleneck", {
+    return script_run_ms("seq2seq_bottleneck", {
         "rerun": lambda at, i: None,
-        "example length": widget_setter("button_group", "bottleneck.length", [0, 4]),
-        "example number": widget_setter("slider", "bottleneck.example", [5, 6]),
-        "state size (new run)": widget_setter("button_group", "bottleneck.hidden", [32, 64]),
-    }, prepare=lambda at: press(at, "bottleneck.run.step"))  # one step and one evaluation: the charts are up
+        "example length": widget_setter("button_group", "seq2seq_bottleneck.length", [0, 4]),
+        "example number": widget_setter("slider", "seq2seq_bottleneck.example", [5, 6]),
+        "state size (new run)": widget_setter("button_group", "seq2seq_bottleneck.hidden", [32, 64]),
+    }, prepare=lambda at: press(at, "seq2seq_bottleneck.run.step"))  # one step and one evaluation: the charts are up
 
 
 def main() -> None:

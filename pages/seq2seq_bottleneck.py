@@ -1,5 +1,8 @@
 """The seq2seq bottleneck: a plain encoder-decoder (one fixed vector) beside the attention model, trained on the
-same sentences, scored by BLEU per source length — the plain model falls off on long sentences, attention not."""
+same sentences, scored by BLEU per source length — the plain model falls off on long sentences, attention not.
+
+Not named pages/bottleneck.py: pandas imports the optional package `bottleneck` by name, and a page script of that
+name on the path (AppTest puts pages/ there) would be imported in its place."""
 from collections import Counter
 
 import streamlit as st
@@ -18,7 +21,7 @@ from ui.page import Page, seed
 from ui.runner import Run, live_training
 from ui.teaching import takeaway
 
-NS = "bottleneck"
+NS = "seq2seq_bottleneck"
 HIDDEN_SIZES = [32, 64, 128]
 LEARNING_RATES = [0.001, 0.003, 0.01]
 CORPUS = CompoundCorpusConfig()
@@ -33,19 +36,19 @@ def corpus():
 page = Page(NS)
 page.header()
 
-st.subheader(t("bottleneck.idea.heading"))
-st.markdown(t("bottleneck.idea.text"))
+st.subheader(t("seq2seq_bottleneck.idea.heading"))
+st.markdown(t("seq2seq_bottleneck.idea.text"))
 takeaway(NS, "idea")
 
 st.divider()
-st.subheader(t("bottleneck.race.heading"))
+st.subheader(t("seq2seq_bottleneck.race.heading"))
 data = corpus()
 counts = Counter(len(src) for src, _ in data.train)
-st.markdown(t("bottleneck.race.text", gap=int(GOAL_GAP), good=int(GOAL_ATTENTION), clauses=MAX_CLAUSES,
+st.markdown(t("seq2seq_bottleneck.race.text", gap=int(GOAL_GAP), good=int(GOAL_ATTENTION), clauses=MAX_CLAUSES,
               shortest=min(counts), longest=max(counts)))
-show(length_counts_figure(counts, BUCKET_EDGES, title=t("bottleneck.race.corpus_chart", n=f"{len(data.train):,}"),
-                          x_title=t("bottleneck.race.length_axis"), y_title=t("bottleneck.race.count_axis")),
-     key="bottleneck.corpus")
+show(length_counts_figure(counts, BUCKET_EDGES, title=t("seq2seq_bottleneck.race.corpus_chart", n=f"{len(data.train):,}"),
+                          x_title=t("seq2seq_bottleneck.race.length_axis"), y_title=t("seq2seq_bottleneck.race.count_axis")),
+     key="seq2seq_bottleneck.corpus")
 cols = st.columns(2)
 hidden = page.choice("hidden", HIDDEN_SIZES, 64, style="segmented", where=cols[0])
 lr = page.choice("lr", LEARNING_RATES, 0.003, style="segmented", where=cols[1])
@@ -55,7 +58,7 @@ bucket = page.choice("length", list(range(len(BUCKETS))), len(BUCKETS) - 1, styl
 example = page.slider("example", 1, CORPUS.n_test_per_bucket, 1, where=cols[1])
 config = BottleneckConfig(CORPUS, hidden, Seq2SeqTrainConfig(batch_size=32, lr=lr, max_steps=1500, eval_every=25,
                                                              seed=seed()))
-names = {name: t(f"bottleneck.model.{name}") for name in MODELS}
+names = {name: t(f"seq2seq_bottleneck.model.{name}") for name in MODELS}
 
 
 def current_evaluation(run: Run):
@@ -70,26 +73,26 @@ def draw(run: Run) -> None:
     tr: BottleneckTrainer = run.trainer
     ev = current_evaluation(run)
     if ev is None:
-        st.info(t("bottleneck.race.start", every=tr.cfg.eval_every), icon=":material/play_arrow:")
+        st.info(t("seq2seq_bottleneck.race.start", every=tr.cfg.eval_every), icon=":material/play_arrow:")
         return
     left, right = st.columns(2)
     show(score_by_length_figure(BUCKETS, {names[m]: ev.scores[m] for m in MODELS},
-                                title=t("bottleneck.race.chart", step=f"{ev.step:,}"),
-                                x_title=t("bottleneck.race.length_axis"), y_title=t("bottleneck.race.bleu_axis")),
-         key="bottleneck.by_length", where=left)
+                                title=t("seq2seq_bottleneck.race.chart", step=f"{ev.step:,}"),
+                                x_title=t("seq2seq_bottleneck.race.length_axis"), y_title=t("seq2seq_bottleneck.race.bleu_axis")),
+         key="seq2seq_bottleneck.by_length", where=left)
     steps = tr.evals["step"]
     show(metric_curves_figure([(names[m], steps, [s[-1] for s in tr.evals[m]]) for m in MODELS],
-                              title=t("bottleneck.race.longest_chart", bucket=BUCKETS[-1]),
-                              x_title=t("bottleneck.race.steps"), y_range=(-2, 102)),
-         key="bottleneck.longest", where=right)
-    st.caption(t("bottleneck.race.gap", bucket=BUCKETS[-1], gap=f"{ev.gap():+.1f}"))
+                              title=t("seq2seq_bottleneck.race.longest_chart", bucket=BUCKETS[-1]),
+                              x_title=t("seq2seq_bottleneck.race.steps"), y_range=(-2, 102)),
+         key="seq2seq_bottleneck.longest", where=right)
+    st.caption(t("seq2seq_bottleneck.race.gap", bucket=BUCKETS[-1], gap=f"{ev.gap():+.1f}"))
     left, right = st.columns(2)
     show(metric_curves_figure([(names[m], tr.history["step"], tr.history[f"loss_{m}"]) for m in MODELS],
-                              title=t("bottleneck.race.loss_chart"), x_title=t("bottleneck.race.steps"), log_y=True),
-         key="bottleneck.loss", where=left)
+                              title=t("seq2seq_bottleneck.race.loss_chart"), x_title=t("seq2seq_bottleneck.race.steps"), log_y=True),
+         key="seq2seq_bottleneck.loss", where=left)
     index = bucket * CORPUS.n_test_per_bucket + example - 1  # held-out sentences are stored bucket by bucket
     source, reference = data.test[index]
-    right.markdown(t("bottleneck.race.example", n=len(source), source=detokenize(source, capitalize=True),
+    right.markdown(t("seq2seq_bottleneck.race.example", n=len(source), source=detokenize(source, capitalize=True),
                      reference=detokenize(reference, capitalize=True),
                      plain=detokenize(ev.translations["plain"][index], capitalize=True) or "…",
                      attention=detokenize(ev.translations["attention"][index], capitalize=True) or "…"))
@@ -99,7 +102,7 @@ live_training(NS, build=lambda: BottleneckTrainer(data, config, device), config=
 takeaway(NS, "race")
 
 st.divider()
-st.subheader(t("bottleneck.why.heading"))
-st.markdown(t("bottleneck.why.text"))
+st.subheader(t("seq2seq_bottleneck.why.heading"))
+st.markdown(t("seq2seq_bottleneck.why.text"))
 takeaway(NS, "why")
 page.finish()
