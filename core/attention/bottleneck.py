@@ -20,6 +20,7 @@ from core.attention.corpus import ParallelCorpus, pad_ids
 from core.attention.seq2seq import (BahdanauSeq2Seq, Seq2SeqConfig, Seq2SeqTrainConfig, Seq2SeqTrainer,
                                     teacher_forced_step)
 from core.attention.vocab import BOS_ID, EOS_ID
+from core.trainer import load_named_model_tensors, named_model_tensors
 
 MODELS = ("plain", "attention")
 GOAL_GAP = 20.0  # BLEU points attention leads by on the longest sentences ...
@@ -161,11 +162,7 @@ class BottleneckTrainer(Seq2SeqTrainer):
         return {}
 
     def model_tensors(self) -> dict[str, torch.Tensor]:
-        return {f"{name}.{key}": value.detach() for name, model in self.models.items()
-                for key, value in model.state_dict().items()}
+        return named_model_tensors(self.models)
 
     def load_model_tensors(self, tensors: dict[str, torch.Tensor]) -> None:
-        for name, model in self.models.items():
-            prefix = f"{name}."
-            model.load_state_dict({k[len(prefix):]: v.to(self.device) for k, v in tensors.items()
-                                   if k.startswith(prefix)}, strict=True)
+        load_named_model_tensors(self.models, tensors)
