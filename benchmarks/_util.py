@@ -26,16 +26,19 @@ def median_ms(fn, repeat: int = 7) -> float:
     return statistics.median(times)
 
 
-def script_run_ms(slug: str, actions, repeat: int = 7) -> dict[str, float]:
+def script_run_ms(slug: str, actions, repeat: int = 7, prepare=None) -> dict[str, float]:
     """Median script-run time (ms) of each named action on pages/<slug>.py under AppTest.
 
     `actions` maps a name to a function(at) that changes a control (the run itself is timed separately, so
-    the number is the script's time, not the test harness's).
+    the number is the script's time, not the test harness's). `prepare(at)`, if given, runs once after the
+    first run (e.g. a training step, so the timed runs draw a trained model's charts).
     """
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(ROOT / "pages" / f"{slug}.py"), default_timeout=300)
     at.run()
+    if prepare is not None:
+        prepare(at)
     results = {}
     for name, act in actions.items():
         times = []

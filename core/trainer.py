@@ -169,3 +169,18 @@ def train_for(trainer: Trainer, seconds: float, *, steps: int | None = None, liv
         trainer.step(n)
         per_step = (time.perf_counter() - now) / n
         sec_per_step = per_step if sec_per_step is None else 0.5 * sec_per_step + 0.5 * per_step
+
+
+def named_model_tensors(models: dict[str, torch.nn.Module]) -> dict[str, torch.Tensor]:
+    """The tensors of several models in one model file: "<model>.<parameter>" -> tensor."""
+    return {f"{name}.{key}": value.detach() for name, model in models.items()
+            for key, value in model.state_dict().items()}
+
+
+def load_named_model_tensors(models: dict[str, torch.nn.Module], tensors: dict[str, torch.Tensor]) -> None:
+    """Load what `named_model_tensors` wrote back into each model (on its own device)."""
+    for name, model in models.items():
+        prefix = f"{name}."
+        device = next(iter(model.state_dict().values())).device
+        model.load_state_dict({key[len(prefix):]: value.to(device) for key, value in tensors.items()
+                               if key.startswith(prefix)}, strict=True)

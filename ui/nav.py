@@ -38,6 +38,7 @@ PAGES: list[PageSpec] = [
     PageSpec("generative", "gan", ":material/auto_awesome:"),
     PageSpec("generative", "gan_variants", ":material/call_split:"),
     PageSpec("attention", "attention", ":material/visibility:"),
+    PageSpec("attention", "seq2seq_bottleneck", ":material/hourglass_bottom:"),
     PageSpec("attention", "transformer", ":material/translate:"),
     PageSpec("rl", "gridworld", ":material/grid_on:"),
     PageSpec("rl", "cartpole", ":material/sports_esports:"),

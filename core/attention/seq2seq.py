@@ -59,8 +59,8 @@ class BahdanauSeq2Seq(nn.Module):
         self.decoder = nn.GRUCell(cfg.embed + 2 * h, h)
         self.out = nn.Linear(h + 2 * h + cfg.embed, cfg.tgt_vocab)  # reads s_i, c_i and the previous word
 
-    def encode(self, src: torch.Tensor):
-        """Annotations (B, S, 2H), their projection U_a h (B, S, A), the mask (B, S) and s_0 (B, H).
+    def annotate(self, src: torch.Tensor):
+        """Annotations h_j (B, S, 2H), the mask (B, S) and the decoder's first state s_0 (B, H).
 
         Packing makes the backward GRU start at each sentence's own last word, not on the padding after it.
         """
@@ -71,7 +71,12 @@ class BahdanauSeq2Seq(nn.Module):
         annotations, _ = nn.utils.rnn.pad_packed_sequence(self.encoder(packed)[0], batch_first=True,
                                                           total_length=src.shape[1])
         first_backward = annotations[:, 0, self.cfg.hidden:]
-        return annotations, self.attention.u_a(annotations), allowed, torch.tanh(self.init_state(first_backward))
+        return annotations, allowed, torch.tanh(self.init_state(first_backward))
+
+    def encode(self, src: torch.Tensor):
+        """Annotations (B, S, 2H), their projection U_a h (B, S, A), the mask (B, S) and s_0 (B, H)."""
+        annotations, allowed, s0 = self.annotate(src)
+        return annotations, self.attention.u_a(annotations), allowed, s0
 
     def step(self, y_prev, s, annotations, keys_proj, allowed):
         """One decoder step: attend with s_{i-1}, update the state, predict word i; returns logits, s_i, α_i."""
@@ -113,6 +118,19 @@ def alignment_accuracy(alpha: torch.Tensor, links) -> tuple[int, int]:
     """How many gold links (target i, source j) have α_i's largest weight on j; returns (hits, links)."""
     hits = sum(int(alpha[i].argmax()) == j for i, j in links if i < alpha.shape[0])
     return hits, len(links)
+
+
+def teacher_forced_step(model: BahdanauSeq2Seq, optimizer: torch.optim.Optimizer, batch: Batch,
+                        clip: float) -> tuple[torch.Tensor, torch.Tensor]:
+    """One update on one batch (cross-entropy of every target word, gradient clipping); returns the loss and
+    logits, detached."""
+    logits, _ = model(batch.src, batch.tgt_in)
+    loss = nn.functional.cross_entropy(logits.flatten(0, 1), batch.tgt_out.flatten(), ignore_index=PAD_ID)
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    nn.utils.clip_grad_norm_(model.parameters(), clip)
+    optimizer.step()
+    return loss.detach(), logits.detach()
 
 
 @dataclass(frozen=True)
@@ -162,14 +180,9 @@ class Seq2SeqTrainer(Trainer):
         loss_sum, correct, tokens = torch.zeros((), device=self.device), torch.zeros((), device=self.device), 0
         for _ in range(n):
             batch = self._next_batch()
-            logits, _ = self.model(batch.src, batch.tgt_in)
-            loss = nn.functional.cross_entropy(logits.flatten(0, 1), batch.tgt_out.flatten(), ignore_index=PAD_ID)
-            self.optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            nn.utils.clip_grad_norm_(self.model.parameters(), self.cfg.clip)
-            self.optimizer.step()
-            loss_sum += loss.detach()
-            correct += ((logits.detach().argmax(-1) == batch.tgt_out) & (batch.tgt_out != PAD_ID)).sum()
+            loss, logits = teacher_forced_step(self.model, self.optimizer, batch, self.cfg.clip)
+            loss_sum += loss
+            correct += ((logits.argmax(-1) == batch.tgt_out) & (batch.tgt_out != PAD_ID)).sum()
             tokens += batch.target_tokens
         self.tokens_seen += tokens
         before, after = self.steps_done, self.steps_done + n

@@ -15,6 +15,7 @@ import pytest
 import torch
 
 from core.attention.corpus import ParallelCorpus
+from core.attention.bottleneck import BottleneckConfig, BottleneckTrainer
 from core.attention.seq2seq import Seq2SeqConfig, Seq2SeqTrainConfig, Seq2SeqTrainer
 from core.attention.transformer import TransformerConfig
 from core.attention.transformer_trainer import TrainConfig, TransformerTrainer
@@ -61,6 +62,8 @@ def _builders():
                                                  digits.x_test),
         "seq2seq": lambda s: Seq2SeqTrainer(corpus, Seq2SeqConfig(len(corpus.src_vocab), len(corpus.tgt_vocab), 8, 8, 8),
                                             Seq2SeqTrainConfig(max_steps=6, eval_every=3, eval_sentences=5, seed=s)),
+        "bottleneck": lambda s: BottleneckTrainer(corpus, BottleneckConfig(hidden=8, train=Seq2SeqTrainConfig(
+            batch_size=8, max_steps=6, eval_every=3, seed=s))),
         "transformer": lambda s: TransformerTrainer(corpus, tcfg, TrainConfig(batch_size=8, warmup=2, max_steps=6,
                                                                               eval_every=3, eval_sentences=5, seed=s)),
     }
