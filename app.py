@@ -7,6 +7,7 @@ import pandas  # noqa: F401
 import plotly.graph_objects  # noqa: F401
 import streamlit as st
 import torch
+import torch._dynamo  # noqa: F401  (torch.optim imports it at the first optimizer: seconds of one visitor's run)
 
 from core.device import configure_threads, device, device_label
 from ui import housekeeping

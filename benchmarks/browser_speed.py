@@ -32,7 +32,8 @@ from core.generative.gan import GanConfig, GanTrainer
 from core.generative.gan_targets import ring
 from load_test import COUNT_FINISHED_RUNS, IDLE, WATCH_RERUN
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, start_server
-from ui.runner import TICK_S, Run, _train_for
+from core.trainer import train_for
+from ui.runner import TICK_S
 
 SPIRAL = "?data=spiral&layers=6&" + "&".join(f"n{i}=8" for i in range(1, 7))
 SETUPS = {  # name -> (page path, trainer the page builds with its defaults)
@@ -76,14 +77,14 @@ def free_port() -> int:
 
 
 def no_ui_rate(build, seconds: float) -> float:
-    """Steps/s of the trainer alone, chunked as the runner chunks a refresh of the old design (TICK_S of training,
-    metrics once per chunk): what the page could reach if drawing cost nothing."""
-    run = Run(build(), config=None)
-    _train_for(run, TICK_S, float("inf"))  # warm-up
-    steps, start = run.trainer.steps_done, time.perf_counter()
-    while time.perf_counter() - start < seconds and not run.trainer.finished:
-        _train_for(run, TICK_S, float("inf"))
-    return (run.trainer.steps_done - steps) / (time.perf_counter() - start)
+    """Steps/s of the trainer alone in this process, chunked as the runner chunks a refresh (TICK_S of training,
+    metrics once per chunk): what the page could reach if drawing and shipping cost nothing."""
+    trainer = build()
+    sec_per_step = train_for(trainer, TICK_S)  # warm-up
+    steps, start = trainer.steps_done, time.perf_counter()
+    while time.perf_counter() - start < seconds and not trainer.finished:
+        sec_per_step = train_for(trainer, TICK_S, sec_per_step=sec_per_step)
+    return (trainer.steps_done - steps) / (time.perf_counter() - start)
 
 
 def shown_steps(page) -> int:

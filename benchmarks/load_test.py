@@ -38,7 +38,6 @@ import os
 import statistics
 import time
 import tomllib
-import urllib.request
 
 from _util import ROOT  # also puts the project on sys.path
 

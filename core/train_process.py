@@ -178,6 +178,7 @@ def serve() -> None:
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     from core.device import configure_threads
     configure_threads()
+    import torch._dynamo  # noqa: F401  (torch.optim imports it at the first optimizer: now, not in a tick)
     while True:
         try:
             header, blob = _receive(sys.stdin.buffer)

@@ -1,8 +1,10 @@
-"""Six `torch.optim` optimizers racing from one start point on a 2-D surface, and the theory for the quadratic.
+"""Six optimizers racing from one start point on a 2-D surface, and the theory for the quadratic.
 
-Every optimizer owns one leaf tensor (x, y). Per step the gradients of all six points come from one
-vectorised NumPy call (hand-written for the built-in surfaces, autograd for typed formulas), are handed to
-the tensors as `.grad`, and each optimizer takes its own `step()` — the update rules are torch's, untouched.
+The update rules are `torch.optim`'s (SGD with momentum and Nesterov, RMSprop, Adagrad, Adam with torch's defaults,
+as its documentation writes them), applied to all racers at once as rows of NumPy arrays: a step is one vectorised
+gradient (hand-written for the built-in surfaces, autograd for typed formulas) and one update per rule. Driving six
+`torch.optim` objects cost ~0.1 ms per step in dispatch and hooks, most of a control change's time;
+`tests/unit/test_optimizer_race.py` checks every racer's path against a plain `torch.optim` loop.
 
 Theory on f = ½(λ₁x² + λ₂y²), κ = λmax/λmin (Polyak 1964, "Some methods of speeding up the convergence of
 iteration methods"; Polyak, "Introduction to Optimization", 1987, §3.2): gradient descent with the step
@@ -16,7 +18,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-import torch
 
 from core.basics.surfaces import Surface
 
@@ -39,28 +40,47 @@ class Settings:
         return dict(self.beta).get(name, 0.0)
 
 
-def _sgd_group(name: str, param: torch.Tensor, settings: Settings) -> dict:
-    momentum = 0.0 if name == "sgd" else settings.beta_of(name)
-    return {"params": [param], "lr": settings.lr_of(name), "momentum": momentum, "nesterov": name == "nesterov"}
+RMSPROP_ALPHA, ADAM_BETAS, EPS, ADAGRAD_EPS = 0.99, (0.9, 0.999), 1e-8, 1e-10  # torch.optim's defaults
 
 
-def make_optimizers(names: tuple[str, ...], params: list[torch.Tensor], settings: Settings) -> list:
-    """The torch.optim optimizers behind the racers (torch's default betas and alphas).
+class _Updates:
+    """The racers' optimizer states, one row per racer; `apply(points, grads, t)` updates the points in place."""
 
-    Plain SGD, momentum and Nesterov share one `torch.optim.SGD` with a parameter group each (per-group
-    momentum and nesterov flags are part of its API): one `step()` call instead of three. `foreach=False`
-    is faster for tiny tensors.
-    """
-    sgd_groups = [_sgd_group(n, p, settings)
-                  for n, p in zip(names, params) if n in ("sgd", "momentum", "nesterov")]
-    optimizers = [torch.optim.SGD(sgd_groups, lr=sgd_groups[0]["lr"], foreach=False)] if sgd_groups else []
-    classes = {"rmsprop": torch.optim.RMSprop, "adagrad": torch.optim.Adagrad, "adam": torch.optim.Adam}
-    for name, param in zip(names, params):
-        if name in classes:
-            optimizers.append(classes[name]([param], lr=settings.lr_of(name), foreach=False))
-        elif name not in ("sgd", "momentum", "nesterov"):
-            raise ValueError(name)
-    return optimizers
+    def __init__(self, names: tuple[str, ...], settings: Settings):
+        for name in names:
+            if name not in OPTIMIZERS:
+                raise ValueError(name)
+        rows = len(names)
+        self.lr = np.array([settings.lr_of(n) for n in names])[:, None]
+        self.rows = {kind: np.array([i for i, n in enumerate(names) if n == kind], dtype=int) for kind in OPTIMIZERS}
+        self.beta = np.array([settings.beta_of(n) for n in names])[:, None]
+        self.buf = np.zeros((rows, 2))  # momentum buffers (torch: the first buffer is the first gradient)
+        self.sq = np.zeros((rows, 2))  # RMSprop's running mean of g², Adagrad's sum of g²
+        self.m = np.zeros((rows, 2))  # Adam's first and second moments
+        self.v = np.zeros((rows, 2))
+
+    def apply(self, p: np.ndarray, g: np.ndarray, t: int) -> None:
+        """Step t (1-based) of every racer; the formulas of torch.optim's documentation, in its order."""
+        r = self.rows
+        i = r["sgd"]
+        p[i] -= self.lr[i] * g[i]
+        for kind in ("momentum", "nesterov"):
+            i = r[kind]
+            self.buf[i] = self.beta[i] * self.buf[i] + g[i]
+            step = g[i] + self.beta[i] * self.buf[i] if kind == "nesterov" else self.buf[i]
+            p[i] -= self.lr[i] * step
+        i = r["rmsprop"]
+        self.sq[i] = RMSPROP_ALPHA * self.sq[i] + (1 - RMSPROP_ALPHA) * g[i] ** 2
+        p[i] -= self.lr[i] * g[i] / (np.sqrt(self.sq[i]) + EPS)
+        i = r["adagrad"]
+        self.sq[i] += g[i] ** 2
+        p[i] -= self.lr[i] * g[i] / (np.sqrt(self.sq[i]) + ADAGRAD_EPS)
+        i = r["adam"]
+        b1, b2 = ADAM_BETAS
+        self.m[i] += (1 - b1) * (g[i] - self.m[i])
+        self.v[i] = b2 * self.v[i] + (1 - b2) * g[i] ** 2
+        denom = np.sqrt(self.v[i]) / math.sqrt(1 - b2 ** t) + EPS
+        p[i] -= self.lr[i] / (1 - b1 ** t) * self.m[i] / denom
 
 
 @dataclass(frozen=True)
@@ -75,28 +95,17 @@ class Race:
 
 def race(surface: Surface, start: tuple[float, float], settings: Settings, steps: int,
          names: tuple[str, ...] = OPTIMIZERS) -> Race:
-    """Run the chosen optimizers side by side for `steps` steps from `start` (float64 throughout).
-
-    The racers' tensors are rows of one shared buffer (each row `.detach()`-ed into its own leaf), and
-    their `.grad`s are rows of one gradient buffer: a step is one vectorised gradient, then the optimizers'
-    own `step()`s, with no per-racer copying.
-    """
-    where = torch.tensor([start] * len(names), dtype=torch.float64)  # (racers, 2)
-    params = [where[i].detach().requires_grad_(True) for i in range(len(names))]  # leaves sharing `where`
-    grad_buffer = np.zeros((len(names), 2))
-    grad_rows = torch.from_numpy(grad_buffer)
-    for i, param in enumerate(params):
-        param.grad = grad_rows[i]
-    optimizers = make_optimizers(names, params, settings)
-    now = where.numpy()  # a live view: the optimizers' in-place updates show up here
+    """Run the chosen optimizers side by side for `steps` steps from `start` (float64 throughout)."""
+    updates = _Updates(tuple(names), settings)
+    now = np.array([start] * len(names), dtype=float)  # (racers, 2)
+    grads = np.zeros_like(now)
     paths = np.full((len(names), steps + 1, 2), np.nan)
     paths[:, 0] = start
     diverged_at: list[int | None] = [None] * len(names)
     with np.errstate(all="ignore"):
         for t in range(steps):
-            grad_buffer[:, 0], grad_buffer[:, 1] = surface.gradient(now[:, 0], now[:, 1])
-            for optimizer in optimizers:
-                optimizer.step()
+            grads[:, 0], grads[:, 1] = surface.gradient(now[:, 0], now[:, 1])
+            updates.apply(now, grads, t + 1)
             paths[:, t + 1] = now
             if not (np.isfinite(now).all() and np.abs(now).max() <= ESCAPE):
                 for i in range(len(names)):

@@ -9,7 +9,7 @@ import torch
 
 from core.formula import FormulaError, parse_formula
 from core.vision.images import MAX_UPLOAD_BYTES, ImageError, decode_image
-from tests.app.harness import by_key, open_page
+from tests.app.harness import open_page
 
 
 def png(width: int, height: int) -> bytes:

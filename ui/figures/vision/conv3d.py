@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from ui.figures.common import DIVERGING, PALETTE, styled
 from ui.figures.memo import memoized
