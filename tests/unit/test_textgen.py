@@ -8,7 +8,7 @@ import torch
 
 from core.errors import InputError
 from core.sequences.textgen import (DEFAULT_PROMPT, MAX_PROMPT, TARGET_PERPLEXITY, CharVocab, TextGenConfig,
-                                    TextGenTrainer, check_prompt, corpus_texts, temperature_probs)
+                                    TextGenTrainer, check_prompt, corpus_texts, one_step, temperature_probs)
 
 TRAIN, VALID = corpus_texts()
 
@@ -71,3 +71,19 @@ def test_training_reaches_the_stated_perplexity():
         trainer.step(25)
     assert start > 20 and trainer.reached_at is not None, trainer.valid_curve
     assert trainer.valid_curve[-1] <= TARGET_PERPLEXITY
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru", "rnn"])
+def test_one_sampling_step_equals_torchs_recurrent_layer(cell):
+    trainer = TextGenTrainer(TextGenConfig(cell=cell, hidden=32, max_steps=10), TRAIN, VALID)
+    model = trainer.model
+    with torch.no_grad():
+        _, state = model(trainer.vocab.encode("The cat")[None])
+        step = one_step(model)
+        for char in (3, 7, 3):
+            expected, expected_state = model.rnn(model.embed(torch.tensor([[char]])), state)
+            h, state = step(torch.tensor([char]), state)
+            torch.testing.assert_close(h, expected[0, -1], rtol=1e-5, atol=1e-6)
+            for mine, theirs in zip(state if cell == "lstm" else (state,),
+                                    expected_state if cell == "lstm" else (expected_state,)):
+                torch.testing.assert_close(mine, theirs, rtol=1e-5, atol=1e-6)
