@@ -49,15 +49,18 @@ serve: $(VENV)/.app-installed nginx
 lock: $(VENV)/.app-installed
 	$(PY) deploy/lock.py --output requirements.lock
 
+# The unit, app and security tests spread over the cores (pytest-xdist); the browser and hosting tests after them,
+# one at a time, each with the machine to itself (they measure nothing, but their waits assume a responsive server).
 test: $(VENV)/.test-installed browser nginx
-	$(PY) -m pytest -q -p no:cacheprovider tests
+	$(PY) -m pytest -q -p no:cacheprovider -n auto tests/unit tests/app tests/security
+	$(PY) -m pytest -q -p no:cacheprovider tests/e2e tests/hosting
 
 # The README's pictures: the browser tests, writing their screenshots into docs/ instead of build/.
 screenshots: $(VENV)/.test-installed browser
 	NNPG_SCREENSHOTS=docs/screenshots $(PY) -m pytest -q -p no:cacheprovider tests/e2e
 
 test-fast: $(VENV)/.test-installed
-	$(PY) -m pytest -q -p no:cacheprovider tests/unit tests/app
+	$(PY) -m pytest -q -p no:cacheprovider -n auto tests/unit tests/app
 
 bench: $(VENV)/.test-installed
 	for script in benchmarks/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
