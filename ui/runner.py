@@ -18,8 +18,6 @@ from typing import Any, Callable, Hashable
 
 import streamlit as st
 
-from core.device import device
-from core.train_process import TrainingWorkers, shipping_cost
 from core.trainer import Trainer, train_for
 from ui.checkpoints import model_file_panel, restore_into
 from ui.i18n import t
@@ -34,13 +32,6 @@ IDLE_PAUSE_S = 120.0  # a run pauses when nobody touched the page (a full rerun)
 # Python-bound: two trainings at once did not train more in total than one, benchmarks/threads.py).
 MAX_CONCURRENT_TRAININGS = int(os.environ.get("NNPG_MAX_TRAININGS", max(1, (os.cpu_count() or 1) - 1)))
 _slots = threading.BoundedSemaphore(MAX_CONCURRENT_TRAININGS)
-# Training runs in worker processes, one per slot, so that it does not hold the server's interpreter lock while
-# the class's slider moves and charts wait for it (core/train_process.py). `NNPG_TRAINING_PROCESSES=0` trains in
-# the server's threads instead; on a GPU the model stays in the server's process.
-_USE_WORKERS = os.environ.get("NNPG_TRAINING_PROCESSES", "1") != "0" and device.type == "cpu"
-WORKERS = TrainingWorkers(MAX_CONCURRENT_TRAININGS) if _USE_WORKERS else None
-SHIP_SHARE = 0.15  # a trainer is shipped when pickling it takes at most this share of a tick's training time
-SHIP_MAX_BYTES = 4_000_000
 # A waiting session waits up to this long per tick for a slot: it takes one the moment it frees, and meanwhile its
 # page refreshes about twice a second instead of redrawing unchanged charts at full rate (server and browser work).
 QUEUE_WAIT_S = 0.5
@@ -70,7 +61,6 @@ class Run:
     queued: tuple[float, int] | None = None  # (monotonic time, place in the queue) of the last tick that waited
     live: Any = None  # settings that apply while training (learning rate, batch size …): see `live_training`
     steps_per_tick: int | None = None  # a fixed number of steps per refresh instead of a time-sized chunk
-    ship: bool | None = None  # trained in a worker process (decided on the first tick; see `_train_in_worker`)
 
     @property
     def trained_seconds(self) -> float | None:
@@ -117,8 +107,6 @@ def live_training(ns: str, build: Callable[[], Trainer], config: Hashable, draw:
     run.live, run.steps_per_tick = live, steps_per_tick  # from this full run on, for every step and tick
     _apply_live(run)  # and at once: what the page shows of the run reflects the learner's settings
 
-    if WORKERS is not None:
-        WORKERS.warm()  # once per server: the first Start does not wait for a worker process to start
     _buttons(key, build, config, steps_per_click, time_budget_s, run)
     session = st.session_state.setdefault("_session_id", uuid.uuid4().hex)
 
@@ -235,15 +223,10 @@ def _apply_live(run: Run) -> None:
 
 
 def _train_for(run: Run, tick_s: float, time_budget_s: float) -> None:
-    """Train for about `tick_s` seconds (or exactly `run.steps_per_tick` steps) with the run's live settings, in
-    a worker process when the trainer is cheap to ship there (core/train_process.py), else in this thread."""
+    """Train for about `tick_s` seconds (or exactly `run.steps_per_tick` steps) with the run's live settings."""
     started = time.perf_counter()
-    trained = _train_in_worker(run, tick_s) if run.ship is not False else None
-    if trained is None:
-        run.sec_per_step = train_for(run.trainer, tick_s, steps=run.steps_per_tick, live=run.live,
-                                     sec_per_step=run.sec_per_step)
-    else:
-        run.trainer, run.sec_per_step = trained
+    run.sec_per_step = train_for(run.trainer, tick_s, steps=run.steps_per_tick, live=run.live,
+                                 sec_per_step=run.sec_per_step)
     run.seconds += time.perf_counter() - started
     reason = _why_done(run.trainer)
     if reason is None and run.seconds >= time_budget_s:
@@ -251,20 +234,6 @@ def _train_for(run: Run, tick_s: float, time_budget_s: float) -> None:
     if reason is not None:
         run.running = False
         run.stop_reason = reason
-
-
-def _train_in_worker(run: Run, tick_s: float):
-    """The trained trainer and seconds per step from a worker, or None: no workers, or this run's trainer is not
-    worth shipping (decided on its first tick: unpicklable, or pickling costs more than SHIP_SHARE of a tick)."""
-    if WORKERS is None:
-        run.ship = False
-        return None
-    shipment = shipping_cost(run.trainer, run.live)
-    if run.ship is None:
-        run.ship = shipment is not None and shipment[1] <= SHIP_SHARE * tick_s and len(shipment[0]) <= SHIP_MAX_BYTES
-    if not run.ship or shipment is None:
-        return None
-    return WORKERS.tick(shipment[0], tick_s, run.steps_per_tick, run.sec_per_step)
 
 
 def _why_done(trainer: Trainer) -> str | None:
