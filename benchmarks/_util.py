@@ -94,11 +94,17 @@ def watch_training(page, address: str, seconds: float = 10.0) -> tuple[float, st
     page.wait_for_timeout(1500)
     progress = page.locator('[data-testid="stProgress"]').first
     first = progress.inner_text()
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    pause = page.get_by_role("button", name="Pause")
     seen, start = {first}, time.perf_counter()
-    while time.perf_counter() - start < seconds:
+    while time.perf_counter() - start < seconds and pause.count():  # a fast demo may reach its goal and stop
         seen.add(progress.inner_text())
         page.wait_for_timeout(40)
     elapsed = time.perf_counter() - start
     last = progress.inner_text()
-    page.get_by_role("button", name="Pause").first.click()
+    if pause.count():
+        try:  # it may stop between the count and the click
+            pause.first.click(timeout=5_000)
+        except PlaywrightTimeout:
+            pass
     return len(seen) / elapsed, first, last, elapsed
