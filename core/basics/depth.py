@@ -23,7 +23,7 @@ import torch
 from torch import nn
 
 from core.device import device
-from core.trainer import Trainer
+from core.trainer import Trainer, load_named_model_tensors, named_model_tensors
 
 VARIANTS = ("plain", "residual", "norm", "both")  # "both": residual connections and batch normalisation
 ACTIVATIONS = ("sigmoid", "tanh", "relu")
@@ -161,10 +161,7 @@ class DepthTrainer(Trainer):
                 self.grad_norms[name] = torch.stack(grads).tolist()
 
     def model_tensors(self) -> dict[str, torch.Tensor]:
-        return {f"{name}.{key}": value.detach() for name, net in self.nets.items()
-                for key, value in net.state_dict().items()}
+        return named_model_tensors(self.nets)
 
     def load_model_tensors(self, tensors: dict[str, torch.Tensor]) -> None:
-        for name, net in self.nets.items():
-            prefix = f"{name}."
-            net.load_state_dict({k[len(prefix):]: v.to(device) for k, v in tensors.items() if k.startswith(prefix)})
+        load_named_model_tensors(self.nets, tensors)

@@ -24,7 +24,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from core.device import device
-from core.trainer import Trainer
+from core.trainer import Trainer, load_named_model_tensors, named_model_tensors
 from core.vision.clips import DIRECTIONS, ClipSettings, cached_clips
 
 VIEWS = ("3d", "stack", "frame")
@@ -188,12 +188,8 @@ class MotionRace(Trainer):
         return self.x_test[index].cpu().numpy(), int(self.y_test[index])
 
     def model_tensors(self) -> dict[str, torch.Tensor]:
-        return {f"{view}.{name}": value.detach() for view, model in self.models.items()
-                for name, value in model.state_dict().items()}
+        return named_model_tensors(self.models)
 
     def load_model_tensors(self, tensors: dict[str, torch.Tensor]) -> None:
-        for view, model in self.models.items():
-            prefix = f"{view}."
-            model.load_state_dict({name[len(prefix):]: value.to(device) for name, value in tensors.items()
-                                   if name.startswith(prefix)}, strict=True)
+        load_named_model_tensors(self.models, tensors)
         self._test_predictions = {}
