@@ -50,10 +50,10 @@ lock: $(VENV)/.app-installed
 	$(PY) deploy/lock.py --output requirements.lock
 
 # The unit, app and security tests spread over the cores (pytest-xdist); the browser and hosting tests after them,
-# one at a time, each with the machine to itself (they measure nothing, but their waits assume a responsive server).
+# on at most 4 workers, each with its own server and Chromium (they measure nothing; their waits allow a busy machine).
 test: $(VENV)/.test-installed browser nginx
 	$(PY) -m pytest -q -p no:cacheprovider -n auto tests/unit tests/app tests/security
-	$(PY) -m pytest -q -p no:cacheprovider tests/e2e tests/hosting
+	$(PY) -m pytest -q -p no:cacheprovider -n auto --maxprocesses 4 tests/e2e tests/hosting
 
 # The README's pictures: the browser tests, writing their screenshots into docs/ instead of build/.
 screenshots: $(VENV)/.test-installed browser

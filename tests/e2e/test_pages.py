@@ -29,6 +29,25 @@ def open_page(page, server_url, slug, query=""):
                            timeout=60_000)
 
 
+def pause_training(page, timeout_s: float = 90.0) -> None:
+    """Press Pause until Start is back. A click can miss: the demo may reach its goal between finding Pause and
+    clicking it (Pause turns back into Start), or a refresh may redraw the button under the click on a busy
+    machine; so try again rather than trust one click."""
+    start = page.get_by_role("button", name="Start", exact=True)
+    pause = page.get_by_role("button", name="Pause", exact=True)
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if start.count() and start.first.is_visible():
+            return
+        if pause.count():
+            try:
+                pause.first.click(timeout=3_000)
+            except PlaywrightTimeout:
+                pass
+        page.wait_for_timeout(500)
+    raise AssertionError(f"training did not pause in {timeout_s:.0f} s")
+
+
 @pytest.mark.parametrize("spec", PAGES, ids=[p.slug for p in PAGES])
 def test_page_renders_moves_and_trains(page, server_url, spec):
     open_page(page, server_url, spec.slug)
@@ -57,7 +76,6 @@ def test_page_renders_moves_and_trains(page, server_url, spec):
     assert (start.count() > 0) == trains
     if trains:
         start.first.click()
-        page.wait_for_timeout(2500)
         # A slow first step (a model that evaluates before its first chart, a busy machine) may need longer: wait
         # for the progress line to leave step 0, up to a minute, before pausing.
         first_step_by = time.monotonic() + 60
@@ -67,13 +85,7 @@ def test_page_renders_moves_and_trains(page, server_url, spec):
             if text and " 0 of" not in text and " 0 / " not in text:
                 break
             page.wait_for_timeout(250)
-        pause = page.get_by_role("button", name="Pause", exact=True)
-        if pause.count():  # still training: pause it (a fast demo may already have reached its goal)
-            try:  # ... or reach it between the count and the click, when Pause turns back into Start
-                pause.first.click(timeout=5_000)
-            except PlaywrightTimeout:
-                pass
-        page.get_by_role("button", name="Start", exact=True).first.wait_for(timeout=30_000)
+        pause_training(page)
         progress = page.locator('[data-testid="stProgress"]').first.inner_text()
         assert " 0 of" not in progress and " 0 / " not in progress, progress
         assert page.locator(EXCEPTION).count() == 0

@@ -1,6 +1,7 @@
 """Shared figure style and the chart call every page uses."""
 from __future__ import annotations
 
+import functools
 from typing import Sequence
 
 import plotly.graph_objects as go
@@ -42,16 +43,50 @@ def styled(fig: go.Figure, *, title: str | None = None, height: int = 320, revis
     return fig
 
 
+@functools.lru_cache(maxsize=256)
+def _lean_base_layout(title: str | None, height: int, revision: str, legend: bool | tuple) -> dict:
+    """`styled`'s layout as a plain dict, with the app's template, built once per setting."""
+    place = dict(legend) if isinstance(legend, tuple) else legend
+    return styled(go.Figure(), title=title, height=height, revision=revision, legend=place).to_dict()["layout"]
+
+
+def _merged(base, extra):
+    """extra laid over base, recursively, without changing either."""
+    if not (isinstance(base, dict) and isinstance(extra, dict)):
+        return extra
+    out = dict(base)
+    for key, value in extra.items():
+        out[key] = _merged(base.get(key), value)
+    return out
+
+
+def lean_figure(data: list[dict], layout: dict | None = None, *, title: str | None = None, height: int = 320,
+                revision: str | None = None, legend: bool | dict = True) -> go.Figure:
+    """A figure from plain trace and layout dicts, in the app's look, with its margins reserved — and without
+    plotly's per-property validation. Building trace by trace validates and copies every value: 15-60 ms a
+    figure, which a live panel pays on every refresh; this costs a few (tests validate each lean figure with
+    plotly's full checks, `go.Figure(fig.to_dict())`)."""
+    from ui.figures.margins import reserve_margins
+
+    base = _lean_base_layout(title, height, revision or title or "fixed",
+                             tuple(sorted(legend.items())) if isinstance(legend, dict) else legend)
+    spec = reserve_margins({"data": data, "layout": _merged(base, layout or {})})
+    fig = go.Figure(spec, _validate=False)
+    fig._room_reserved = True  # `with_room` has nothing left to do
+    return fig
+
+
 def curves_figure(x: Sequence[float], series: dict[str, Sequence[float]], *, title: str | None = None,
                   x_title: str = "", y_title: str = "", log_y: bool = False, height: int = 260) -> go.Figure:
     """Training curves: one line per named series over a shared x (steps, epochs)."""
-    fig = go.Figure()
-    for i, (name, ys) in enumerate(series.items()):
-        fig.add_trace(go.Scatter(x=list(x), y=list(ys), name=name, mode="lines",
-                                 line=dict(color=PALETTE[i % len(PALETTE)], width=2)))
-    fig.update_xaxes(title_text=x_title)
-    fig.update_yaxes(title_text=y_title, type="log" if log_y else "linear")
-    return styled(fig, title=title, height=height)
+    import numpy as np
+
+    xs = np.asarray(x)
+    data = [dict(type="scatter", x=xs, y=np.asarray(ys, dtype=float), name=name, mode="lines",
+                 line=dict(color=PALETTE[i % len(PALETTE)], width=2)) for i, (name, ys) in enumerate(series.items())]
+    layout = dict(xaxis=dict(title=dict(text=x_title)), yaxis=dict(title=dict(text=y_title),
+                                                                   type="log" if log_y else "linear"))
+    return lean_figure(data, layout, title=title, height=height)
 
 
 def matrix_figure(values, *, row_labels=None, col_labels=None, title: str | None = None, text: bool = True,
@@ -59,14 +94,19 @@ def matrix_figure(values, *, row_labels=None, col_labels=None, title: str | None
     """A small matrix as a heat map with its numbers written in (attention, kernels, gates, confusion)."""
     import numpy as np
 
+    from plotly.colors import get_colorscale
+
     arr = np.asarray(values, dtype=float)
-    fig = go.Figure(go.Heatmap(
-        z=arr, x=col_labels, y=row_labels, colorscale=colorscale or "Blues", zmid=zmid,
-        text=np.vectorize(lambda v: format(v, fmt))(arr) if text else None,
-        texttemplate="%{text}" if text else None, hovertemplate="%{y}, %{x}: %{z:.4f}<extra></extra>",
-        showscale=False))
-    fig.update_yaxes(autorange="reversed")
-    return styled(fig, title=title, height=height, legend=False)
+    scale = colorscale or "Blues"  # a name becomes its colour list here: plotly.js knows fewer names than plotly.py
+    heatmap = dict(type="heatmap", z=arr, colorscale=get_colorscale(scale) if isinstance(scale, str) else scale,
+                   showscale=False,
+                   hovertemplate="%{y}, %{x}: %{z:.4f}<extra></extra>")
+    for name, value in (("x", col_labels), ("y", row_labels), ("zmid", zmid)):
+        if value is not None:
+            heatmap[name] = list(value) if name != "zmid" else value
+    if text:
+        heatmap.update(text=[[format(v, fmt) for v in row] for row in arr.tolist()], texttemplate="%{text}")
+    return lean_figure([heatmap], dict(yaxis=dict(autorange="reversed")), title=title, height=height, legend=False)
 
 
 def figure_csv(fig: go.Figure) -> str:
@@ -154,6 +194,8 @@ def with_room(fig: go.Figure) -> go.Figure:
     has the room and is not written to."""
     from ui.figures.margins import needed_margins
 
+    if getattr(fig, "_room_reserved", False):
+        return fig
     # Read in place: `to_dict` would copy every array and plotly's attribute reads cost ~0.15 ms each, a chart
     # on every run; written through the figure (validated), in one update.
     layout = layout_dict(fig)

@@ -8,38 +8,14 @@ every figure with plotly's full checks).
 """
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.figures.common import DIVERGING, PALETTE, styled
+from ui.figures.common import DIVERGING, PALETTE, lean_figure
 
 FORWARD, BACKWARD, HIGHLIGHT, MUTED, GOOD, INK = PALETTE[0], PALETTE[1], "#fde68a", "#94a3b8", PALETTE[2], "#334155"
 GATE_SCALE = [[0.0, "#f8fafc"], [0.5, "#93c5fd"], [1.0, "#1e3a8a"]]  # gates in (0, 1): closed white, open dark blue
 BOTTOM_LEGEND = {"legend": dict(orientation="h", x=0, xanchor="left", y=-0.25, yanchor="top")}  # long titles
-
-
-@functools.lru_cache(maxsize=256)
-def _base_layout(title: str | None, height: int, revision: str, legend: bool) -> dict:
-    """`common.styled`'s layout as a plain dict (with the app's template), built once per setting."""
-    return styled(go.Figure(), title=title, height=height, revision=revision, legend=legend).to_dict()["layout"]
-
-
-def _merged(base, extra):
-    """extra laid over base, recursively, without changing either."""
-    if not (isinstance(base, dict) and isinstance(extra, dict)):
-        return extra
-    out = dict(base)
-    for key, value in extra.items():
-        out[key] = _merged(base.get(key), value)
-    return out
-
-
-def _figure(data: list[dict], layout: dict, *, title: str | None, height: int, revision: str,
-            legend: bool = True) -> go.Figure:
-    return go.Figure({"data": data, "layout": _merged(_base_layout(title, height, revision, legend), layout)},
-                     _validate=False)
 
 
 def _rows(heights: list[float], gap: float) -> list[tuple[float, float]]:
@@ -152,7 +128,7 @@ def unrolled_figure(inputs, blocks: list[tuple[str, np.ndarray]], *, layers: int
         layout["shapes"].append(dict(type="rect", xref="x", yref="paper", x0=current - 0.5, x1=current + 0.5, y0=0,
                                      y1=1, fillcolor=HIGHLIGHT, opacity=0.35, line=dict(width=0), layer="below"))
     height = int(150 + 70 * layers + sum(45 + 18 * h for h in sizes))
-    return _figure(data, layout, title=title, height=height, revision="unrolled")
+    return lean_figure(data, layout, title=title, height=height, revision="unrolled")
 
 
 def loop_figure(labels: dict, title: str | None = None) -> go.Figure:
@@ -176,7 +152,7 @@ def loop_figure(labels: dict, title: str | None = None) -> go.Figure:
         "xaxis": dict(visible=False, range=[-1.2, 1.8]),
         "yaxis": dict(visible=False, range=[-0.3, 2.8], scaleanchor="x"),
     }
-    return _figure([], layout, title=title, height=300, revision="loop", legend=False)
+    return lean_figure([], layout, title=title, height=300, revision="loop", legend=False)
 
 
 def _positive(values) -> list:
@@ -199,7 +175,7 @@ def gradient_norms_figure(curves: dict[str, np.ndarray], chosen: str, *, title: 
               "yaxis": dict(title=dict(text=y_title), type="log", exponentformat="power"),
               "shapes": [dict(type="line", xref="paper", x0=0, x1=1, y0=1, y1=1, line=dict(color=INK, width=1))]}
     layout.update(BOTTOM_LEGEND)
-    return _figure(data, layout, title=title, height=380, revision="bptt")
+    return lean_figure(data, layout, title=title, height=380, revision="bptt")
 
 
 def clipping_figure(before: np.ndarray, after: np.ndarray, *, names: tuple[str, str], title: str, x_title: str,
@@ -211,7 +187,7 @@ def clipping_figure(before: np.ndarray, after: np.ndarray, *, names: tuple[str, 
     layout = {"barmode": "group", "bargap": 0.15, "xaxis": dict(title=dict(text=x_title)),
               "yaxis": dict(title=dict(text=y_title), type="log", exponentformat="power")}
     layout.update(BOTTOM_LEGEND)
-    return _figure(data, layout, title=title, height=380, revision="clip")
+    return lean_figure(data, layout, title=title, height=380, revision="clip")
 
 
 def forecast_figure(inputs: np.ndarray, clean_next: np.ndarray, predicted: np.ndarray, *, warmup: int,
@@ -229,7 +205,7 @@ def forecast_figure(inputs: np.ndarray, clean_next: np.ndarray, predicted: np.nd
               "shapes": [dict(type="rect", xref="x", yref="paper", x0=0.5, x1=warmup + 1.5, y0=0, y1=1,
                               fillcolor="#e2e8f0", opacity=0.5, line=dict(width=0), layer="below")]}
     layout.update(BOTTOM_LEGEND)
-    return _figure(data, layout, title=title, height=340, revision="forecast")
+    return lean_figure(data, layout, title=title, height=340, revision="forecast")
 
 
 def error_curves_figure(steps, test_mse, *, baseline: float, goal: float, names: tuple[str, str, str], title: str,
@@ -244,7 +220,7 @@ def error_curves_figure(steps, test_mse, *, baseline: float, goal: float, names:
              for y, name, color in ((baseline, names[1], MUTED), (goal, names[2], GOOD))]
     layout = {"xaxis": dict(title=dict(text=x_title)), "yaxis": dict(type="log", exponentformat="power", dtick=1)}
     layout.update(BOTTOM_LEGEND)
-    return _figure(data, layout, title=title, height=340, revision="sine-curves")
+    return lean_figure(data, layout, title=title, height=340, revision="sine-curves")
 
 
 def gate_values_figure(rows: list[tuple[str, float, str]], *, title: str) -> go.Figure:
@@ -256,7 +232,7 @@ def gate_values_figure(rows: list[tuple[str, float, str]], *, title: str) -> go.
                  hovertemplate="%{y}: %{x:.4f}<extra></extra>")]
     layout = {"xaxis": dict(range=[-limit, limit], zeroline=True, zerolinecolor=INK),
               "yaxis": dict(autorange="reversed")}
-    return _figure(data, layout, title=title, height=70 + 34 * len(rows), revision="gates", legend=False)
+    return lean_figure(data, layout, title=title, height=70 + 34 * len(rows), revision="gates", legend=False)
 
 
 def gates_figure(inside: dict[str, np.ndarray], *, row_titles: dict[str, str], x_labels: list[str],
@@ -288,7 +264,7 @@ def gates_figure(inside: dict[str, np.ndarray], *, row_titles: dict[str, str], x
     if mark_at is not None:
         layout["shapes"].append(dict(type="rect", xref="x", yref="paper", x0=mark_at + 0.5, x1=mark_at + 1.5, y0=0,
                                      y1=1, line=dict(color=BACKWARD, width=2), layer="above"))
-    return _figure(data, layout, title=title, height=110 + 100 * len(names), revision="gates-over-time", legend=False)
+    return lean_figure(data, layout, title=title, height=110 + 100 * len(names), revision="gates-over-time", legend=False)
 
 
 def answer_figure(probabilities: np.ndarray, letters: str, correct: int, *, title: str) -> go.Figure:
@@ -299,7 +275,7 @@ def answer_figure(probabilities: np.ndarray, letters: str, correct: int, *, titl
                  text=[f"{p:.0%}" for p in probabilities], textposition="outside", cliponaxis=False,
                  hovertemplate="%{x}: %{y:.3f}<extra></extra>")]
     layout = {"yaxis": dict(range=[0, 1.15], tickformat=".0%")}
-    return _figure(data, layout, title=title, height=240, revision="answer", legend=False)
+    return lean_figure(data, layout, title=title, height=240, revision="answer", legend=False)
 
 
 def accuracy_figure(curves: dict[str, tuple[list, list]], *, solved: dict[str, int | None], goal: float,
@@ -339,4 +315,4 @@ def accuracy_figure(curves: dict[str, tuple[list, list]], *, solved: dict[str, i
     layout.update(BOTTOM_LEGEND)
     if len(names) > 1 and not title:
         layout["margin"] = dict(t=30)  # room for the panel names
-    return _figure(data, layout, title=title, height=340, revision="accuracy")
+    return lean_figure(data, layout, title=title, height=340, revision="accuracy")
