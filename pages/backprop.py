@@ -9,7 +9,7 @@ from ui.figures.basics import backprop as fig
 from ui.figures.common import show
 from ui.i18n import t
 from ui.page import Page
-from ui.runner import Run, live_training
+from ui.runner import Run, current_run, live_training
 from ui.teaching import takeaway
 
 PHASES = ("forward", "loss", "backward", "update")
@@ -23,7 +23,7 @@ def next_phase() -> None:
     if shown < len(PHASES):
         st.session_state[PHASE_KEY] = shown + 1
         return
-    run: Run | None = st.session_state.get("backprop.run")
+    run: Run | None = current_run("backprop")  # (which waits for any training between refreshes to stop)
     if run is not None and not run.trainer.done:
         run.trainer.step(1)
     st.session_state[PHASE_KEY] = 1

@@ -3,8 +3,8 @@ import streamlit as st
 import torch
 
 from core.errors import InputError
-from core.sequences.textgen import (CELLS, DEFAULT_PROMPT, MAX_GENERATE, MAX_PROMPT, TARGET_PERPLEXITY, TextGenConfig,
-                                    TextGenTrainer, check_prompt, corpus_texts)
+from core.sequences.textgen import (CELLS, DEFAULT_PROMPT, MAX_GENERATE, MAX_PROMPT, TARGET_PERPLEXITY, FreeRun,
+                                    TextGenConfig, TextGenTrainer, check_prompt, corpus_texts)
 from ui.figures.common import show
 from ui.figures.sequences.textgen import char_label, next_char_figure, perplexity_figure
 from ui.i18n import error_text, options, t
@@ -65,13 +65,14 @@ def draw(run) -> None:
         if not raw_prompt:
             st.info(t("textgen.write.default_used", prompt=DEFAULT_PROMPT.strip()), icon=":material/info:")
         # written again after each validation measurement (every EVAL_EVERY steps), not after every step: writing
-        # 200 characters one at a time costs more than a tick's drawing should
-        key = (len(trainer.curve_steps), prompt, temperature, length, seed())
+        # 200 characters one at a time costs more than a tick's drawing should. A longer text continues the one
+        # shown (same model state): only the new characters are drawn.
+        key = (len(trainer.curve_steps), prompt, temperature, seed())
         held = run.extra.get("sample")
-        if held is None or held[0] != key:
-            held = run.extra["sample"] = (key, trainer.sample(prompt, temperature, length,
-                                                              torch.Generator().manual_seed(seed())))
-        sample = held[1]
+        if held is None or held[0] != key or (held[1].drawn < length and held[1].steps != trainer.steps_done):
+            held = run.extra["sample"] = (key, FreeRun(trainer, prompt, temperature,
+                                                       torch.Generator().manual_seed(seed())))
+        sample = held[1].extend_to(length)
         k = min(position, len(sample.text)) - 1
         st.markdown(t("textgen.write.output"))
         st.code(sample.prompt + sample.text, language=None, wrap_lines=True)

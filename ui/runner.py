@@ -23,6 +23,7 @@ from ui.checkpoints import model_file_panel, restore_into
 from ui.i18n import t
 
 TICK_S = 0.12  # training time per refresh: leaves room to draw ~4+ times a second
+FIRST_TICK_S = 0.02  # the first refresh after Start trains this long: the learner sees the first steps at once
 INTERVAL_S = 0.25  # fragment timer while running
 DEFAULT_TIME_BUDGET_S = 180.0  # per run: keeps one user from holding a core forever
 IDLE_PAUSE_S = 120.0  # a run pauses when nobody touched the page (a full rerun) for this long
@@ -44,6 +45,14 @@ QUEUE_NOTICE_S = 3.0
 QUEUE_FORGET_S = 15.0
 _queue: dict[str, float] = {}  # sessions waiting for a slot, oldest first -> when each last asked
 _queue_lock = threading.Lock()
+# Between two refreshes of a live panel the server mostly waits: for the browser to draw the last one (a GAN view
+# takes Chromium longer than the server's whole tick) and for its next timer. A run trains on in that gap, in a
+# thread of its own, in chunks of a tick's training time, when no other session waits for a slot; the next refresh
+# waits for the chunk in progress and draws. For at most BETWEEN_MAX_S after a refresh: a closed tab's run stops.
+# (Shorter chunks would answer sooner, but each chunk ends with the trainer's metrics: a GAN's cost ~20 ms.)
+BETWEEN_MAX_S = 2.0
+BETWEEN_POLL_S = 0.02  # how often a run waiting for a free slot between refreshes looks again
+_waiting_for_slot = 0  # refreshes blocked in _tick_in_a_slot right now: training between refreshes yields to them
 
 
 @dataclass
@@ -61,6 +70,10 @@ class Run:
     queued: tuple[float, int] | None = None  # (monotonic time, place in the queue) of the last tick that waited
     live: Any = None  # settings that apply while training (learning rate, batch size …): see `live_training`
     steps_per_tick: int | None = None  # a fixed number of steps per refresh instead of a time-sized chunk
+    just_started: bool = False  # Start was pressed and no refresh has trained since
+    between: threading.Thread | None = None  # training between refreshes (see BETWEEN_MAX_S), while it goes on
+    trained_between: bool = False  # it trained since the last refresh
+    between_stop: threading.Event = field(default_factory=threading.Event)
 
     @property
     def trained_seconds(self) -> float | None:
@@ -80,7 +93,10 @@ class Run:
 
 def current_run(ns: str) -> Run | None:
     """The page's run, if one exists (pages read it e.g. to classify a drawing with the current model)."""
-    return st.session_state.get(f"{ns}.run")
+    run = st.session_state.get(f"{ns}.run")
+    if run is not None:
+        hold(run)
+    return run
 
 
 def live_training(ns: str, build: Callable[[], Trainer], config: Hashable, draw: Callable[[Run], None], *,
@@ -97,6 +113,8 @@ def live_training(ns: str, build: Callable[[], Trainer], config: Hashable, draw:
     """
     key = f"{ns}.run"
     run: Run | None = st.session_state.get(key)
+    if run is not None:
+        hold(run)  # this run of the page reads and may change the model: no training beside it
     restoring = f"_restore.{ns}" in st.session_state
     if run is None or run.config != config or restoring:
         run = Run(build(), config)
@@ -110,14 +128,24 @@ def live_training(ns: str, build: Callable[[], Trainer], config: Hashable, draw:
     _buttons(key, build, config, steps_per_click, time_budget_s, run)
     session = st.session_state.setdefault("_session_id", uuid.uuid4().hex)
 
+    timed = run.running  # this panel refreshes on a timer until the next full run
+
     def panel() -> None:
         live = st.session_state[key]
+        hold(live)
+        if timed and not live.running:  # stopped between refreshes (goal, budget): a full run drops the timer
+            st.rerun(scope="app")
         if live.running:
             if _idle_for() > IDLE_PAUSE_S:
                 live.running, live.stop_reason = False, "idle"
                 _leave_queue()
                 st.rerun(scope="app")
-            waiting = _tick_in_a_slot(session, lambda: _train_for(live, tick_s, time_budget_s))
+            tick = min(tick_s, FIRST_TICK_S) if live.just_started else tick_s
+            live.just_started = False
+            if live.trained_between:  # the gap since the last refresh was used: this one only shows it
+                live.trained_between, waiting = False, 0
+            else:
+                waiting = _tick_in_a_slot(session, lambda: _train_for(live, tick, time_budget_s))
             if waiting:
                 live.queued = (time.monotonic(), waiting)
             if live.queued and time.monotonic() - live.queued[0] < QUEUE_NOTICE_S:
@@ -127,6 +155,8 @@ def live_training(ns: str, build: Callable[[], Trainer], config: Hashable, draw:
                 st.rerun(scope="app")
         _progress(live, time_budget_s)
         draw(live)
+        if live.running and live.steps_per_tick is None and _refresh_only():  # (slow motion stays one step a refresh)
+            _train_between_refreshes(live, tick_s, time_budget_s)
 
     st.fragment(panel, run_every=interval_s if run.running else None)()
     model_file_panel(ns, run)
@@ -146,7 +176,15 @@ def _idle_for() -> float:
 def _tick_in_a_slot(session: str, work: Callable[[], None], wait_s: float = QUEUE_WAIT_S) -> int:
     """Run `work` if a training slot is (or within `wait_s` becomes) free and return 0; otherwise return this
     session's place in the queue (1-based, first come first served)."""
-    if _slots.acquire(timeout=wait_s):
+    global _waiting_for_slot
+    with _queue_lock:
+        _waiting_for_slot += 1
+    try:
+        got = _slots.acquire(timeout=wait_s)
+    finally:
+        with _queue_lock:
+            _waiting_for_slot -= 1
+    if got:
         try:
             leave_queue(session)
             work()
@@ -160,6 +198,46 @@ def _tick_in_a_slot(session: str, work: Callable[[], None], wait_s: float = QUEU
                 del _queue[other]
         _queue[session] = now  # a dict keeps its first-come order when a value changes
         return list(_queue).index(session) + 1
+
+
+def _refresh_only() -> bool:
+    """This script run is a refresh of a live panel alone (a fragment rerun), not a run of the whole page."""
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return bool(ctx is not None and ctx.fragment_ids_this_run)
+
+
+def _train_between_refreshes(run: Run, chunk_s: float, time_budget_s: float) -> None:
+    """Train `run` on in a thread, in chunks of `chunk_s`, until its next refresh or button (`hold`), for at most
+    BETWEEN_MAX_S; the next refresh then draws what it trained instead of training a tick of its own."""
+    hold(run)
+    run.between_stop = stop = threading.Event()
+
+    def work() -> None:
+        until = time.monotonic() + BETWEEN_MAX_S
+        while run.running and not stop.is_set() and time.monotonic() < until:
+            if _waiting_for_slot or not _slots.acquire(blocking=False):  # another session's refresh comes first
+                stop.wait(BETWEEN_POLL_S)
+                continue
+            try:
+                _train_for(run, chunk_s, time_budget_s)
+                run.trained_between = True
+            finally:
+                _slots.release()
+
+    run.between = threading.Thread(target=work, name="nnpg-between-refreshes", daemon=True)
+    run.between.start()
+
+
+def hold(run: Run) -> None:
+    """Stop `run`'s training between refreshes and wait for its chunk to end: the caller reads or changes the model."""
+    thread = run.between
+    if thread is not None:
+        run.between_stop.set()
+        if thread is not threading.current_thread():
+            thread.join()
+        run.between = None
 
 
 def leave_queue(session: str) -> None:
@@ -192,11 +270,12 @@ def _buttons(key, build, config, steps_per_click, time_budget_s, run: Run) -> No
 
 def _set_running(key: str, running: bool, time_budget_s: float = DEFAULT_TIME_BUDGET_S) -> None:
     run: Run = st.session_state[key]
+    hold(run)
     if running and (run.trainer.finished or run.seconds >= time_budget_s):
         return
     if running and run.trainer.done:  # the goal is met: Start means "train on past it"
         run.trainer.past_goal = True
-    run.running = running
+    run.running, run.just_started = running, running
     run.stop_reason = None if running else "paused"
     if not running:
         _leave_queue()
@@ -204,6 +283,7 @@ def _set_running(key: str, running: bool, time_budget_s: float = DEFAULT_TIME_BU
 
 def _step(key: str, n: int) -> None:
     run: Run = st.session_state[key]
+    hold(run)
     run.trainer.past_goal = run.trainer.past_goal or run.trainer.done
     started = time.perf_counter()
     _apply_live(run)
@@ -213,6 +293,8 @@ def _step(key: str, n: int) -> None:
 
 
 def _reset(key: str, build, config) -> None:
+    if key in st.session_state:
+        hold(st.session_state[key])
     st.session_state[key] = Run(build(), config)
     _leave_queue()
 

@@ -87,20 +87,26 @@ class DeepMLP(nn.Module):
 def build_variants(cfg: DepthConfig) -> dict[str, DeepMLP]:
     """The four nets with identical linear weights (one seeded draw), so only the architecture differs."""
     gen = torch.Generator().manual_seed(cfg.seed)
-    base = DeepMLP(cfg.depth, cfg.width, cfg.activation, False, False)
+    nets = {name: DeepMLP(cfg.depth, cfg.width, cfg.activation, name in ("residual", "both"),
+                          name in ("norm", "both")) for name in VARIANTS}
+    twins = [_linear_layers(nets[name]) for name in VARIANTS[1:]]
     with torch.no_grad():
-        for layer in [base.inp, *base.blocks]:  # nn.Linear's default: U(−1/√fan_in, 1/√fan_in)
-            bound = 1.0 / math.sqrt(layer.in_features)
-            layer.weight.uniform_(-bound, bound, generator=gen)
-            layer.bias.uniform_(-bound, bound, generator=gen)
-        base.out.weight.zero_()
-        base.out.bias.zero_()
-    nets = {}
-    for name in VARIANTS:
-        net = DeepMLP(cfg.depth, cfg.width, cfg.activation, name in ("residual", "both"), name in ("norm", "both"))
-        net.load_state_dict(base.state_dict(), strict=False)  # the linear layers; BatchNorm starts at γ=1, β=0
-        nets[name] = net.to(device)
-    return nets
+        for i, layer in enumerate(_linear_layers(nets["plain"])):
+            if layer is nets["plain"].out:  # a zero output layer: every variant starts at logit 0, loss ln 2
+                layer.weight.zero_()
+                layer.bias.zero_()
+            else:  # nn.Linear's default: U(−1/√fan_in, 1/√fan_in)
+                bound = 1.0 / math.sqrt(layer.in_features)
+                layer.weight.uniform_(-bound, bound, generator=gen)
+                layer.bias.uniform_(-bound, bound, generator=gen)
+            for layers in twins:  # the same numbers (BatchNorm keeps its start, γ=1, β=0)
+                layers[i].weight.copy_(layer.weight)
+                layers[i].bias.copy_(layer.bias)
+    return {name: net.to(device) for name, net in nets.items()}
+
+
+def _linear_layers(net: DeepMLP) -> list[nn.Linear]:
+    return [net.inp, *net.blocks, net.out]
 
 
 class DepthTrainer(Trainer):
@@ -142,7 +148,11 @@ class DepthTrainer(Trainer):
     def evaluate(self, name: str) -> tuple[float, float]:
         """Binary cross-entropy and accuracy on all points, the network in evaluation mode (BatchNorm's running
         statistics)."""
-        logits = self.nets[name].eval()(self.x)
+        net = self.nets[name]
+        if not net.out.weight.any():  # a zero output layer (every run's start): each logit is its bias, whatever
+            logits = net.out.bias.expand(len(self.x))  # the 30-odd layers below compute, so they are not run
+        else:
+            logits = net.eval()(self.x)
         bce = nn.functional.binary_cross_entropy_with_logits(logits, self.y)
         return float(bce), float(((logits > 0).float() == self.y).float().mean())
 

@@ -210,30 +210,61 @@ class TextGenTrainer(Trainer):
         if self.reached_at is None and self.valid_curve[-1] <= TARGET_PERPLEXITY:
             self.reached_at = step
 
-    @torch.no_grad()
-    @torch.no_grad()  # 200 steps of autograd graph, kept for nothing, cost more than the steps themselves
     def sample(self, prompt: str, temperature: float, length: int, generator: torch.Generator) -> Sample:
-        """Read the prompt, then run free: each sampled character becomes the next input. Per character only what
-        the choice needs (a softmax, a draw, one recurrent step); the model's own distributions are computed for
-        all steps at once at the end."""
-        self.model.eval()
+        """Read the prompt, then run free for `length` characters: each sampled character becomes the next input."""
+        return FreeRun(self, prompt, temperature, generator).extend_to(length)
+
+
+class FreeRun:
+    """Free-running sampling that can be continued. Each step draws from the same generator stream, so the first
+    n characters never depend on how many follow: a longer text extends a shorter one, and a learner lengthening
+    the text pays only for the new characters. Per character only what the choice needs (a softmax, a draw, one
+    recurrent step); the model's own distributions are computed for all steps at once."""
+
+    def __init__(self, trainer: TextGenTrainer, prompt: str, temperature: float, generator: torch.Generator):
+        self.trainer, self.prompt, self.temperature, self.generator = trainer, prompt, temperature, generator
+        self.steps = trainer.steps_done  # the model state it samples (a trained model needs a new run)
+        with torch.no_grad():
+            trainer.model.eval()
+            logits, self._state = trainer.model(trainer.vocab.encode(prompt)[None].to(device))
+            trainer.model.train()
+        self._last = logits[0, -1]
+        self._chosen: list[torch.Tensor] = []
+        self._probs: list[torch.Tensor] = []
+        self._lasts: list[torch.Tensor] = []
+        self._made: tuple[int, Sample] | None = None
+
+    @property
+    def drawn(self) -> int:
+        """Characters sampled so far."""
+        return len(self._chosen)
+
+    @torch.no_grad()  # hundreds of steps of autograd graph, kept for nothing, cost more than the steps themselves
+    def extend_to(self, length: int) -> Sample:
+        """The first `length` characters (at most MAX_GENERATE), sampling only those not drawn yet."""
         length = max(1, min(int(length), MAX_GENERATE))
-        model = self.model
-        logits, state = model(self.vocab.encode(prompt)[None].to(device))
-        last = logits[0, -1]
-        step = one_step(model)
-        chosen, probs, lasts = [], [], []
-        for _ in range(length):
-            p = temperature_probs(last, temperature)
-            nxt = torch.multinomial(p, 1, generator=generator) if temperature > 0 else p.argmax().view(1)
-            chosen.append(nxt)
-            probs.append(p)
-            lasts.append(last)
-            h, state = step(nxt, state)
-            last = model.head(h)
-        self.model.train()
-        text = "".join(self.vocab.chars[i] for i in torch.cat(chosen).tolist())
-        return Sample(prompt, text, torch.stack(probs).cpu(), torch.softmax(torch.stack(lasts), -1).cpu())
+        if self._made is not None and self._made[0] == length:
+            return self._made[1]
+        model = self.trainer.model
+        if len(self._chosen) < length:
+            model.eval()
+            step, last, state = one_step(model), self._last, self._state
+            for _ in range(length - len(self._chosen)):
+                p = temperature_probs(last, self.temperature)
+                nxt = torch.multinomial(p, 1, generator=self.generator) if self.temperature > 0 else p.argmax().view(1)
+                self._chosen.append(nxt)
+                self._probs.append(p)
+                self._lasts.append(last)
+                h, state = step(nxt, state)
+                last = model.head(h)
+            self._last, self._state = last, state
+            model.train()
+        chars = self.trainer.vocab.chars
+        text = "".join(chars[i] for i in torch.cat(self._chosen[:length]).tolist())
+        sample = Sample(self.prompt, text, torch.stack(self._probs[:length]).cpu(),
+                        torch.softmax(torch.stack(self._lasts[:length]), -1).cpu())
+        self._made = (length, sample)
+        return sample
 
 
 def corpus_texts() -> tuple[str, str]:

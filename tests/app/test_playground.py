@@ -153,3 +153,27 @@ def test_the_queue_notice_goes_once_the_run_stopped_waiting(monkeypatch):
     monkeypatch.setattr(runner, "QUEUE_NOTICE_S", 0.0)  # ... and a while ago
     at.run()
     assert not [box for box in at.info if "queue" in box.value]
+
+
+def test_the_first_refresh_after_start_trains_briefly_then_full_ticks(monkeypatch):
+    from ui import runner
+
+    ticks = []
+    real = runner._train_for
+    monkeypatch.setattr(runner, "_train_for",
+                        lambda run, tick_s, budget: (ticks.append(tick_s), real(run, tick_s, budget)))
+    at = open_page("playground")
+    train(at, "playground", ticks=3)  # Start (the full rerun's refresh), then two timer refreshes
+    assert ticks[0] == runner.FIRST_TICK_S and ticks[1] == ticks[2] > runner.FIRST_TICK_S  # the page's own tick
+    assert at.session_state["playground.run"].trainer.steps_done > 0  # the short first refresh still trained
+
+
+def test_a_refresh_after_training_between_refreshes_only_draws():
+    at = open_page("playground")
+    train(at, "playground", ticks=2)
+    run = at.session_state["playground.run"]
+    run.trained_between, steps = True, run.trainer.steps_done  # as the thread leaves it (tests/unit/test_runner_state)
+    at.run()
+    assert run.trainer.steps_done == steps and not run.trained_between  # shown, not trained on
+    at.run()
+    assert run.trainer.steps_done > steps  # the next refresh trains its own tick again

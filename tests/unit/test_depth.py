@@ -60,6 +60,10 @@ def test_variants_start_from_the_same_weights_at_loss_ln2():
     trainer = DepthTrainer(SMALL)
     for name in VARIANTS:
         assert trainer.curves[name][0] == pytest.approx(START_LOSS, abs=1e-7)
+        with torch.no_grad():  # the start's shortcut (a zero output layer) against running every layer
+            logits = trainer.nets[name].eval()(trainer.x)
+        assert trainer.curves[name][0] == pytest.approx(float(F.binary_cross_entropy_with_logits(logits, trainer.y)))
+        assert trainer.accuracy[name] == float(((logits > 0).float() == trainer.y).float().mean())
 
 
 def test_lock_step_equals_training_each_net_alone_on_the_same_batches():
@@ -98,3 +102,22 @@ def test_plain_stays_stuck_while_residual_plus_norm_reaches_the_target(seed):
         trainer.step(25)
     assert trainer.reached_at["both"] is not None and trainer.reached_at["both"] <= 500
     assert all(abs(v / START_LOSS - 1) < 0.05 for v in trainer.curves["plain"])
+
+
+def test_figures_pass_plotly_validation_and_plot_every_variant():
+    import plotly.graph_objects as go
+
+    from ui.figures.basics.depth import gradient_norms_by_layer_figure, variant_loss_figure
+
+    trainer = DepthTrainer(SMALL)
+    trainer.step(3)
+    labels = {name: name.upper() for name in VARIANTS}
+    loss = variant_loss_figure(trainer.curve_steps, trainer.curves, labels, target=0.3, target_label="goal",
+                               title="loss", x_title="step", y_title="BCE")
+    grads = gradient_norms_by_layer_figure(trainer.grad_norms, labels, title="g", x_title="layer", y_title="norm")
+    for fig in (loss, grads):
+        go.Figure(fig.to_dict())  # every property through plotly's checks (the builders skip them for speed)
+        assert [trace.name for trace in fig.data] == [labels[name] for name in VARIANTS]
+    assert list(loss.data[3].y) == pytest.approx(trainer.curves["both"])
+    assert list(grads.data[0].x) == list(range(SMALL.depth + 2))
+    assert grads.layout.yaxis.type == "log" and loss.layout.shapes[0].y0 == 0.3

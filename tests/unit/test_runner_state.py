@@ -77,3 +77,52 @@ def test_a_trainer_without_live_settings_refuses_them():
 
     with pytest.raises(TypeError):
         Counting().apply_live({"lr": 1.0})
+
+
+class Slow(Trainer):
+    """A step that takes a little time, and many of them."""
+
+    def __init__(self):
+        super().__init__(max_steps=1_000_000)
+
+    def _advance(self, n):
+        import time
+        time.sleep(0.001 * n)
+        return {"loss": 1.0}
+
+
+def _wait_for(condition, seconds=5.0):
+    import time
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.005)
+    return condition()
+
+
+def test_training_goes_on_between_refreshes_until_held(monkeypatch):
+    from ui import runner
+
+    run = Run(Slow(), config="c", running=True)
+    runner._train_between_refreshes(run, 0.01, time_budget_s=60)
+    assert _wait_for(lambda: run.trainer.steps_done >= 5)  # trains while nobody looks
+    runner.hold(run)  # the next refresh (or a button): it stops, and its last chunk is over
+    steps = run.trainer.steps_done
+    assert run.between is None and not _wait_for(lambda: run.trainer.steps_done != steps, 0.1)
+    assert run.seconds > 0 and run.trained_between  # its time counts against the budget; the refresh just draws
+
+
+def test_training_between_refreshes_stops_by_itself_and_yields_to_waiting_sessions(monkeypatch):
+    from ui import runner
+
+    monkeypatch.setattr(runner, "BETWEEN_MAX_S", 0.1)
+    run = Run(Slow(), config="c", running=True)
+    runner._train_between_refreshes(run, 0.01, time_budget_s=60)  # a tab that closed: no refresh ever holds it
+    assert _wait_for(lambda: not run.between.is_alive(), 2.0)
+    monkeypatch.setattr(runner, "_waiting_for_slot", 1)  # another session's refresh waits for a slot
+    steps = run.trainer.steps_done
+    runner._train_between_refreshes(run, 0.01, time_budget_s=60)
+    assert _wait_for(lambda: not run.between.is_alive(), 2.0) and run.trainer.steps_done == steps
+    monkeypatch.setattr(runner, "_waiting_for_slot", 0)
+    runner._train_between_refreshes(run, 0.01, time_budget_s=run.seconds)  # the time budget is used up
+    assert _wait_for(lambda: not run.between.is_alive(), 2.0)
+    assert not run.running and run.stop_reason == "budget"

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from core.errors import InputError
-from core.sequences.textgen import (DEFAULT_PROMPT, MAX_PROMPT, TARGET_PERPLEXITY, CharVocab, TextGenConfig,
+from core.sequences.textgen import (DEFAULT_PROMPT, MAX_PROMPT, TARGET_PERPLEXITY, CharVocab, FreeRun, TextGenConfig,
                                     TextGenTrainer, check_prompt, corpus_texts, one_step, temperature_probs)
 
 TRAIN, VALID = corpus_texts()
@@ -62,6 +62,17 @@ def test_free_running_equals_reading_the_whole_text_again():
     assert all(p.max() == 1.0 for p in greedy.probs)
 
 
+def test_a_longer_text_continues_the_shorter_one_exactly():
+    trainer = small_trainer(seed=4)
+    trainer.step(5)
+    whole = trainer.sample("The ", 0.8, 30, torch.Generator().manual_seed(3))
+    run = FreeRun(trainer, "The ", 0.8, torch.Generator().manual_seed(3))
+    short, longer, back = run.extend_to(10), run.extend_to(30), run.extend_to(20)
+    assert run.drawn == 30 and longer.text == whole.text and short.text == whole.text[:10] == back.text[:10]
+    torch.testing.assert_close(longer.probs, whole.probs)
+    torch.testing.assert_close(back.model_probs, whole.model_probs[:20])
+
+
 def test_training_reaches_the_stated_perplexity():
     """The page's goal by step count: the default LSTM gets below TARGET_PERPLEXITY within 400 steps."""
     torch.set_num_threads(1)
@@ -87,3 +98,20 @@ def test_one_sampling_step_equals_torchs_recurrent_layer(cell):
             for mine, theirs in zip(state if cell == "lstm" else (state,),
                                     expected_state if cell == "lstm" else (expected_state,)):
                 torch.testing.assert_close(mine, theirs, rtol=1e-5, atol=1e-6)
+
+
+def test_figures_pass_plotly_validation_and_show_the_top_characters():
+    import plotly.graph_objects as go
+
+    from ui.figures.sequences.textgen import next_char_figure, perplexity_figure
+
+    ppl = perplexity_figure([0, 50, 100], [40.0, 9.5, 4.2], target=TARGET_PERPLEXITY, target_label="goal", floor=40,
+                            floor_label="uniform", title="ppl", x_title="step", y_title="perplexity", name="valid")
+    probs = np.array([0.1, 0.6, 0.05, 0.25], dtype=np.float32)
+    bars = next_char_figure(["a", " ", "\n", "b"], probs, probs, chosen=3, top=3, title="next",
+                            labels={"scaled": "T", "model": "T=1", "axis": "p"})
+    for fig in (ppl, bars):
+        go.Figure(fig.to_dict())  # every property through plotly's checks (the builders skip them for speed)
+    assert list(ppl.data[0].y) == [40.0, 9.5, 4.2] and [s.y0 for s in ppl.layout.shapes] == [TARGET_PERPLEXITY, 40]
+    assert list(bars.data[0].x) == ["␣", "b", "a"]  # most likely first, the space made visible
+    assert list(bars.data[0].marker.color).count(bars.data[0].marker.color[1]) == 1  # the sampled one stands out

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.figures.common import PALETTE, styled
+from ui.figures.common import PALETTE, lean_figure
 
 VARIANT_COLORS = {"plain": "#6b7280", "residual": PALETTE[0], "norm": PALETTE[1], "both": PALETTE[2]}
 LEGEND_BELOW = dict(orientation="h", yanchor="top", y=-0.22, xanchor="center", x=0.5)
@@ -14,7 +14,7 @@ TINY = 1e-30  # a gradient that underflowed to 0 is drawn at this floor of the l
 def variant_loss_figure(steps, curves: dict[str, list[float]], labels: dict[str, str], *, target: float,
                         target_label: str, title: str, x_title: str, y_title: str) -> go.Figure:
     """Full-data loss against training steps, one line per variant, and the stated target as a dashed line."""
-    data = [dict(type="scatter", x=list(steps), y=list(values), mode="lines", name=labels[name],
+    data = [dict(type="scatter", x=np.asarray(steps), y=np.asarray(values, dtype=float), mode="lines", name=labels[name],
                  line=dict(color=VARIANT_COLORS[name], width=2.5),
                  hovertemplate="%{x}: %{y:.4f}<extra>" + labels[name] + "</extra>")
             for name, values in curves.items()]
@@ -23,7 +23,7 @@ def variant_loss_figure(steps, curves: dict[str, list[float]], labels: dict[str,
                    label=dict(text=target_label, textposition="end", font=dict(size=11, color="#166534")))]
     layout = dict(xaxis=dict(title=dict(text=x_title)), yaxis=dict(title=dict(text=y_title), rangemode="tozero"),
                   shapes=shapes)
-    return styled(go.Figure(data=data, layout=layout), title=title, height=360, legend=LEGEND_BELOW)
+    return lean_figure(data, layout, title=title, height=360, legend=LEGEND_BELOW)
 
 
 def gradient_norms_by_layer_figure(norms: dict[str, list[float]], labels: dict[str, str], *, title: str,
@@ -33,9 +33,9 @@ def gradient_norms_by_layer_figure(norms: dict[str, list[float]], labels: dict[s
     data = []
     for name, values in norms.items():
         values = np.asarray(values, dtype=float)
-        data.append(dict(type="scatter", x=list(range(len(values))), y=np.maximum(values, TINY), mode="lines+markers",
+        data.append(dict(type="scatter", x=np.arange(len(values)), y=np.maximum(values, TINY), mode="lines+markers",
                          name=labels[name], line=dict(color=VARIANT_COLORS[name], width=2), marker=dict(size=4),
                          customdata=values, hovertemplate="%{x}: %{customdata:.3g}<extra>" + labels[name] + "</extra>"))
     layout = dict(xaxis=dict(title=dict(text=x_title)),
                   yaxis=dict(title=dict(text=y_title), type="log", exponentformat="power"))
-    return styled(go.Figure(data=data, layout=layout), title=title, height=360, legend=LEGEND_BELOW)
+    return lean_figure(data, layout, title=title, height=360, legend=LEGEND_BELOW)

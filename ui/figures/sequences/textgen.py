@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.figures.common import PALETTE, styled
+from ui.figures.common import PALETTE, lean_figure
 
 SHOWN = {" ": "␣", "\n": "↵"}  # characters that would be invisible on an axis
 
@@ -20,12 +20,12 @@ def perplexity_figure(steps, valid, *, target: float, target_label: str, floor: 
                    line=dict(color=color, dash="dash", width=1.5),
                    label=dict(text=text, textposition="end", font=dict(size=11, color=color)))
               for value, text, color in ((target, target_label, "#166534"), (floor, floor_label, "#6b7280"))]
-    data = [dict(type="scatter", x=list(steps), y=list(valid), mode="lines+markers", name=name,
+    data = [dict(type="scatter", x=np.asarray(steps), y=np.asarray(valid, dtype=float), mode="lines+markers", name=name,
                  line=dict(color=PALETTE[0], width=2.5), marker=dict(size=4),
                  hovertemplate="%{x}: %{y:.3f}<extra></extra>")]
     layout = dict(xaxis=dict(title=dict(text=x_title)), yaxis=dict(title=dict(text=y_title), type="log"),
                   shapes=shapes)
-    return styled(go.Figure(data=data, layout=layout), title=title, height=330, legend=False)
+    return lean_figure(data, layout, title=title, height=330, legend=False)
 
 
 def next_char_figure(chars: list[str], probs: np.ndarray, model_probs: np.ndarray, chosen: int, *, top: int,
@@ -42,4 +42,4 @@ def next_char_figure(chars: list[str], probs: np.ndarray, model_probs: np.ndarra
                  hovertemplate="%{x}: %{y:.3f}<extra>T = 1</extra>")]
     layout = dict(xaxis=dict(type="category"), yaxis=dict(title=dict(text=labels["axis"]), range=[0, 1.02]),
                   bargap=0.25)
-    return styled(go.Figure(data=data, layout=layout), title=title, height=320)
+    return lean_figure(data, layout, title=title, height=320)
