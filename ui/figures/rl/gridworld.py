@@ -83,8 +83,8 @@ def grid_figure(cells: tuple[str, ...], q: np.ndarray, moves: tuple[tuple[int, i
                              colorbar=dict(title=dict(text=names["value"], side="top"), thickness=10, len=0.8,
                                            orientation="h", y=-0.04, yanchor="top"))]  # under: a phone keeps the width
     marks_x, marks_y, marks = grid_marks(cells, q, moves)
-    data.append(dict(type="scatter", x=marks_x, y=marks_y, mode="text", text=marks, hoverinfo="skip",
-                     showlegend=False, textfont=dict(size=18 if ncol <= 8 else 15, color="#111827")))
+    data.append(dict(type="scatter", x=np.array(marks_x), y=np.array(marks_y), mode="text", text=marks,
+                     hoverinfo="skip", showlegend=False, textfont=dict(size=18 if ncol <= 8 else 15, color="#111827")))
     for states, color, label, width in ((greedy, GREEDY_COLOR, names["greedy"], 4), (path, PATH_COLOR, names["path"], 2)):
         if states:
             rows, cols = np.divmod(np.asarray(states), ncol)
