@@ -7,9 +7,10 @@
   return per episode of each.
 - CartPole-v1: training seconds (one thread) and environment steps until the mean return of 100 consecutive
   episodes reaches 475 — PPO over 3 seeds (target: median within 120 s), A2C and DQN over one seed.
-- Median script-run time of a control change on both pages (AppTest; target < 100 ms), and refreshes per second
-  of each page's live panel while training in headless Chromium (target >= 4).
-Run: .venv/bin/python benchmarks/rl.py [tabular] [cliff] [cartpole] [script] [browser]   (default: all)
+- Median script-run time of a control change on both pages (AppTest; target < 100 ms), the pages' draw time per
+  live refresh while training (AppTest), and refreshes per second of each page's live panel while training in
+  headless Chromium (target >= 4).
+Run: .venv/bin/python benchmarks/rl.py [tabular] [cliff] [cartpole] [script] [draw] [browser]   (default: all)
 """
 from __future__ import annotations
 
@@ -111,6 +112,34 @@ def script() -> None:
         print("  " + page_name + ": " + ", ".join(f"{k} {v:.0f}" for k, v in results.items()))
 
 
+def draw(ticks: int = 30) -> None:
+    """Each page's `draw(run)` alone while training: the part of a live refresh spent building what it shows."""
+    import ui.runner
+    from tests.app.harness import open_page, train
+
+    print(f"Median time of the page's draw per live refresh while training (AppTest, {ticks} refreshes, ms):")
+    real, times = ui.runner.live_training, []
+
+    def timed(ns, build, config, page_draw, **kw):  # the page calls it on every run: wrap its draw in a timer
+        def wrapped(run):
+            wall, cpu = time.perf_counter(), time.process_time()
+            page_draw(run)
+            times.append((time.perf_counter() - wall, time.process_time() - cpu))
+        return real(ns, build, config, wrapped, **kw)
+
+    ui.runner.live_training = timed
+    try:
+        for slug in ("gridworld", "cartpole"):
+            at = train(open_page(slug), slug, 3)
+            times.clear()
+            for _ in range(ticks):
+                at.run()
+            wall, cpu = (1000 * statistics.median(t[i] for t in times) for i in (0, 1))
+            print(f"  {slug:10s} {wall:5.1f} wall, {cpu:5.1f} CPU")
+    finally:
+        ui.runner.live_training = real
+
+
 def browser() -> None:
     print("Live panel refreshes per second while training (headless Chromium, server on this machine):")
     with server_and_browser(port=_free_port()) as (url, page):
@@ -120,7 +149,7 @@ def browser() -> None:
 
 
 def main() -> None:
-    wanted = sys.argv[1:] or ["tabular", "cliff", "cartpole", "script", "browser"]
+    wanted = sys.argv[1:] or ["tabular", "cliff", "cartpole", "script", "draw", "browser"]
     print(f"(load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
     for name in wanted:
         globals()[name]()

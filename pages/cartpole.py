@@ -9,7 +9,6 @@ from core.rl.neural import ALGORITHMS, SOLVED_WINDOW, CartPoleConfig, CartPoleTr
 from core.rl.returns import discounted_returns
 from core.rl.tabular import moving_average
 from ui.figures.common import show
-from ui.figures.generative.digit_pictures import thin
 from ui.figures.rl.cartpole import cart_figure, policy_map_figure, returns_figure, value_figure
 from ui.i18n import options, t
 from ui.page import Page, seed
@@ -81,12 +80,10 @@ def draw(run) -> None:
             left.caption(t("cartpole.watch.pause_hint"))
     results(trainer, left)
     if trainer.returns:
-        episodes = list(range(1, len(trainer.returns) + 1))
-        _, each, average = thin(episodes, trainer.returns, moving_average(trainer.returns, SOLVED_WINDOW).tolist())
         names = {"each": t("cartpole.curves.each"), "average": t("cartpole.curves.average", n=SOLVED_WINDOW),
                  "solved": t("cartpole.curves.solved", value=int(SOLVED_RETURN)), "x": t("cartpole.curves.x")}
-        show(returns_figure(each, np.asarray(average), SOLVED_RETURN, names, title=t("cartpole.curves.title")),
-             key="cartpole.returns", where=right)
+        show(returns_figure(trainer.returns, moving_average(trainer.returns, SOLVED_WINDOW), SOLVED_RETURN, names,
+                            title=t("cartpole.curves.title")), key="cartpole.returns", where=right)
     p_right = run.per_model_state("policy", lambda: policy_map(trainer))
     kind = "dqn" if algorithm == "dqn" else "pg"
     map_names = {"prob": t("cartpole.map.prob"), "path": t("cartpole.map.path"), "x": t("cartpole.map.x"),

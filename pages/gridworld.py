@@ -4,8 +4,8 @@ import streamlit as st
 from core.rl.grids import DEFAULT_MAZE, WORLDS, MazeError, make_world, parse_maze
 from core.rl.tabular import ALGORITHMS, TabularConfig, TabularTrainer, moving_average
 from ui.figures.common import PALETTE, show
-from ui.figures.rl.gridworld import ARROWS_BY_MOVE, episode_curves_figure, grid_figure
-from ui.figures.generative.digit_pictures import thin
+from ui.figures.rl.curves import episode_curves_figure
+from ui.figures.rl.gridworld import ARROWS_BY_MOVE, grid_figure
 from ui.i18n import error_text, options, t
 from ui.page import Page, seed
 from ui.runner import INTERVAL_S, TICK_S, live_training
@@ -106,17 +106,14 @@ def draw(run) -> None:
     if trainer.returns:
         if wide:
             side_col = st.columns(2, gap="medium")
-        episodes = list(range(1, len(trainer.returns) + 1))
-        _, returns, avg_returns, lengths, avg_lengths = thin(
-            episodes, trainer.returns, moving_average(trainer.returns, AVERAGE_OVER).tolist(), trainer.lengths,
-            moving_average(trainer.lengths, AVERAGE_OVER).tolist())
         names = {"each": t("gridworld.curves.each"), "average": t("gridworld.curves.average", n=AVERAGE_OVER),
                  "x": t("gridworld.curves.x")}
         return_col, length_col = side_col if wide else (side_col, side_col)
-        show(episode_curves_figure(returns, avg_returns, names, title=t("gridworld.curves.returns")),
-             key="gridworld.returns", where=return_col)
-        show(episode_curves_figure(lengths, avg_lengths, names, title=t("gridworld.curves.lengths"),
-                                   color=PALETTE[1]), key="gridworld.lengths", where=length_col)
+        show(episode_curves_figure(trainer.returns, moving_average(trainer.returns, AVERAGE_OVER), names,
+                                   title=t("gridworld.curves.returns")), key="gridworld.returns", where=return_col)
+        show(episode_curves_figure(trainer.lengths, moving_average(trainer.lengths, AVERAGE_OVER), names,
+                                   title=t("gridworld.curves.lengths"), color=PALETTE[1]),
+             key="gridworld.lengths", where=length_col)
     st.markdown(t(f"gridworld.bellman.{algorithm}"))
     numbers = bellman_numbers(trainer)
     if numbers is None:
