@@ -2,13 +2,13 @@
 import math
 
 import numpy as np
-import plotly.graph_objects as go
 import pytest
 import torch
 
 from core.sequences.gates import GateWeights, gru_step, lstm_sequence, lstm_step, scalar_gru, scalar_lstm, sigmoid
 from ui.figures.sequences.equations import gru_step_tex, lstm_step_tex
 from ui.figures.sequences.charts import accuracy_figure, answer_figure, gate_values_figure, gates_figure
+from tests.unit.figure_checks import validated
 
 
 @pytest.mark.parametrize("inputs,hidden,seed", [(1, 1, 0), (3, 4, 1), (5, 2, 2)])
@@ -87,11 +87,6 @@ def test_sigmoid_is_stable_and_exact():
 
 
 # ----- the page's figures and formulas -----
-def validated(fig):
-    """Our figures skip plotly's per-property checks for speed; here every property goes through them."""
-    go.Figure(fig.to_dict())  # raises on any invalid property
-    return fig
-
 
 def test_lstm_formula_shows_each_gate_with_its_numbers():
     params = {"i": (0.0, 0.0, 0.0), "f": (0.0, 0.0, math.log(3)), "g": (0.0, 0.0, 0.0), "o": (0.0, 0.0, 0.0)}

@@ -1,6 +1,5 @@
 """The hand-written RNN (core/sequences/rnn.py) against torch: nn.RNN for the forward pass, autograd for BPTT."""
 import numpy as np
-import plotly.graph_objects as go
 import pytest
 import torch
 
@@ -9,6 +8,7 @@ from core.sequences.rnn import (ACTIVATIONS, BPTT, CellWeights, bptt, clip_scale
 from ui.figures.sequences.equations import num, rnn_step_tex
 from ui.figures.sequences.charts import (clipping_figure, error_curves_figure, forecast_figure, gradient_norms_figure,
                                   loop_figure, unrolled_figure)
+from tests.unit.figure_checks import validated
 
 
 def torch_act(act):
@@ -115,11 +115,6 @@ def test_cycle_to_length():
 LABELS = {"input": "x", "output": "h", "layer": "layer {n}", "forward": "fwd", "backward": "bwd", "time": "t",
           "unit": "unit", "cell": "RNN"}
 
-
-def validated(fig):
-    """Our figures skip plotly's per-property checks for speed; here every property goes through them."""
-    go.Figure(fig.to_dict())  # raises on any invalid property
-    return fig
 
 
 def test_unrolled_figure_shows_every_state_and_the_current_step():
