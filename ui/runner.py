@@ -5,7 +5,9 @@ cache, so two tabs never share a model. Buttons change state in `on_click` callb
 the script, because `run_every` of the fragment is fixed by the full rerun that creates it. The live
 panel is `st.fragment(panel, run_every=interval if running else None)`: a timer only while running.
 Each tick trains for about `tick_s` seconds, then draws; when the run stops by itself (budget, goal,
-NaN) a full rerun removes the timer.
+NaN) a full rerun removes the timer. After a refresh (a fragment rerun, in a browser) the run trains on in a
+thread until the next refresh, which then only draws (see BETWEEN_MAX_S); anything that reads or changes the
+model first `hold`s that thread.
 """
 from __future__ import annotations
 
