@@ -155,6 +155,16 @@ def test_the_code_comes_to_select_the_mode():
     assert not tr.code_selects_mode("plain")  # the same code, ignored without the information term
 
 
+def test_samples_are_those_of_the_current_networks():
+    tr = infogan.InfoGanTrainer(infogan.InfoGanConfig())
+    fresh = lambda: tr.info.generate(tr.eval_noise, tr.eval_codes, tr.k)  # noqa: E731
+    before = tr.samples("info")
+    assert torch.equal(before, fresh())
+    tr.step(5)  # made once per training state: measured by `evaluate`, then drawn
+    assert not torch.equal(tr.samples("info"), before) and torch.equal(tr.samples("info"), fresh())
+    assert torch.equal(tr.samples("plain"), tr.plain.generate(tr.eval_noise, tr.eval_codes, tr.k))
+
+
 # ---------- CycleGAN ----------
 
 def test_cycle_and_least_squares_losses_by_hand():
@@ -223,7 +233,11 @@ def test_pix2pix_training_lowers_the_test_error(split, judge):
         tr.step(20)
     last = tr.latest()
     assert last["test_l1_l1"] < 0.8 * first["test_l1_l1"] and last["test_l1_gan"] < 0.8 * first["test_l1_gan"]
-    assert tr.shown().shape == (4 * pix2pix.N_SHOWN, 8, 8)
+    rows = tr.shown()  # the outputs of the current generators for the first test views, and the truth
+    v, n = tr.test_v[:pix2pix.N_SHOWN], pix2pix.N_SHOWN
+    with torch.no_grad():
+        expected = torch.cat([v, tr.g_l1(v), tr.g_gan(v), tr.test_x[:n]])[:, 0]
+    torch.testing.assert_close(rows, expected)
     assert 0 <= tr.judged["gan"] <= 1 and 0 <= tr.judged["l1"] <= 1
 
 
