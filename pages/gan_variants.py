@@ -1,13 +1,15 @@
 """GAN variants, one tab each: conditional GAN / AC-GAN on digits, InfoGAN's codes, CycleGAN's round trips, pix2pix."""
+import numpy as np
 import streamlit as st
 import torch
 
 from core.digits import digit_split
 from core.generative import conditional, cyclegan, infogan, pix2pix
 from core.generative.digit_judge import JUDGE_SEED, ready_judge, start_judge
-from ui.figures.common import curves_figure, show
+from ui.figures.common import show
 from ui.figures.generative.digit_pictures import digit_picture, thin
-from ui.figures.generative.gan_variants import coded_points_figure, cycle_figure, per_class_figure
+from ui.figures.generative.gan_variants import (coded_points_figure, cycle_figure, per_class_figure,
+                                                variant_curves_figure)
 from ui.i18n import current_language, options, t
 from ui.page import Page, seed
 from ui.runner import live_training
@@ -45,11 +47,10 @@ def curves(where, key: str, history: dict[str, list[float]], series: dict[str, s
         return
     steps, *values = thin(h["step"], *[h[name] for name in names])
     scale = 100 if percent else 1
-    fig = curves_figure(steps, {series[name]: [scale * v for v in ys] for name, ys in zip(names, values)}, title=title,
-                        x_title=t("gan_variants.iterations"), height=230)
-    fig.layout.showlegend = len(names) > 1
-    fig.layout.legend = LEGEND_BELOW
-    show(fig, key=key, where=where)
+    show(variant_curves_figure(steps, {series[name]: scale * np.asarray(ys, dtype=float)
+                                       for name, ys in zip(names, values)},
+                               title=title, x_title=t("gan_variants.iterations"), legend=LEGEND_BELOW),
+         key=key, where=where)
 
 
 def percent(value: float | None) -> str:

@@ -140,6 +140,7 @@ class InfoGanTrainer(Trainer):
         self.chosen_modes = {"info": [0] * self.k, "plain": [0] * self.k}
         self.train_seconds = 0.0
         self.reached: tuple[int, float] | None = None  # (iteration, seconds) when the code first selected the mode
+        self._samples: dict[str, torch.Tensor] = {}  # the current networks' evaluation samples, made once per state
 
     @property
     def entropy(self) -> float:
@@ -149,6 +150,7 @@ class InfoGanTrainer(Trainer):
     def _advance(self, n: int) -> dict[str, float]:
         started = time.perf_counter()
         cfg = self.config
+        self._samples.clear()  # the networks change below
         for _ in range(n):
             real = self.real_pool[torch.randint(len(self.real_pool), (cfg.batch,), generator=self.rng).to(device)]
             z = torch.randn(cfg.batch, cfg.noise_dim, generator=self.rng).to(device)
@@ -179,9 +181,12 @@ class InfoGanTrainer(Trainer):
 
     @torch.no_grad()
     def samples(self, name: str) -> torch.Tensor:
-        """The fixed evaluation samples (k·EVAL_PER_CODE, 2) of "info" or "plain"; codes are `eval_codes`."""
-        gan = self.info if name == "info" else self.plain
-        return gan.generate(self.eval_noise, self.eval_codes, self.k)
+        """The fixed evaluation samples (k·EVAL_PER_CODE, 2) of "info" or "plain"; codes are `eval_codes`.
+        Made once per training state: `evaluate` measures them and the live view then draws the same points."""
+        if name not in self._samples:
+            gan = self.info if name == "info" else self.plain
+            self._samples[name] = gan.generate(self.eval_noise, self.eval_codes, self.k)
+        return self._samples[name]
 
     def model_tensors(self) -> None:
         return None

@@ -128,10 +128,12 @@ class Pix2PixTrainer(Trainer):
         self.opt_d = adam(self.d, lr=config.lr)
         self.real_sharpness = sharpness(self.test_x)  # what crisp real digits score
         self.train_seconds = 0.0
+        self._shown: dict[str, torch.Tensor] = {}  # each generator's outputs for the shown digits, once per state
 
     def _advance(self, n: int) -> dict[str, float]:
         started = time.perf_counter()
         cfg = self.config
+        self._shown.clear()  # the generators change below
         for _ in range(n):
             idx = torch.randint(len(self.train_x), (cfg.batch,), generator=self.rng).to(device)
             v, x = self.train_v[idx], self.train_x[idx]
@@ -158,6 +160,7 @@ class Pix2PixTrainer(Trainer):
         out = {}
         for name, g in (("l1", self.g_l1), ("gan", self.g_gan)):
             y = g(self.test_v)
+            self._shown[name] = y[:N_SHOWN]  # the live picture shows these: no second pass through the U-Net
             out[f"test_l1_{name}"] = float((y - self.test_x).abs().mean())
             out[f"sharp_{name}"] = sharpness(y)
             judge = self._judge() if self._judge is not None else None
@@ -169,7 +172,10 @@ class Pix2PixTrainer(Trainer):
     def shown(self) -> torch.Tensor:
         """Rows of N_SHOWN test digits: the view, L1-only output, L1 + adversarial output, the truth: (4·N, 8, 8)."""
         v, x = self.test_v[:N_SHOWN], self.test_x[:N_SHOWN]
-        return torch.cat([v, self.g_l1(v), self.g_gan(v), x])[:, 0]
+        for name, g in (("l1", self.g_l1), ("gan", self.g_gan)):
+            if name not in self._shown:  # before the first evaluation
+                self._shown[name] = g(v)
+        return torch.cat([v, self._shown["l1"], self._shown["gan"], x])[:, 0]
 
     def model_tensors(self) -> None:
         return None

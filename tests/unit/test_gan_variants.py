@@ -1,7 +1,9 @@
 """GAN variants: losses against hand-written formulas and torch.nn.functional, the networks' shapes and receptive
-field, and short trainings that must improve by step count."""
+field, short trainings that must improve by step count, and the page's figures (valid by plotly's full checks)."""
 import math
 
+import numpy as np
+import plotly.graph_objects as go
 import pytest
 import torch
 import torch.nn.functional as F
@@ -10,6 +12,11 @@ from core.digits import digit_split
 from core.generative import conditional, cyclegan, infogan, pix2pix
 from core.generative.digit_judge import JUDGE_SEED, digit_judge, judge_accuracy
 from core.generative.variant_nets import build, d_loss, g_loss, init_from, mlp
+from ui.compat.plotly_internals import layout_dict, trace_dicts
+from ui.figures.common import PALETTE
+from ui.figures.generative.gan_variants import (coded_points_figure, cycle_figure, per_class_figure,
+                                                variant_curves_figure)
+from ui.figures.margins import needed_margins
 
 
 @pytest.fixture(scope="module")
@@ -148,6 +155,16 @@ def test_the_code_comes_to_select_the_mode():
     assert not tr.code_selects_mode("plain")  # the same code, ignored without the information term
 
 
+def test_samples_are_those_of_the_current_networks():
+    tr = infogan.InfoGanTrainer(infogan.InfoGanConfig())
+    fresh = lambda: tr.info.generate(tr.eval_noise, tr.eval_codes, tr.k)  # noqa: E731
+    before = tr.samples("info")
+    assert torch.equal(before, fresh())
+    tr.step(5)  # made once per training state: measured by `evaluate`, then drawn
+    assert not torch.equal(tr.samples("info"), before) and torch.equal(tr.samples("info"), fresh())
+    assert torch.equal(tr.samples("plain"), tr.plain.generate(tr.eval_noise, tr.eval_codes, tr.k))
+
+
 # ---------- CycleGAN ----------
 
 def test_cycle_and_least_squares_losses_by_hand():
@@ -216,7 +233,11 @@ def test_pix2pix_training_lowers_the_test_error(split, judge):
         tr.step(20)
     last = tr.latest()
     assert last["test_l1_l1"] < 0.8 * first["test_l1_l1"] and last["test_l1_gan"] < 0.8 * first["test_l1_gan"]
-    assert tr.shown().shape == (4 * pix2pix.N_SHOWN, 8, 8)
+    rows = tr.shown()  # the outputs of the current generators for the first test views, and the truth
+    v, n = tr.test_v[:pix2pix.N_SHOWN], pix2pix.N_SHOWN
+    with torch.no_grad():
+        expected = torch.cat([v, tr.g_l1(v), tr.g_gan(v), tr.test_x[:n]])[:, 0]
+    torch.testing.assert_close(rows, expected)
     assert 0 <= tr.judged["gan"] <= 1 and 0 <= tr.judged["l1"] <= 1
 
 
@@ -225,3 +246,60 @@ def test_a_judge_still_in_training_only_delays_the_readings(split):
                                            split.x_test, split.y_test, lambda: None)
     tr.step(3)
     assert tr.recognised is None and tr.judged["step"] == [] and "aux_real" in tr.latest()
+
+
+# ---------- figures ----------
+def validated(fig):
+    """The figures skip plotly's per-property checks for speed; here every property goes through them."""
+    go.Figure(fig.to_dict())  # raises on any invalid property
+    return fig
+
+
+def test_coded_points_colour_each_sample_by_its_code():
+    rng = np.random.default_rng(0)
+    real, samples, codes = rng.normal(size=(50, 2)), rng.normal(size=(12, 2)), np.repeat(np.arange(4), 3)
+    fig = validated(coded_points_figure(real, samples, codes, title="T", real_name="real", sample_name="samples",
+                                        modes=np.zeros((4, 2)), mode_radius=0.3, box=2.5, revision="r"))
+    real_trace, rings, points = fig.data
+    np.testing.assert_allclose(real_trace.x, real[:, 0])
+    np.testing.assert_allclose(points.y, samples[:, 1])
+    assert list(points.marker.color) == [PALETTE[c] for c in codes]
+    assert rings.showlegend is False and np.nanmax(np.hypot(rings.x, rings.y)) == pytest.approx(0.3)
+    assert fig.layout.yaxis.scaleanchor == "x" and list(fig.layout.xaxis.range) == [-2.5, 2.5]
+    assert fig.layout.title.text == "T" and fig.layout.uirevision == "r"
+
+
+def test_cycle_figure_draws_an_arrow_there_and_one_back_per_point():
+    starts, there, back = np.zeros((3, 2)), np.ones((3, 2)), np.full((3, 2), 0.1)
+    names = {name: name.upper() for name in ("a", "b", "there", "back", "start")}
+    fig = validated(cycle_figure(np.ones((5, 2)), -np.ones((6, 2)), starts, there, back, names, box=2.0,
+                                 revision="c"))
+    assert [trace.name for trace in fig.data] == ["A", "B", "THERE", "BACK", "START"]
+    arrows_there, arrows_back = fig.data[2], fig.data[3]
+    assert np.isnan(arrows_there.x).sum() == 3 and list(arrows_there.marker.size).count(7) == 3
+    np.testing.assert_allclose(np.asarray(arrows_back.x)[1::3], back[:, 0])
+    assert list(fig.layout.yaxis.range) == [-1.2, 1.2] and fig.layout.legend.y == -0.02
+
+
+def test_per_class_bars_in_percent_with_the_chosen_digit_and_the_target_line():
+    fig = validated(per_class_figure([0.5] * 10, title="P", chosen=3, target=0.8))
+    bars = fig.data[0]
+    assert list(bars.y) == [50.0] * 10 and list(bars.x) == [str(i) for i in range(10)]
+    assert [i for i, c in enumerate(bars.marker.color) if c != PALETTE[0]] == [3]
+    (line,) = fig.layout.shapes
+    assert (line.y0, line.y1, line.x0, line.x1, line.xref) == (80.0, 80.0, 0, 1, "x domain")
+    assert fig.layout.showlegend is False
+    assert not validated(per_class_figure([0.5] * 10, title="P")).layout.shapes
+
+
+def test_variant_curves_show_a_legend_below_only_for_several_lines():
+    below = dict(orientation="h", yanchor="top", y=-0.35, xanchor="left", x=0.0)
+    two = validated(variant_curves_figure([1, 2, 3], {"a": [1.0, 2.0, 3.0], "b": [3.0, 2.0, 1.0]}, title="C",
+                                          x_title="iterations", legend=below))
+    assert two.layout.showlegend is True and two.layout.legend.y == -0.35
+    needed = needed_margins(trace_dicts(two), layout_dict(two))  # the legend under the x-axis title: room reserved
+    assert all(two.layout.margin[side] >= px for side, px in needed.items()) and needed["b"] > 80
+    assert [list(trace.y) for trace in two.data] == [[1.0, 2.0, 3.0], [3.0, 2.0, 1.0]]
+    assert two.layout.xaxis.title.text == "iterations"
+    one = validated(variant_curves_figure([1, 2], {"a": [0.5, 0.7]}, title="C", x_title="i", legend=below))
+    assert one.layout.showlegend is False

@@ -1,24 +1,41 @@
 """Figures of the GAN-variants page: points coloured by a code, round trips between two domains, bars per digit.
 
 Builders take NumPy arrays and translated labels and return `go.Figure`s; every line collection is one trace
-with NaN gaps, and the colours of a code are one trace per value (a legend entry each), so a live refresh stays cheap.
+with NaN gaps, and the colours of a code are one colour per point in one trace, so a live refresh stays cheap.
+Each figure is assembled from plain dicts by `lean_figure`, without plotly's per-property validation (that cost
+more than the rest of a live refresh's drawing: ~15 ms for the coded points' 240 colours alone); the tests validate
+every figure with plotly's full checks.
 """
 from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.figures.common import PALETTE, styled
+from ui.figures.common import PALETTE, lean_figure
 from ui.figures.generative.gan import arrow_segments, circles
 
 REAL_COLOR = "rgba(100, 116, 139, 0.35)"  # the data, in grey so the codes' colours stand out
 DOMAIN_A, DOMAIN_B = "#2563eb", "#f97316"
 THERE_COLOR, BACK_COLOR = "#9333ea", "#16a34a"
+MODE_RING = dict(color="rgba(71, 85, 105, 0.6)", width=1, dash="dot")
+TARGET_LINE = dict(color="#64748b", dash="dash", width=1)
 
 
-def _square_axes(box: float) -> dict:
+def _square_axes(box: float, y_box: float | None = None) -> dict:
+    """Equal scales on x and y over [-box, box] (y over [-y_box, y_box] when given), no grid."""
+    y_box = box if y_box is None else y_box
     return dict(xaxis=dict(range=[-box, box], zeroline=False, showgrid=False, constrain="domain"),
-                yaxis=dict(range=[-box, box], zeroline=False, showgrid=False, scaleanchor="x", scaleratio=1))
+                yaxis=dict(range=[-y_box, y_box], zeroline=False, showgrid=False, scaleanchor="x", scaleratio=1))
+
+
+def _points(xy: np.ndarray, name: str | None, **style) -> dict:
+    """A scatter trace of the rows of `xy`, without hover (these views are about shape, not single values)."""
+    trace = dict(type="scatter", x=xy[:, 0], y=xy[:, 1], hoverinfo="skip", **style)
+    if name is None:
+        trace["showlegend"] = False
+    else:
+        trace["name"] = name
+    return trace
 
 
 def coded_points_figure(real: np.ndarray, samples: np.ndarray, codes: np.ndarray, *, title: str, real_name: str,
@@ -27,16 +44,11 @@ def coded_points_figure(real: np.ndarray, samples: np.ndarray, codes: np.ndarray
     """Generated points coloured by the code value they were made with, over the real data and its modes.
 
     One trace for all samples (a colour per point): a trace per code value cost several times more per refresh."""
-    ring = circles(modes, mode_radius)
-    colors = np.asarray(PALETTE)[codes % len(PALETTE)]
-    traces = [go.Scatter(x=real[:, 0], y=real[:, 1], mode="markers", name=real_name, hoverinfo="skip",
-                         marker=dict(color=REAL_COLOR, size=4)),
-              go.Scatter(x=ring[:, 0], y=ring[:, 1], mode="lines", showlegend=False, hoverinfo="skip",
-                         line=dict(color="rgba(71, 85, 105, 0.6)", width=1, dash="dot")),
-              go.Scatter(x=samples[:, 0], y=samples[:, 1], mode="markers", name=sample_name, hoverinfo="skip",
-                         marker=dict(color=colors, size=4, opacity=0.8))]
-    fig = go.Figure(traces, layout=_square_axes(box))
-    return styled(fig, title=title, height=height, revision=revision)
+    colors = np.asarray(PALETTE)[np.asarray(codes) % len(PALETTE)]
+    data = [_points(real, real_name, mode="markers", marker=dict(color=REAL_COLOR, size=4)),
+            _points(circles(modes, mode_radius), None, mode="lines", line=MODE_RING),
+            _points(samples, sample_name, mode="markers", marker=dict(color=colors, size=4, opacity=0.8))]
+    return lean_figure(data, _square_axes(box), title=title, height=height, revision=revision)
 
 
 def cycle_figure(domain_a: np.ndarray, domain_b: np.ndarray, starts: np.ndarray, there: np.ndarray,
@@ -45,33 +57,39 @@ def cycle_figure(domain_a: np.ndarray, domain_b: np.ndarray, starts: np.ndarray,
     """Both domains, and for a few points a: an arrow a → G(a) and an arrow G(a) → F(G(a)) back."""
     there_xy, there_sizes = arrow_segments(starts, there)
     back_xy, back_sizes = arrow_segments(there, back)
-    traces = [
-        go.Scatter(x=domain_a[:, 0], y=domain_a[:, 1], mode="markers", name=names["a"], hoverinfo="skip",
-                   marker=dict(color=DOMAIN_A, size=4, opacity=0.35)),
-        go.Scatter(x=domain_b[:, 0], y=domain_b[:, 1], mode="markers", name=names["b"], hoverinfo="skip",
-                   marker=dict(color=DOMAIN_B, size=4, opacity=0.35)),
-        go.Scatter(x=there_xy[:, 0], y=there_xy[:, 1], mode="lines+markers", name=names["there"], hoverinfo="skip",
-                   line=dict(color=THERE_COLOR, width=1.2),
-                   marker=dict(symbol="arrow", angleref="previous", size=there_sizes, color=THERE_COLOR)),
-        go.Scatter(x=back_xy[:, 0], y=back_xy[:, 1], mode="lines+markers", name=names["back"], hoverinfo="skip",
-                   line=dict(color=BACK_COLOR, width=1.2, dash="dot"),
-                   marker=dict(symbol="arrow", angleref="previous", size=back_sizes, color=BACK_COLOR)),
-        go.Scatter(x=starts[:, 0], y=starts[:, 1], mode="markers", name=names["start"], hoverinfo="skip",
-                   marker=dict(color=DOMAIN_A, size=7, line=dict(color="white", width=1))),
+    data = [
+        _points(domain_a, names["a"], mode="markers", marker=dict(color=DOMAIN_A, size=4, opacity=0.35)),
+        _points(domain_b, names["b"], mode="markers", marker=dict(color=DOMAIN_B, size=4, opacity=0.35)),
+        _points(there_xy, names["there"], mode="lines+markers", line=dict(color=THERE_COLOR, width=1.2),
+                marker=dict(symbol="arrow", angleref="previous", size=there_sizes, color=THERE_COLOR)),
+        _points(back_xy, names["back"], mode="lines+markers", line=dict(color=BACK_COLOR, width=1.2, dash="dot"),
+                marker=dict(symbol="arrow", angleref="previous", size=back_sizes, color=BACK_COLOR)),
+        _points(starts, names["start"], mode="markers",
+                marker=dict(color=DOMAIN_A, size=7, line=dict(color="white", width=1))),
     ]
-    fig = go.Figure(traces, layout=_square_axes(box))
-    fig.layout.yaxis.range = [-0.6 * box, 0.6 * box]
-    return styled(fig, height=height, revision=revision,
-                  legend=dict(orientation="h", yanchor="top", y=-0.02, xanchor="left", x=0.0))
+    return lean_figure(data, _square_axes(box, 0.6 * box), height=height, revision=revision,
+                       legend=dict(orientation="h", yanchor="top", y=-0.02, xanchor="left", x=0.0))
 
 
 def per_class_figure(values: list[float], *, title: str, chosen: int | None = None, target: float | None = None,
                      height: int = 220) -> go.Figure:
     """A bar per digit 0–9 (percentages); the chosen digit highlighted, the target as a dashed line."""
     colors = [PALETTE[1] if i == chosen else PALETTE[0] for i in range(len(values))]
-    fig = go.Figure(go.Bar(x=[str(i) for i in range(len(values))], y=[100 * v for v in values],
-                           marker_color=colors, hovertemplate="%{x}: %{y:.0f}%<extra></extra>"),
-                    layout=dict(yaxis=dict(range=[0, 105], ticksuffix="%"), xaxis=dict(type="category")))
-    if target is not None:
-        fig.add_hline(y=100 * target, line=dict(color="#64748b", dash="dash", width=1))
-    return styled(fig, title=title, height=height, legend=False)
+    bars = dict(type="bar", x=[str(i) for i in range(len(values))], y=100 * np.asarray(values, dtype=float),
+                marker=dict(color=colors), hovertemplate="%{x}: %{y:.0f}%<extra></extra>")
+    layout = dict(yaxis=dict(range=[0, 105], ticksuffix="%"), xaxis=dict(type="category"))
+    if target is not None:  # what `add_hline` draws: a line across the plot's width at y = target
+        layout["shapes"] = [dict(type="line", xref="x domain", x0=0, x1=1, yref="y", y0=100 * target,
+                                 y1=100 * target, line=TARGET_LINE)]
+    return lean_figure([bars], layout, title=title, height=height, legend=False)
+
+
+def variant_curves_figure(steps: np.ndarray, series: dict[str, np.ndarray], *, title: str, x_title: str,
+                          legend: dict, height: int = 230) -> go.Figure:
+    """Training curves over iterations, one line per named series; the legend placed by `legend` (under the plot
+    in these narrow columns) and shown only when there is more than one line — set before the margins are
+    reserved, so the browser draws the chart once."""
+    data = [dict(type="scatter", x=np.asarray(steps), y=np.asarray(ys, dtype=float), name=name, mode="lines",
+                 line=dict(color=PALETTE[i % len(PALETTE)], width=2)) for i, (name, ys) in enumerate(series.items())]
+    layout = dict(xaxis=dict(title=dict(text=x_title)), yaxis=dict(title=dict(text="")))
+    return lean_figure(data, layout, title=title, height=height, legend=legend if len(series) > 1 else False)
