@@ -3,7 +3,6 @@ field, short trainings that must improve by step count, and the page's figures (
 import math
 
 import numpy as np
-import plotly.graph_objects as go
 import pytest
 import torch
 import torch.nn.functional as F
@@ -17,6 +16,7 @@ from ui.figures.common import PALETTE
 from ui.figures.generative.gan_variants import (coded_points_figure, cycle_figure, per_class_figure,
                                                 variant_curves_figure)
 from ui.figures.margins import needed_margins
+from tests.unit.figure_checks import validated
 
 
 @pytest.fixture(scope="module")
@@ -249,12 +249,6 @@ def test_a_judge_still_in_training_only_delays_the_readings(split):
 
 
 # ---------- figures ----------
-def validated(fig):
-    """The figures skip plotly's per-property checks for speed; here every property goes through them."""
-    go.Figure(fig.to_dict())  # raises on any invalid property
-    return fig
-
-
 def test_coded_points_colour_each_sample_by_its_code():
     rng = np.random.default_rng(0)
     real, samples, codes = rng.normal(size=(50, 2)), rng.normal(size=(12, 2)), np.repeat(np.arange(4), 3)
