@@ -82,8 +82,9 @@ def widget_setter(kind: str, key: str, values: list):
         widget.set_value(values[i % len(values)])
     return act
 
-def watch_training(page, address: str, seconds: float = 10.0) -> tuple[float, str, str, float]:
-    """Open `address`, press Start, watch the progress line for `seconds` of training, then Pause.
+def watch_training(page, address: str, seconds: float = 10.0, settle_ms: int = 1500) -> tuple[float, str, str, float]:
+    """Open `address`, press Start, wait `settle_ms`, watch the progress line for `seconds` of training (or until
+    the run ends by itself), then Pause.
 
     Returns (refreshes/s — each refresh of the live panel changes the line —, its first and last text, seconds).
     """
@@ -91,7 +92,7 @@ def watch_training(page, address: str, seconds: float = 10.0) -> tuple[float, st
     page.wait_for_selector(".js-plotly-plot", timeout=240_000)  # a cold server on a busy machine is slow
     page.get_by_role("button", name="Start").first.click()
     page.get_by_role("button", name="Pause").first.wait_for()
-    page.wait_for_timeout(1500)
+    page.wait_for_timeout(settle_ms)
     progress = page.locator('[data-testid="stProgress"]').first
     first = progress.inner_text()
     from playwright.sync_api import TimeoutError as PlaywrightTimeout

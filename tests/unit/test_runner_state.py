@@ -1,4 +1,6 @@
 """A run computes what it shows once per state of its model: again after a step or a new display setting."""
+import time
+
 from core.trainer import Trainer
 from ui.runner import Run
 
@@ -92,7 +94,6 @@ class Slow(Trainer):
 
 
 def _wait_for(condition, seconds=5.0):
-    import time
     deadline = time.monotonic() + seconds
     while not condition() and time.monotonic() < deadline:
         time.sleep(0.005)
@@ -102,8 +103,10 @@ def _wait_for(condition, seconds=5.0):
 def test_training_goes_on_between_refreshes_until_held(monkeypatch):
     from ui import runner
 
+    monkeypatch.setattr(runner, "_last_ticks", {})  # nobody else trains
+
     run = Run(Slow(), config="c", running=True)
-    runner._train_between_refreshes(run, 0.01, time_budget_s=60)
+    runner._train_between_refreshes(run, "me", 0.01, time_budget_s=60)
     assert _wait_for(lambda: run.trainer.steps_done >= 5)  # trains while nobody looks
     runner.hold(run)  # the next refresh (or a button): it stops, and its last chunk is over
     steps = run.trainer.steps_done
@@ -115,14 +118,19 @@ def test_training_between_refreshes_stops_by_itself_and_yields_to_waiting_sessio
     from ui import runner
 
     monkeypatch.setattr(runner, "BETWEEN_MAX_S", 0.1)
+    monkeypatch.setattr(runner, "_last_ticks", {})
     run = Run(Slow(), config="c", running=True)
-    runner._train_between_refreshes(run, 0.01, time_budget_s=60)  # a tab that closed: no refresh ever holds it
+    runner._train_between_refreshes(run, "me", 0.01, time_budget_s=60)  # a tab that closed: no refresh ever holds it
     assert _wait_for(lambda: not run.between.is_alive(), 2.0)
     monkeypatch.setattr(runner, "_waiting_for_slot", 1)  # another session's refresh waits for a slot
     steps = run.trainer.steps_done
-    runner._train_between_refreshes(run, 0.01, time_budget_s=60)
+    runner._train_between_refreshes(run, "me", 0.01, time_budget_s=60)
     assert _wait_for(lambda: not run.between.is_alive(), 2.0) and run.trainer.steps_done == steps
     monkeypatch.setattr(runner, "_waiting_for_slot", 0)
-    runner._train_between_refreshes(run, 0.01, time_budget_s=run.seconds)  # the time budget is used up
+    monkeypatch.setattr(runner, "_last_ticks", {"me": time.monotonic(), "other": time.monotonic()})  # a class
+    runner._train_between_refreshes(run, "me", 0.01, time_budget_s=60)
+    assert _wait_for(lambda: not run.between.is_alive(), 2.0) and run.trainer.steps_done == steps
+    monkeypatch.setattr(runner, "_last_ticks", {})  # alone again
+    runner._train_between_refreshes(run, "me", 0.01, time_budget_s=run.seconds)  # the time budget is used up
     assert _wait_for(lambda: not run.between.is_alive(), 2.0)
     assert not run.running and run.stop_reason == "budget"
