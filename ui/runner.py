@@ -26,7 +26,7 @@ from ui.i18n import t
 
 TICK_S = 0.12  # training time per refresh: leaves room to draw ~4+ times a second
 FIRST_TICK_S = 0.02  # the first refresh after Start trains this long: the learner sees the first steps at once
-INTERVAL_S = 0.2  # fragment timer while running: at most 5 refreshes a second (each only draws, see BETWEEN_MAX_S)
+INTERVAL_S = 0.25  # fragment timer while running (a class: each refresh of a trainer costs the server, even waiting)
 DEFAULT_TIME_BUDGET_S = 180.0  # per run: keeps one user from holding a core forever
 IDLE_PAUSE_S = 120.0  # a run pauses when nobody touched the page (a full rerun) for this long
 # Server-wide: at most this many sessions train at the same instant; the others wait for a slot tick by tick, so
@@ -54,6 +54,7 @@ _queue_lock = threading.Lock()
 # (Shorter chunks would answer sooner, but each chunk ends with the trainer's metrics: a GAN's cost ~20 ms.)
 BETWEEN_MAX_S = 2.0
 BETWEEN_POLL_S = 0.02  # how often a run waiting for a free slot between refreshes looks again
+BETWEEN_MARGIN_S = 0.01  # a chunk between refreshes ends this long before the next refresh is due
 _waiting_for_slot = 0  # refreshes blocked in _tick_in_a_slot right now: training between refreshes yields to them
 # ... and only a session training alone does it: with several, the slots are busy anyway, and training in the gaps
 # only took interpreter time from the class's page runs (load test, 5 training: slider p95 323 vs 170 ms without).
@@ -137,6 +138,7 @@ def live_training(ns: str, build: Callable[[], Trainer], config: Hashable, draw:
     timed = run.running  # this panel refreshes on a timer until the next full run
 
     def panel() -> None:
+        began = time.monotonic()
         live = st.session_state[key]
         hold(live)
         if timed and not live.running:  # stopped between refreshes (goal, budget): a full run drops the timer
@@ -162,7 +164,7 @@ def live_training(ns: str, build: Callable[[], Trainer], config: Hashable, draw:
         _progress(live, time_budget_s)
         draw(live)
         if live.running and live.steps_per_tick is None and _refresh_only():  # (slow motion stays one step a refresh)
-            _train_between_refreshes(live, session, tick_s, time_budget_s)
+            _train_between_refreshes(live, session, began + interval_s, tick_s, time_budget_s)
 
     st.fragment(panel, run_every=interval_s if run.running else None)()
     model_file_panel(ns, run)
@@ -225,20 +227,27 @@ def _training_alone(session: str) -> bool:
         return all(other == session for other in _last_ticks)
 
 
-def _train_between_refreshes(run: Run, session: str, chunk_s: float, time_budget_s: float) -> None:
-    """Train `run` on in a thread, in chunks of `chunk_s`, until its next refresh or button (`hold`), for at most
-    BETWEEN_MAX_S, while `session` trains alone; the next refresh then draws what it trained instead of training."""
+def _train_between_refreshes(run: Run, session: str, due: float, chunk_s: float, time_budget_s: float) -> None:
+    """Train `run` on in a thread until its next refresh or button (`hold`), for at most BETWEEN_MAX_S, while
+    `session` trains alone; the next refresh then draws what it trained instead of training. Until the refresh is
+    `due` (monotonic time) only steps that end before it start, so a slow step (a PPO iteration) never delays it;
+    a refresh that comes late (a slow browser) waits for at most half a tick's chunk."""
     hold(run)
     run.between_stop = stop = threading.Event()
 
     def work() -> None:
         until = time.monotonic() + BETWEEN_MAX_S
         while run.running and not stop.is_set() and time.monotonic() < until:
-            if _waiting_for_slot or not _training_alone(session) or not _slots.acquire(blocking=False):
+            left = due - BETWEEN_MARGIN_S - time.monotonic()
+            chunk = chunk_s / 2 if left <= 0 else min(chunk_s, left)
+            if 0 < left < (run.sec_per_step or 0.0):  # no step would end before the refresh: wait for it
                 stop.wait(BETWEEN_POLL_S)
                 continue
+            if _waiting_for_slot or not _training_alone(session) or not _slots.acquire(blocking=False):
+                stop.wait(BETWEEN_POLL_S)  # another session's refresh comes first
+                continue
             try:
-                _train_for(run, chunk_s, time_budget_s)
+                _train_for(run, chunk, time_budget_s)
                 run.trained_between = True
             finally:
                 _slots.release()

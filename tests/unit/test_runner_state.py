@@ -106,7 +106,7 @@ def test_training_goes_on_between_refreshes_until_held(monkeypatch):
     monkeypatch.setattr(runner, "_last_ticks", {})  # nobody else trains
 
     run = Run(Slow(), config="c", running=True)
-    runner._train_between_refreshes(run, "me", 0.01, time_budget_s=60)
+    runner._train_between_refreshes(run, "me", 0.0, 0.01, time_budget_s=60)
     assert _wait_for(lambda: run.trainer.steps_done >= 5)  # trains while nobody looks
     runner.hold(run)  # the next refresh (or a button): it stops, and its last chunk is over
     steps = run.trainer.steps_done
@@ -120,17 +120,29 @@ def test_training_between_refreshes_stops_by_itself_and_yields_to_waiting_sessio
     monkeypatch.setattr(runner, "BETWEEN_MAX_S", 0.1)
     monkeypatch.setattr(runner, "_last_ticks", {})
     run = Run(Slow(), config="c", running=True)
-    runner._train_between_refreshes(run, "me", 0.01, time_budget_s=60)  # a tab that closed: no refresh ever holds it
+    runner._train_between_refreshes(run, "me", 0.0, 0.01, time_budget_s=60)  # a tab that closed: no refresh ever holds it
     assert _wait_for(lambda: not run.between.is_alive(), 2.0)
     monkeypatch.setattr(runner, "_waiting_for_slot", 1)  # another session's refresh waits for a slot
     steps = run.trainer.steps_done
-    runner._train_between_refreshes(run, "me", 0.01, time_budget_s=60)
+    runner._train_between_refreshes(run, "me", 0.0, 0.01, time_budget_s=60)
     assert _wait_for(lambda: not run.between.is_alive(), 2.0) and run.trainer.steps_done == steps
     monkeypatch.setattr(runner, "_waiting_for_slot", 0)
     monkeypatch.setattr(runner, "_last_ticks", {"me": time.monotonic(), "other": time.monotonic()})  # a class
-    runner._train_between_refreshes(run, "me", 0.01, time_budget_s=60)
+    runner._train_between_refreshes(run, "me", 0.0, 0.01, time_budget_s=60)
     assert _wait_for(lambda: not run.between.is_alive(), 2.0) and run.trainer.steps_done == steps
     monkeypatch.setattr(runner, "_last_ticks", {})  # alone again
-    runner._train_between_refreshes(run, "me", 0.01, time_budget_s=run.seconds)  # the time budget is used up
+    runner._train_between_refreshes(run, "me", 0.0, 0.01, time_budget_s=run.seconds)  # the time budget is used up
     assert _wait_for(lambda: not run.between.is_alive(), 2.0)
     assert not run.running and run.stop_reason == "budget"
+
+
+def test_no_step_starts_between_refreshes_that_would_end_after_the_next_one_is_due(monkeypatch):
+    from ui import runner
+
+    monkeypatch.setattr(runner, "_last_ticks", {})
+    run = Run(Slow(), config="c", running=True, sec_per_step=0.3)  # a step takes longer than the gap left
+    runner._train_between_refreshes(run, "me", time.monotonic() + 0.2, 0.05, time_budget_s=60)
+    time.sleep(0.1)
+    assert run.trainer.steps_done == 0  # it waits: the refresh would have waited for the step
+    assert _wait_for(lambda: run.trainer.steps_done > 0, 2.0)  # the refresh is late (a slow browser): it trains
+    runner.hold(run)
