@@ -229,9 +229,9 @@ def _training_alone(session: str) -> bool:
 
 def _train_between_refreshes(run: Run, session: str, due: float, chunk_s: float, time_budget_s: float) -> None:
     """Train `run` on in a thread until its next refresh or button (`hold`), for at most BETWEEN_MAX_S, while
-    `session` trains alone; the next refresh then draws what it trained instead of training. Until the refresh is
-    `due` (monotonic time) only steps that end before it start, so a slow step (a PPO iteration) never delays it;
-    a refresh that comes late (a slow browser) waits for at most half a tick's chunk."""
+    `session` trains alone; the next refresh then draws what it trained instead of training. In chunks of `chunk_s`
+    (each chunk ends with the trainer's metrics); while no step would end before the refresh is `due` (monotonic
+    time), none starts: a slow step (a PPO iteration) does not delay it."""
     hold(run)
     run.between_stop = stop = threading.Event()
 
@@ -239,7 +239,6 @@ def _train_between_refreshes(run: Run, session: str, due: float, chunk_s: float,
         until = time.monotonic() + BETWEEN_MAX_S
         while run.running and not stop.is_set() and time.monotonic() < until:
             left = due - BETWEEN_MARGIN_S - time.monotonic()
-            chunk = chunk_s / 2 if left <= 0 else min(chunk_s, left)
             if 0 < left < (run.sec_per_step or 0.0):  # no step would end before the refresh: wait for it
                 stop.wait(BETWEEN_POLL_S)
                 continue
@@ -247,7 +246,7 @@ def _train_between_refreshes(run: Run, session: str, due: float, chunk_s: float,
                 stop.wait(BETWEEN_POLL_S)  # another session's refresh comes first
                 continue
             try:
-                _train_for(run, chunk, time_budget_s)
+                _train_for(run, chunk_s, time_budget_s)
                 run.trained_between = True
             finally:
                 _slots.release()
