@@ -12,7 +12,7 @@ from ui.figures.common import show
 from ui.figures.rl.cartpole import cart_figure, policy_map_figure, returns_figure, value_figure
 from ui.i18n import options, t
 from ui.page import Page, seed
-from ui.runner import live_training
+from ui.runner import LIGHT_INTERVAL_S, live_training
 from ui.teaching import takeaway
 
 LRS = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2]
@@ -104,7 +104,7 @@ def draw(run) -> None:
         value_col.caption(t("cartpole.values.caption", horizon=f"{1 / (1 - config.gamma):.0f}"))
 
 
-live_training("cartpole", lambda: make_trainer(config), config, draw, steps_per_click=1)
+live_training("cartpole", lambda: make_trainer(config), config, draw, steps_per_click=1, interval_s=LIGHT_INTERVAL_S)
 st.caption(t(f"cartpole.iteration_note.{'dqn' if algorithm == 'dqn' else 'pg'}"))
 takeaway("cartpole", "training")
 

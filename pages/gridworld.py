@@ -8,7 +8,7 @@ from ui.figures.rl.curves import episode_curves_figure
 from ui.figures.rl.gridworld import ARROWS_BY_MOVE, grid_figure
 from ui.i18n import error_text, options, t
 from ui.page import Page, seed
-from ui.runner import INTERVAL_S, TICK_S, live_training
+from ui.runner import LIGHT_INTERVAL_S, TICK_S, live_training
 from ui.teaching import takeaway
 
 ALPHAS = [0.01, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9, 1.0]
@@ -128,7 +128,7 @@ if world_name != "maze" or maze:
                            epsilon=epsilon, decay=decay, seed=seed())
     live_training("gridworld", lambda: TabularTrainer(config, make_world(config.world, config.maze)), config, draw,
                   steps_per_click=1 if slow else 10, tick_s=SLOW_TICK_S if slow else TICK_S,
-                  interval_s=SLOW_INTERVAL_S if slow else INTERVAL_S)
+                  interval_s=SLOW_INTERVAL_S if slow else LIGHT_INTERVAL_S)
 takeaway("gridworld", "learning")
 
 with st.expander(t("gridworld.explain.heading"), icon=":material/school:"):

@@ -9,7 +9,7 @@ from ui.figures.common import PALETTE, curves_figure, show
 from ui.figures.basics.playground import boundary_figure, live_view_pictures, neurons_figure
 from ui.i18n import options, t
 from ui.page import Page, seed
-from ui.runner import live_training
+from ui.runner import LIGHT_INTERVAL_S, live_training
 from ui.teaching import takeaway
 
 LR_LADDER = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]  # TF Playground's choices
@@ -109,7 +109,7 @@ with out_col:
                          key="playground.neurons")
 
         live_training("playground", lambda: PlaygroundTrainer(config, hyper), config, draw, live=hyper,
-                      steps_per_click=1, tick_s=0.1, interval_s=0.2)
+                      steps_per_click=1, tick_s=0.1, interval_s=LIGHT_INTERVAL_S)
 
 takeaway("playground", "train")
 with st.expander(t("playground.explain_heading"), icon=":material/school:"):

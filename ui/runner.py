@@ -27,6 +27,7 @@ from ui.i18n import t
 TICK_S = 0.12  # training time per refresh: leaves room to draw ~4+ times a second
 FIRST_TICK_S = 0.02  # the first refresh after Start trains this long: the learner sees the first steps at once
 INTERVAL_S = 0.25  # fragment timer while running (a class: each refresh of a trainer costs the server, even waiting)
+LIGHT_INTERVAL_S = 0.2  # for panels that draw a few light charts (~20 ms a refresh): up to 5 refreshes a second
 DEFAULT_TIME_BUDGET_S = 180.0  # per run: keeps one user from holding a core forever
 IDLE_PAUSE_S = 120.0  # a run pauses when nobody touched the page (a full rerun) for this long
 # Server-wide: at most this many sessions train at the same instant; the others wait for a slot tick by tick, so
