@@ -5,7 +5,7 @@ wall time in the page, where the runner trains TICK_S of every INTERVAL_S (so pa
 INTERVAL_S / TICK_S); (2) median script time of a control change (AppTest, the brief's < 100 ms); (3) the time of
 one live refresh while training (AppTest run with the runner on: TICK_S of training + the whole script, an upper
 bound on the fragment's time), as refreshes per second = 1 / max(INTERVAL_S, that time).
-Run: .venv/bin/python benchmarks/basics_extra.py [page ...]
+Run: .venv/bin/python benchmarks/basics_extra.py [depth minibatch textgen browser]
 """
 from __future__ import annotations
 
@@ -134,7 +134,20 @@ def textgen() -> None:
     report_live("textgen", script_ms("textgen", select("textgen.temp", [0.0, 0.5, 1.5, 0.2, 2.0, 1.0, 0.8])))
 
 
-SECTIONS = {"depth": depth, "minibatch": minibatch, "textgen": textgen}
+def browser() -> None:
+    """Refreshes per second of each page's live panel in headless Chromium while it trains (one tab, this machine)."""
+    from _util import server_and_browser, watch_training
+
+    from tests.e2e.conftest import _free_port
+
+    print("Live panel refreshes per second while training (headless Chromium, server on this machine):")
+    with server_and_browser(port=_free_port()) as (url, page):
+        for slug in ("depth", "minibatch", "textgen", "seq2seq_bottleneck"):
+            refreshes, first, last, seconds = watch_training(page, f"{url}/{slug}")
+            print(f"  {slug:18s} {refreshes:4.1f} refreshes/s over {seconds:.1f} s (“{first}” → “{last}”)")
+
+
+SECTIONS = {"depth": depth, "minibatch": minibatch, "textgen": textgen, "browser": browser}
 
 if __name__ == "__main__":
     for name in sys.argv[1:] or SECTIONS:

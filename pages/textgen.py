@@ -9,7 +9,7 @@ from ui.figures.common import show
 from ui.figures.sequences.textgen import char_label, next_char_figure, perplexity_figure
 from ui.i18n import error_text, options, t
 from ui.page import Page, seed
-from ui.runner import live_training
+from ui.runner import LIGHT_INTERVAL_S, live_training
 from ui.teaching import takeaway
 
 TEMPERATURES = [0.0, 0.2, 0.5, 0.8, 1.0, 1.5, 2.0]
@@ -86,7 +86,8 @@ def draw(run) -> None:
              key="textgen.chart_next")
 
 
-live_training("textgen", lambda: TextGenTrainer(config, train_text, valid_text), config, draw, steps_per_click=25)
+live_training("textgen", lambda: TextGenTrainer(config, train_text, valid_text), config, draw, steps_per_click=25,
+              interval_s=LIGHT_INTERVAL_S)
 st.markdown(t("textgen.write.explain"))
 takeaway("textgen", "write")
 
