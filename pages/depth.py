@@ -7,7 +7,7 @@ from ui.figures.basics.depth import gradient_norms_by_layer_figure, variant_loss
 from ui.figures.common import show
 from ui.i18n import options, t
 from ui.page import Page, seed
-from ui.runner import LIGHT_INTERVAL_S, live_training
+from ui.runner import LIGHT_INTERVAL_S, SHORT_TICK_S, live_training
 from ui.teaching import takeaway
 
 LR_LADDER = [0.01, 0.03, 0.1, 0.3]
@@ -53,7 +53,8 @@ def draw(run) -> None:
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
-live_training("depth", lambda: DepthTrainer(config), config, draw, steps_per_click=10, interval_s=LIGHT_INTERVAL_S)
+live_training("depth", lambda: DepthTrainer(config), config, draw, steps_per_click=10, interval_s=LIGHT_INTERVAL_S,
+              tick_s=SHORT_TICK_S)
 st.markdown(t("depth.race.explain"))
 takeaway("depth", "race")
 

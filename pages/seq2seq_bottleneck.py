@@ -18,7 +18,7 @@ from ui.figures.attention.bottleneck import length_counts_figure, score_by_lengt
 from ui.figures.common import show
 from ui.i18n import t
 from ui.page import Page, seed
-from ui.runner import Run, live_training
+from ui.runner import LIGHT_INTERVAL_S, SHORT_TICK_S, Run, live_training
 from ui.teaching import takeaway
 
 NS = "seq2seq_bottleneck"
@@ -98,7 +98,8 @@ def draw(run: Run) -> None:
                      attention=detokenize(ev.translations["attention"][index], capitalize=True) or "…"))
 
 
-live_training(NS, build=lambda: BottleneckTrainer(data, config, device), config=config, draw=draw)
+live_training(NS, build=lambda: BottleneckTrainer(data, config, device), config=config, draw=draw,
+              interval_s=LIGHT_INTERVAL_S, tick_s=SHORT_TICK_S)
 takeaway(NS, "race")
 
 st.divider()

@@ -25,6 +25,7 @@ from ui.checkpoints import model_file_panel, restore_into
 from ui.i18n import t
 
 TICK_S = 0.12  # training time per refresh: leaves room to draw ~4+ times a second
+SHORT_TICK_S = 0.06  # for pages whose steps are slow: a refresh waits for at most this much training in progress
 FIRST_TICK_S = 0.02  # the first refresh after Start trains this long: the learner sees the first steps at once
 INTERVAL_S = 0.25  # fragment timer while running (a class: each refresh of a trainer costs the server, even waiting)
 LIGHT_INTERVAL_S = 0.2  # for panels that draw a few light charts (~20 ms a refresh): up to 5 refreshes a second
