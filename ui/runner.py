@@ -22,6 +22,7 @@ import streamlit as st
 
 from core.trainer import Trainer, train_for
 from ui.checkpoints import model_file_panel, restore_into
+from ui.compat.streamlit_internals import fragment_rerun
 from ui.i18n import t
 
 TICK_S = 0.12  # training time per refresh: leaves room to draw ~4+ times a second
@@ -165,7 +166,7 @@ def live_training(ns: str, build: Callable[[], Trainer], config: Hashable, draw:
                 st.rerun(scope="app")
         _progress(live, time_budget_s)
         draw(live)
-        if live.running and live.steps_per_tick is None and _refresh_only():  # (slow motion stays one step a refresh)
+        if live.running and live.steps_per_tick is None and fragment_rerun():  # (slow motion stays one step a refresh)
             _train_between_refreshes(live, session, began + interval_s, tick_s, time_budget_s)
 
     st.fragment(panel, run_every=interval_s if run.running else None)()
@@ -209,14 +210,6 @@ def _tick_in_a_slot(session: str, work: Callable[[], None], wait_s: float = QUEU
                 del _queue[other]
         _queue[session] = now  # a dict keeps its first-come order when a value changes
         return list(_queue).index(session) + 1
-
-
-def _refresh_only() -> bool:
-    """This script run is a refresh of a live panel alone (a fragment rerun), not a run of the whole page."""
-    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
-
-    ctx = get_script_run_ctx()
-    return bool(ctx is not None and ctx.fragment_ids_this_run)
 
 
 def _training_alone(session: str) -> bool:

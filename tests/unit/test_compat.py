@@ -52,3 +52,19 @@ def test_a_runs_pending_widget_states_are_where_the_reconnect_shim_reads_them():
     state = SessionState()
     assert isinstance(state._new_widget_state.states, dict)  # the front end's widget values of this run land here
     assert streamlit_internals.browser_sent_widget_values() is False  # outside a script run: no values, no error
+
+
+def test_a_script_run_context_lists_the_fragments_a_rerun_runs_alone():
+    from streamlit.runtime.scriptrunner_utils.script_run_context import ScriptRunContext
+
+    assert "fragment_ids_this_run" in inspect.signature(ScriptRunContext).parameters  # set for fragment reruns only
+    assert streamlit_internals.fragment_rerun() is False  # outside a script run: a whole page, no error
+
+
+def test_an_unvalidated_figure_holds_the_dicts_it_was_given_and_carries_our_mark():
+    spec = {"data": [{"type": "scatter", "x": [1, 2], "y": [3, 4], "name": "a"}], "layout": {"height": 200}}
+    fig = plotly_internals.unvalidated_figure(spec)
+    assert fig.data[0].name == "a" and list(fig.data[0].y) == [3, 4] and fig.layout.height == 200
+    assert not plotly_internals.room_reserved(fig)
+    assert plotly_internals.room_reserved(plotly_internals.mark_room_reserved(fig))
+    go.Figure(fig.to_dict())  # and it is a valid figure

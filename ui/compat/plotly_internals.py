@@ -17,3 +17,20 @@ def layout_dict(fig: go.Figure) -> dict:
 def trace_dicts(fig: go.Figure) -> list[dict]:
     """The figure's traces as plain dicts (read only)."""
     return fig._data
+
+
+def unvalidated_figure(spec: dict) -> go.Figure:
+    """A figure from plain {"data": [...], "layout": {...}} dicts without plotly's per-property validation
+    (`_validate=False`, a constructor keyword plotly keeps for itself): the caller's tests validate instead."""
+    return go.Figure(spec, _validate=False)
+
+
+def mark_room_reserved(fig: go.Figure) -> go.Figure:
+    """Note on the figure that its margins were reserved (an attribute of ours, which plotly lets a name with a
+    leading underscore carry); `room_reserved` reads it."""
+    fig._nnpg_room_reserved = True
+    return fig
+
+
+def room_reserved(fig: go.Figure) -> bool:
+    return getattr(fig, "_nnpg_room_reserved", False)

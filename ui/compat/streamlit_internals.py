@@ -43,3 +43,12 @@ def browser_sent_widget_values() -> bool:
         return bool(get_script_run_ctx().session_state._state._new_widget_state.states)
     except Exception:  # noqa: BLE001  (a missing notice must never break a page)
         return False
+
+
+def fragment_rerun() -> bool:
+    """Whether this script run reruns fragments alone (a live panel's timer), not the whole page: Streamlit lists
+    the fragments of such a run in its context's `fragment_ids_this_run`. False outside a script run (tests)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx(suppress_warning=True)
+    return bool(ctx is not None and ctx.fragment_ids_this_run)

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import streamlit as st
 
-from ui.compat.plotly_internals import layout_dict, trace_dicts
+from ui.compat.plotly_internals import layout_dict, mark_room_reserved, room_reserved, trace_dicts, unvalidated_figure
 from ui.i18n import t
 
 PALETTE = ["#2563eb", "#f97316", "#16a34a", "#dc2626", "#9333ea", "#0891b2", "#ca8a04", "#db2777",
@@ -71,9 +71,7 @@ def lean_figure(data: list[dict], layout: dict | None = None, *, title: str | No
     base = _lean_base_layout(title, height, revision or title or "fixed",
                              tuple(sorted(legend.items())) if isinstance(legend, dict) else legend)
     spec = reserve_margins({"data": data, "layout": _merged(base, layout or {})})
-    fig = go.Figure(spec, _validate=False)
-    fig._room_reserved = True  # `with_room` has nothing left to do
-    return fig
+    return mark_room_reserved(unvalidated_figure(spec))  # `with_room` has nothing left to do
 
 
 def curves_figure(x: Sequence[float], series: dict[str, Sequence[float]], *, title: str | None = None,
@@ -194,7 +192,7 @@ def with_room(fig: go.Figure) -> go.Figure:
     has the room and is not written to."""
     from ui.figures.margins import needed_margins
 
-    if getattr(fig, "_room_reserved", False):
+    if room_reserved(fig):
         return fig
     # Read in place: `to_dict` would copy every array and plotly's attribute reads cost ~0.15 ms each, a chart
     # on every run; written through the figure (validated), in one update.
