@@ -58,6 +58,7 @@ _queue_lock = threading.Lock()
 BETWEEN_MAX_S = 2.0
 BETWEEN_POLL_S = 0.02  # how often a run waiting for a free slot between refreshes looks again
 BETWEEN_MARGIN_S = 0.01  # a chunk between refreshes ends this long before the next refresh is due
+HOLD_WAIT_S = 5.0  # `hold` waits this long at most for the chunk in progress
 _waiting_for_slot = 0  # refreshes blocked in _tick_in_a_slot right now: training between refreshes yields to them
 # ... and only a session training alone does it: with several, the slots are busy anyway, and training in the gaps
 # only took interpreter time from the class's page runs (load test, 5 training: slider p95 323 vs 170 ms without).
@@ -256,7 +257,7 @@ def hold(run: Run) -> None:
     if thread is not None:
         run.between_stop.set()
         if thread is not threading.current_thread():
-            thread.join()
+            thread.join(HOLD_WAIT_S)  # bounded: a page run never hangs on a step that runs far past its estimate
         run.between = None
 
 
