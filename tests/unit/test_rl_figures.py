@@ -10,7 +10,8 @@ from core.rl.tabular import moving_average
 from tests.unit.figure_checks import validated
 from ui.figures.common import PALETTE, figure_csv
 from ui.figures.rl.cartpole import cart_figure, policy_map_figure, returns_figure, value_figure
-from ui.figures.rl.curves import episode_curves_figure, thinned_index
+from ui.figures.common import thinned_index
+from ui.figures.rl.curves import episode_curves_figure
 from ui.figures.rl.gridworld import GREEDY_COLOR, PATH_COLOR, grid_figure
 
 GRID_NAMES = {"value": "value", "path": "path", "greedy": "greedy", "agent": "agent", "state": "state"}

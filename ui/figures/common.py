@@ -43,6 +43,19 @@ def styled(fig: go.Figure, *, title: str | None = None, height: int = 320, revis
     return fig
 
 
+CURVE_POINTS = 600  # at most this many points per curve go to the browser
+
+
+def thinned_index(n: int, limit: int = CURVE_POINTS):
+    """Indices of every k-th of n points, the last one always kept, at most about `limit` of them."""
+    import numpy as np
+
+    if n <= limit:
+        return np.arange(n)
+    idx = np.arange(0, n, -(-n // limit))
+    return idx if idx[-1] == n - 1 else np.append(idx, n - 1)
+
+
 @functools.lru_cache(maxsize=256)
 def _lean_base_layout(title: str | None, height: int, revision: str, legend: bool | tuple) -> dict:
     """`styled`'s layout as a plain dict, with the app's template, built once per setting."""

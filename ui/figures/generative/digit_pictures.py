@@ -1,22 +1,19 @@
 """Helpers both generative pages share: digit images as pictures and as hover text, thinned curves."""
 from __future__ import annotations
 
-
 import numpy as np
 
-from ui.figures.common import png_data_uri
+from ui.figures.common import png_data_uri, thinned_index
 
 SHADES = ".-+#@"  # ink 0 → 1 for digits drawn in hover text: ASCII keeps the JSON small (no \u escapes)
 
 
 def thin(xs: list[float], *series: list[float], limit: int = 600) -> tuple[list[float], ...]:
-    """Every k-th point (the last one kept) so long curves stay cheap to send to the browser."""
-    n = len(xs)
-    if n <= limit:
+    """Every k-th point (the last one kept) so long curves stay cheap to send to the browser
+    (`common.thinned_index`: the one rule for every curve)."""
+    if len(xs) <= limit:
         return (xs, *series)
-    idx = list(range(0, n, -(-n // limit)))
-    if idx[-1] != n - 1:
-        idx.append(n - 1)
+    idx = thinned_index(len(xs), limit).tolist()
     return ([xs[i] for i in idx], *[[s[i] for i in idx] for s in series])
 
 

@@ -10,17 +10,7 @@ from typing import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.figures.common import PALETTE, lean_figure
-
-CURVE_POINTS = 600  # at most this many points per curve go to the browser
-
-
-def thinned_index(n: int, limit: int = CURVE_POINTS) -> np.ndarray:
-    """Indices of every k-th of n points, the last one always kept, at most about `limit` of them."""
-    if n <= limit:
-        return np.arange(n)
-    idx = np.arange(0, n, -(-n // limit))
-    return idx if idx[-1] == n - 1 else np.append(idx, n - 1)
+from ui.figures.common import PALETTE, lean_figure, thinned_index
 
 
 def episode_curves_figure(values: Sequence[float], average: np.ndarray, names: dict[str, str], *, title: str,
