@@ -34,7 +34,10 @@ def test_tab_survives_a_server_restart_with_its_settings_and_a_notice(page):
         print(f"\nkill → tab reconnected with the notice: {time.perf_counter() - killed:.1f} s "
               f"(server start {healthy - killed:.1f} s)")
         assert "data=xor" in page.url and "layers=3" in page.url and "lr=0.1" in page.url
-        assert page.get_by_role("button", name="Start", exact=True).count() == 1  # a fresh, paused run
+        # A fresh, paused run. The notice is drawn first; the old page's Pause stays on screen until the new run
+        # reaches the buttons, so wait for Start rather than read it at once.
+        page.get_by_role("button", name="Start", exact=True).wait_for(timeout=60_000)
+        assert page.get_by_role("button", name="Pause", exact=True).count() == 0
         assert page.locator("[data-testid='stException']").count() == 0
         page.get_by_role("button", name="Start", exact=True).click()  # and it trains again
         page.get_by_role("button", name="Pause", exact=True).wait_for()
