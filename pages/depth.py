@@ -3,7 +3,9 @@ import pandas as pd
 import streamlit as st
 
 from core.basics.depth import ACTIVATIONS, START_LOSS, TARGET_LOSS, VARIANTS, DepthConfig, DepthTrainer
-from ui.figures.basics.depth import gradient_norms_by_layer_figure, variant_loss_figure
+from ui.figures.basics.depth import (VARIANT_COLORS, gradient_norms_by_layer_figure, gradient_norms_picture,
+                                     variant_loss_figure, variant_loss_picture)
+from ui.figures.chart_pictures import markdown_legend, show_picture
 from ui.figures.common import show
 from ui.i18n import options, t
 from ui.page import Page, seed
@@ -33,6 +35,21 @@ labels = {name: t(f"depth.variant.{name}") for name in VARIANTS}
 def draw(run) -> None:
     trainer: DepthTrainer = run.trainer
     left, right = st.columns(2, gap="large")
+    if run.running:  # live: pictures, which a browser redraws several times a second (ui/figures/chart_pictures.py)
+        legend = markdown_legend([(labels[name], VARIANT_COLORS[name]) for name in VARIANTS])
+        show_picture(variant_loss_picture(trainer.curve_steps, trainer.curves, target=TARGET_LOSS),
+                     title=t("depth.race.loss_chart"), where=left,
+                     caption=f"{legend}  \n{t('runner.axes', x=t('depth.race.step_axis'), y=t('depth.race.loss_axis'))}"
+                             f" · :green[╌╌] {t('depth.race.target_line')}")
+        show_picture(gradient_norms_picture(trainer.grad_norms), title=t("depth.race.grad_chart"), where=right,
+                     caption=f"{legend}  \n{t('runner.axes', x=t('depth.race.layer_axis'), y=t('depth.race.grad_axis'))}")
+        st.caption(t("runner.live_picture"))
+    else:
+        _charts(trainer, left, right)
+    _table(trainer)
+
+
+def _charts(trainer: DepthTrainer, left, right) -> None:
     with left:
         show(variant_loss_figure(trainer.curve_steps, trainer.curves, labels, target=TARGET_LOSS,
                                  target_label=t("depth.race.target_line"), title=t("depth.race.loss_chart"),
@@ -42,6 +59,9 @@ def draw(run) -> None:
         show(gradient_norms_by_layer_figure(trainer.grad_norms, labels, title=t("depth.race.grad_chart"),
                                             x_title=t("depth.race.layer_axis"), y_title=t("depth.race.grad_axis")),
              key="depth.chart_grads")
+
+
+def _table(trainer: DepthTrainer) -> None:
     rows = []
     for name in VARIANTS:
         loss, reached = trainer.curves[name][-1], trainer.reached_at[name]

@@ -33,3 +33,14 @@ def test_tampered_link_gets_notices():
     for word in ("depth", "act", "lr", "bogus"):
         assert word in text
     assert at.session_state["depth.run"].trainer.cfg.depth == 50
+
+
+def test_live_view_draws_pictures_and_paused_view_interactive_charts():
+    at = open_page("depth")
+    assert len(at.get("plotly_chart")) == 2 and not at.image
+    train(at, "depth", ticks=2)
+    assert len(at.image) == 2 and not at.get("plotly_chart")
+    captions = "\n".join(c.value for c in at.caption)
+    assert ":gray[━━] Plain" in captions and "BatchNorm" in captions and "pause for the interactive charts" in captions
+    press(at, "depth.run.pause")
+    assert len(at.get("plotly_chart")) == 2 and not at.image

@@ -39,3 +39,19 @@ def gradient_norms_by_layer_figure(norms: dict[str, list[float]], labels: dict[s
     layout = dict(xaxis=dict(title=dict(text=x_title)),
                   yaxis=dict(title=dict(text=y_title), type="log", exponentformat="power"))
     return lean_figure(data, layout, title=title, height=360, legend=LEGEND_BELOW)
+
+
+def variant_loss_picture(steps, curves: dict[str, list[float]], *, target: float) -> np.ndarray:
+    """The loss chart as a picture, for the live view (same lines and colours, no hover)."""
+    from ui.figures.chart_pictures import Series, line_chart_image
+
+    return line_chart_image([Series(values, VARIANT_COLORS[name], xs=steps) for name, values in curves.items()],
+                            y_from_zero=True, hlines=[(target, "#16a34a")])
+
+
+def gradient_norms_picture(norms: dict[str, list[float]]) -> np.ndarray:
+    """The gradient-norm chart as a picture (log axis; a norm that underflowed to 0 at the floor TINY)."""
+    from ui.figures.chart_pictures import Series, line_chart_image
+
+    return line_chart_image([Series(np.maximum(np.asarray(values, dtype=float), TINY), VARIANT_COLORS[name],
+                                    markers=True) for name, values in norms.items()], log_y=True)

@@ -1,0 +1,84 @@
+"""The live chart pictures: tick choice by hand, and lines and points land on the pixels the axes promise."""
+import math
+
+import numpy as np
+import pytest
+
+from ui.figures.chart_pictures import (NAMED_COLORS, Series, color_name, line_chart_image, markdown_legend,
+                                       nice_ticks, rgb, scatter_image, tick_label)
+from ui.figures.common import PALETTE
+
+
+@pytest.mark.parametrize("low, high, expected", [
+    (0.0, 1.0, [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]),  # 1 / 5 = 0.2: step 0.2
+    (0.0, 300.0, [0.0, 100.0, 200.0, 300.0]),  # 60: step 100
+    (-3.0, 7.0, [-2.0, 0.0, 2.0, 4.0, 6.0]),  # 2: step 2, from the first multiple of 2 ≥ −3
+    (0.13, 0.71, [0.2, 0.4, 0.6]),  # 0.116: step 0.2
+])
+def test_nice_ticks_by_hand(low, high, expected):
+    assert nice_ticks(low, high, 5) == pytest.approx(expected)
+
+
+def test_tick_labels():
+    assert [tick_label(v) for v in (0, 0.5, 2.0, 1500, 1e-5, 2e6)] == ["0", "0.5", "2", "1,500", "1e-5", "2e6"]
+
+
+def test_a_flat_line_lands_on_its_tick_row_and_colour():
+    """A line at y = 1 between the data's extremes 0 and 2 sits half-way down the plot area."""
+    color = PALETTE[0]
+    img = line_chart_image([Series([0.0, 2.0], "#000000", xs=[0, 10]), Series([1.0, 1.0], color, xs=[0, 10])],
+                           width=300, height=200)
+    assert img.shape == (200, 300, 3)
+    rows = np.where((img == rgb(color)).all(-1).any(1))[0]
+    # plot area rows 8 … 178 (top 8, bottom 22 px); y range 0 − 0.1 … 2 + 0.1 (5 % pad): y = 1 at its middle
+    middle = 8 + (2.1 - 1.0) / 2.2 * 170
+    assert abs(rows.mean() - middle) <= 1.5
+
+
+def test_log_axis_skips_non_positive_and_non_finite_values():
+    color = PALETTE[1]
+    img = line_chart_image([Series([1e-3, 0.0, math.nan, 1e-1], color, markers=True)], log_y=True,
+                           width=300, height=200)
+    hit = (img == rgb(color)).all(-1)
+    cols = np.where(hit.any(0))[0]
+    rows = np.where(hit.any(1))[0]
+    assert hit.any()
+    # x spans 0 … 3: the markers of x = 0 and x = 3 are at the plot's left and right edges (52 and 290)
+    assert cols.min() <= 52 + 3 and cols.max() >= 290 - 3
+    # decades −3 … −1 fill the plot height: 1e-3 at the bottom row 178, 1e-1 at the top row 8
+    assert rows.min() <= 8 + 3 and rows.max() >= 178 - 3
+
+
+def test_target_line_and_empty_input():
+    img = line_chart_image([Series([0.5, 0.6], PALETTE[0])], hlines=[(0.15, "#16a34a")], y_from_zero=True)
+    assert (img == rgb("#16a34a")).all(-1).any()
+    blank = line_chart_image([Series([], PALETTE[0])])
+    assert blank.shape == (280, 520, 3) and (blank == 255).all(-1).mean() > 0.95
+
+
+def test_scatter_points_and_arrows_land_where_the_extent_says():
+    img = scatter_image([(np.array([[0.0, 0.0]]), PALETTE[0]), (np.array([[1.0, 1.0], [np.nan, 0]]), PALETTE[1])],
+                        extent=2.0, size=200, arrows=[(np.array([[-1.0, -1.0]]), np.array([[-1.0, 1.0]]), PALETTE[2])])
+    def centre(color):
+        ys, xs = np.where((img == rgb(color)).all(-1))
+        return xs.mean(), ys.mean()
+    assert centre(PALETTE[0]) == pytest.approx((100, 100), abs=1.0)
+    assert centre(PALETTE[1]) == pytest.approx((150, 50), abs=1.0)  # y up: +1 is above the middle
+    x, _ = centre(PALETTE[2])
+    assert x == pytest.approx(50, abs=1.0)
+
+
+def test_legend_uses_the_theme_names_of_the_palette():
+    assert color_name(PALETTE[1]) == "orange" and color_name("#123456") == "gray"
+    text = markdown_legend([("Plain", NAMED_COLORS["gray"]), ("Residual", PALETTE[0])])
+    assert text.startswith(":gray[━━] Plain") and ":blue[━━] Residual" in text
+
+
+def test_theme_colours_match_the_palette():
+    """`.streamlit/config.toml` sets Markdown's named colours to the palette, so the legend matches the lines."""
+    import tomllib
+    from pathlib import Path
+
+    theme = tomllib.loads((Path(__file__).parents[2] / ".streamlit" / "config.toml").read_text())["theme"]
+    for name, value in NAMED_COLORS.items():
+        assert theme[f"{name}Color"].lower() == theme[f"{name}TextColor"].lower() == value.lower()
