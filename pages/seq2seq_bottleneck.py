@@ -13,9 +13,10 @@ from core.attention.compound_corpus import (BUCKET_EDGES, MAX_CLAUSES, CompoundC
 from core.attention.seq2seq import Seq2SeqTrainConfig
 from core.attention.vocab import detokenize
 from core.device import device
-from ui.figures.attention.attention import metric_curves_figure
-from ui.figures.attention.bottleneck import length_counts_figure, score_by_length_figure
-from ui.figures.common import show
+from ui.figures.attention.attention import metric_curves_figure, metric_curves_picture
+from ui.figures.attention.bottleneck import length_counts_figure, score_by_length_figure, score_by_length_picture
+from ui.figures.chart_pictures import markdown_legend, show_picture
+from ui.figures.common import PALETTE, show
 from ui.i18n import t
 from ui.page import Page, seed
 from ui.runner import LIGHT_INTERVAL_S, SHORT_TICK_S, Run, live_training
@@ -75,6 +76,19 @@ def draw(run: Run) -> None:
     if ev is None:
         st.info(t("seq2seq_bottleneck.race.start", every=tr.cfg.eval_every), icon=":material/play_arrow:")
         return
+    # live: pictures, which a browser redraws several times a second (ui/figures/chart_pictures.py); paused: Plotly
+    right = _pictures(tr, ev) if run.running else _charts(tr, ev)
+    index = bucket * CORPUS.n_test_per_bucket + example - 1  # held-out sentences are stored bucket by bucket
+    source, reference = data.test[index]
+    right.markdown(t("seq2seq_bottleneck.race.example", n=len(source), source=detokenize(source, capitalize=True),
+                     reference=detokenize(reference, capitalize=True),
+                     plain=detokenize(ev.translations["plain"][index], capitalize=True) or "…",
+                     attention=detokenize(ev.translations["attention"][index], capitalize=True) or "…"))
+
+
+
+def _charts(tr: BottleneckTrainer, ev):
+    """The interactive charts; returns the column beside the loss chart, for the example."""
     left, right = st.columns(2)
     show(score_by_length_figure(BUCKETS, {names[m]: ev.scores[m] for m in MODELS},
                                 title=t("seq2seq_bottleneck.race.chart", step=f"{ev.step:,}"),
@@ -90,12 +104,28 @@ def draw(run: Run) -> None:
     show(metric_curves_figure([(names[m], tr.history["step"], tr.history[f"loss_{m}"]) for m in MODELS],
                               title=t("seq2seq_bottleneck.race.loss_chart"), x_title=t("seq2seq_bottleneck.race.steps"), log_y=True),
          key="seq2seq_bottleneck.loss", where=left)
-    index = bucket * CORPUS.n_test_per_bucket + example - 1  # held-out sentences are stored bucket by bucket
-    source, reference = data.test[index]
-    right.markdown(t("seq2seq_bottleneck.race.example", n=len(source), source=detokenize(source, capitalize=True),
-                     reference=detokenize(reference, capitalize=True),
-                     plain=detokenize(ev.translations["plain"][index], capitalize=True) or "…",
-                     attention=detokenize(ev.translations["attention"][index], capitalize=True) or "…"))
+    return right
+
+
+def _pictures(tr: BottleneckTrainer, ev):
+    """The same three charts as pictures, with the legend and axis titles in text; returns the example's column."""
+    legend = markdown_legend([(names[m], PALETTE[k]) for k, m in enumerate(MODELS)])
+    steps_axis, bleu_axis = t("seq2seq_bottleneck.race.steps"), t("seq2seq_bottleneck.race.bleu_axis")
+    left, right = st.columns(2)
+    show_picture(score_by_length_picture(BUCKETS, [ev.scores[m] for m in MODELS]), where=left,
+                 title=t("seq2seq_bottleneck.race.chart", step=f"{ev.step:,}"),
+                 caption=f"{legend}  \n{t('runner.axes', x=t('seq2seq_bottleneck.race.length_axis'), y=bleu_axis)}")
+    steps = tr.evals["step"]
+    show_picture(metric_curves_picture([(steps, [s[-1] for s in tr.evals[m]]) for m in MODELS], y_range=(-2, 102)),
+                 where=right, title=t("seq2seq_bottleneck.race.longest_chart", bucket=BUCKETS[-1]),
+                 caption=f"{legend}  \n{t('runner.axes', x=steps_axis, y=bleu_axis)}")
+    st.caption(t("seq2seq_bottleneck.race.gap", bucket=BUCKETS[-1], gap=f"{ev.gap():+.1f}"))
+    left, right = st.columns(2)
+    show_picture(metric_curves_picture([(tr.history["step"], tr.history[f"loss_{m}"]) for m in MODELS], log_y=True),
+                 where=left, title=t("seq2seq_bottleneck.race.loss_chart"),
+                 caption=f"{legend}  \n{t('runner.axes', x=steps_axis, y=t('seq2seq_bottleneck.race.loss_axis'))}"
+                         f" · {t('runner.live_picture')}")
+    return right
 
 
 live_training(NS, build=lambda: BottleneckTrainer(data, config, device), config=config, draw=draw,

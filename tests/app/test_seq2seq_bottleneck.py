@@ -52,3 +52,20 @@ def test_tampered_link_gets_notices_not_a_traceback():
     for word in ("hidden", "lr", "length", "hack"):
         assert word in text
     assert run(at).trainer.plain.cfg.hidden == 64  # bad values fall back to the defaults
+
+
+def test_live_view_draws_pictures_and_paused_view_interactive_charts():
+    at = open_page("seq2seq_bottleneck")
+    train(at, "seq2seq_bottleneck", ticks=2)
+    for _ in range(60):  # until the first scheduled evaluation (every 25 steps)
+        if run(at).trainer.last_eval is not None:
+            break
+        at.run()
+    assert run(at).running and run(at).trainer.last_eval is not None
+    at.run()
+    assert len(at.image) == 3 and len(at.get("plotly_chart")) == 1  # the corpus chart stays interactive
+    captions = "\n".join(c.value for c in at.caption)
+    assert ":blue[━━] plain encoder-decoder (one fixed vector)" in captions and ":orange[━━] with attention" in captions
+    assert "cross-entropy (log scale)" in captions and "pause for the interactive charts" in captions
+    press(at, "seq2seq_bottleneck.run.pause")
+    assert len(at.get("plotly_chart")) == 4 and not at.image

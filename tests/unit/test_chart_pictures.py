@@ -82,3 +82,27 @@ def test_theme_colours_match_the_palette():
     theme = tomllib.loads((Path(__file__).parents[2] / ".streamlit" / "config.toml").read_text())["theme"]
     for name, value in NAMED_COLORS.items():
         assert theme[f"{name}Color"].lower() == theme[f"{name}TextColor"].lower() == value.lower()
+
+
+def test_fixed_y_range_and_category_labels():
+    """BLEU 50 on a fixed 0…100 axis is half-way up; three categories sit at the thirds' middles."""
+    color = PALETTE[0]
+    img = line_chart_image([Series([50.0, 50.0, 50.0], color, markers=True)], y_range=(0, 100),
+                           x_labels=["1-5", "6-10", "11-15"], width=352, height=200)
+    hit = (img == rgb(color)).all(-1)
+    rows, cols = np.where(hit)
+    assert abs(rows.mean() - (8 + 170 / 2)) <= 1.5
+    # plot area x 52 … 342 (290 px) for positions −0.5 … 2.5: the markers at 52 + 290·(0.5, 1.5, 2.5)/3
+    for k in range(3):
+        centre = 52 + 290 * (k + 0.5) / 3
+        assert hit[:, int(centre) - 1:int(centre) + 2].any()
+
+
+def test_a_single_evaluation_sits_in_the_middle_and_signs_survive_any_font():
+    from ui.figures.chart_pictures import _drawable
+
+    color = PALETTE[1]
+    img = line_chart_image([Series([40.0], color, xs=[25])], y_range=(0, 100), width=352, height=200)
+    cols = np.where((img == rgb(color)).all(-1).any(0))[0]
+    assert abs(cols.mean() - (52 + 290 / 2)) <= 1.5
+    assert _drawable("≤10 · −3") == "<=10 · -3"

@@ -63,21 +63,32 @@ def tick_label(value: float) -> str:
 
 
 @lru_cache(maxsize=4)
-def _font(size: int):
+def _font(size: int) -> tuple[object, bool]:
+    """DejaVu Sans where the system has it (it draws ≤ and −), else Pillow's built-in font; and which one it is."""
     from PIL import ImageFont
 
-    return ImageFont.load_default(size=size)
+    try:
+        return ImageFont.truetype("DejaVuSans.ttf", size), True
+    except OSError:
+        return ImageFont.load_default(size=size), False
+
+
+def _drawable(text: str) -> str:
+    """Signs Pillow's built-in font lacks, spelled out (DejaVu draws them as they are)."""
+    return text.replace("≤", "<=").replace("≥", ">=").replace("−", "-")
 
 
 def line_chart_image(series: Sequence[Series], *, log_y: bool = False, y_from_zero: bool = False,
-                     hlines: Sequence[tuple[float, str]] = (), width: int = 520, height: int = 280) -> np.ndarray:
+                     hlines: Sequence[tuple[float, str]] = (), width: int = 520, height: int = 280,
+                     y_range: tuple[float, float] | None = None, x_labels: Sequence[str] | None = None) -> np.ndarray:
     """The lines on white with a light grid and numbered axes, as an RGB array. `hlines`: (y, hex colour) drawn
-    dashed across (a target). Non-finite values are skipped; on a log axis so are values ≤ 0."""
+    dashed across (a target). `y_range` fixes the y axis (linear axes); `x_labels` names the x positions 0, 1, …
+    (a category axis). Non-finite values are skipped; on a log axis so are values ≤ 0."""
     from PIL import Image, ImageDraw
 
     picture = Image.new("RGB", (width, height), (255, 255, 255))
     draw = ImageDraw.Draw(picture)
-    font = _font(11)
+    font, full_unicode = _font(11)
     lines = []
     for s in series:
         ys = np.asarray(s.ys, dtype=float)
@@ -98,8 +109,13 @@ def line_chart_image(series: Sequence[Series], *, log_y: bool = False, y_from_ze
         y_lo, y_hi = math.floor(y_lo), math.ceil(y_hi)
     pad = (y_hi - y_lo) * 0.05 or 0.5
     y_lo, y_hi = (y_lo, y_hi) if log_y else (y_lo - (0 if y_from_zero and y_lo == 0 else pad), y_hi + pad)
-    if x_hi == x_lo:
-        x_lo, x_hi = x_lo - 0.5, x_hi + 0.5
+    if y_range is not None and not log_y:
+        y_lo, y_hi = y_range
+    if x_labels is not None:
+        x_lo, x_hi = -0.5, len(x_labels) - 0.5
+    single_x = x_hi == x_lo
+    if single_x:
+        x_lo, x_hi = x_lo - 1.0, x_hi + 1.0
     if y_hi == y_lo:
         y_lo, y_hi = y_lo - 0.5, y_hi + 0.5
     plot_w, plot_h = width - _LEFT - _RIGHT, height - _TOP - _BOTTOM
@@ -116,10 +132,13 @@ def line_chart_image(series: Sequence[Series], *, log_y: bool = False, y_from_ze
         draw.line((_LEFT, y, width - _RIGHT, y), fill=_GRID)
         text = tick_label(10.0 ** value if log_y else value)
         draw.text((_LEFT - 4, y), text, fill=_TEXT, font=font, anchor="rm")
-    for value in nice_ticks(x_lo, x_hi, 6):
+    x_ticks = [(float(i), label) for i, label in enumerate(x_labels)] if x_labels is not None else \
+        [(value, tick_label(value)) for value in ([x_lo + 1.0] if single_x else nice_ticks(x_lo, x_hi, 6))]
+    for value, label in x_ticks:
         x = float(px(value))
         draw.line((x, _TOP, x, _TOP + plot_h), fill=_GRID)
-        draw.text((x, _TOP + plot_h + 4), tick_label(value), fill=_TEXT, font=font, anchor="mt")
+        draw.text((x, _TOP + plot_h + 4), label if full_unicode else _drawable(label), fill=_TEXT, font=font,
+                  anchor="mt")
     draw.rectangle((_LEFT, _TOP, _LEFT + plot_w, _TOP + plot_h), outline=_AXIS)
     for value, color in hlines:
         if log_y and value <= 0:

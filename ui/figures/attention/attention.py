@@ -199,3 +199,12 @@ def metric_curves_figure(series: Sequence[tuple[str, Sequence[float], Sequence[f
         yaxis["range"] = list(y_range)
     return go.Figure(traces, _layout(title, height, title, legend=_LEGEND_BELOW,
                                      xaxis=dict(title=dict(text=x_title), rangemode="tozero"), yaxis=yaxis))
+
+
+def metric_curves_picture(series: Sequence[tuple[Sequence[float], Sequence[float]]], *, y_range=None,
+                          log_y: bool = False):
+    """`metric_curves_figure` as a picture for the live view: (xs, ys) per curve, in the same colours."""
+    from ui.figures.chart_pictures import Series, line_chart_image
+
+    return line_chart_image([Series(ys, PALETTE[k % len(PALETTE)], xs=xs, markers=len(xs) < 40)
+                             for k, (xs, ys) in enumerate(series)], y_range=y_range, log_y=log_y)

@@ -30,3 +30,11 @@ def length_counts_figure(counts: dict[int, int], edges: Sequence[int], *, title:
                          shapes=[dict(type="line", x0=edge + 0.5, x1=edge + 0.5, y0=0, y1=1, yref="paper",
                                       line=dict(dash="dot", color="#6b7280")) for edge in edges]))
     return styled(fig, title=title, height=height, revision=title, legend=False)
+
+
+def score_by_length_picture(buckets: Sequence[str], scores: Sequence[Sequence[float]]):
+    """`score_by_length_figure` as a picture for the live view: one line per model on the fixed 0-100 axis."""
+    from ui.figures.chart_pictures import Series, line_chart_image
+
+    return line_chart_image([Series(values, PALETTE[k % len(PALETTE)], width=3, markers=True)
+                             for k, values in enumerate(scores)], y_range=(-2, 102), x_labels=list(buckets))
