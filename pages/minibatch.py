@@ -4,11 +4,14 @@ import streamlit as st
 
 from core.basics.minibatch import (BATCH_LADDER, N_POINTS, RUNS, START, BatchRace, RaceConfig, full_gradient,
                                    gradient_covariance, least_squares, loss, make_points, sample_batch_gradients)
-from ui.figures.basics.minibatch import gradient_spread_figure, paths_figure, race_curves_figure, variance_figure
+from ui.figures.basics.minibatch import (PLANE_PIXELS, RUN_COLORS, gradient_spread_figure, loss_bands_image,
+                                         paths_figure, paths_picture, race_curves_figure, race_curves_picture,
+                                         variance_figure)
+from ui.figures.chart_pictures import markdown_legend, show_picture
 from ui.figures.common import show
 from ui.i18n import t
 from ui.page import Page, seed
-from ui.runner import live_training
+from ui.runner import LIGHT_INTERVAL_S, live_training
 from ui.teaching import takeaway
 
 LR_LADDER = [0.005, 0.01, 0.02, 0.05, 0.1, 0.2]
@@ -24,6 +27,17 @@ def surface(seed_: int):
     x, y = make_points(seed_)
     ww, bb = np.meshgrid(W_GRID, B_GRID)
     return x, y, loss(x, y, ww, bb), least_squares(x, y)
+
+
+@st.cache_data(max_entries=16)
+def loss_bands(seed_: int):
+    return loss_bands_image(surface(seed_)[2], PLANE_PIXELS)
+
+
+def race_pace(done: int) -> int:
+    """Updates per live refresh: 2 at first, then 1/8 more each refresh (the first 50 updates, where the runs
+    part ways, take ~4 s; all 2,000 ~10 s): even steps on the examples-seen chart's log axis."""
+    return max(2, done // 8)
 
 
 @st.cache_data(max_entries=64)
@@ -79,6 +93,9 @@ floor = float(loss(x, y, *minimum))
 
 def draw(run) -> None:
     race: BatchRace = run.trainer
+    if run.running:  # live: pictures, which a browser redraws several times a second (ui/figures/chart_pictures.py)
+        _pictures(race)
+        return
     curves = dict(floor=floor, floor_label=t("minibatch.race.floor"), y_title=t("minibatch.race.loss_axis"))
     left, right = st.columns(2, gap="large")
     with left:
@@ -93,7 +110,27 @@ def draw(run) -> None:
                       **plane), key="minibatch.chart_paths")
 
 
-live_training("minibatch", lambda: BatchRace(config), config, draw, steps_per_click=10)
+def _pictures(race: BatchRace) -> None:
+    legend = markdown_legend([(labels[name], RUN_COLORS[name]) for name in RUNS])
+    floor_line = f":green[╌╌] {t('minibatch.race.floor')}"
+    loss_axis = t("minibatch.race.loss_axis")
+    left, right = st.columns(2, gap="large")
+    show_picture(race_curves_picture({name: list(range(len(race.losses[name]))) for name in RUNS}, race.losses,
+                                     floor=floor), title=t("minibatch.race.updates_chart"), where=left,
+                 caption=f"{legend}  \n{t('runner.axes', x=t('minibatch.race.updates_axis'), y=loss_axis)} · "
+                         f"{floor_line}")
+    show_picture(race_curves_picture({name: race.examples_seen(name) for name in RUNS}, race.losses, floor=floor,
+                                     log_x=True), title=t("minibatch.race.examples_chart"), where=right,
+                 caption=f"{legend}  \n{t('runner.axes', x=t('minibatch.race.examples_axis'), y=loss_axis)} · "
+                         f"{floor_line}")
+    show_picture(paths_picture(W_GRID, B_GRID, loss_bands(seed()), race.paths, minimum),
+                 title=t("minibatch.race.paths_chart"), where=st.columns([1, 2, 1])[1],  # square: not the full width
+                 caption=f"{legend} \u2003 :green[✕] {labels['minimum']}  \n"
+                         f"{t('runner.axes', x=plane['x_title'], y=plane['y_title'])} · {t('runner.live_picture')}")
+
+
+live_training("minibatch", lambda: BatchRace(config), config, draw, steps_per_click=10, steps_per_tick=race_pace,
+              interval_s=LIGHT_INTERVAL_S)
 st.markdown(t("minibatch.race.explain"))
 takeaway("minibatch", "race")
 

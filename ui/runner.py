@@ -80,7 +80,8 @@ class Run:
     extra: dict[str, Any] = field(default_factory=dict)  # page-owned data that lives and dies with the run
     queued: tuple[float, int] | None = None  # (monotonic time, place in the queue) of the last tick that waited
     live: Any = None  # settings that apply while training (learning rate, batch size …): see `live_training`
-    steps_per_tick: int | None = None  # a fixed number of steps per refresh instead of a time-sized chunk
+    # a number of steps per refresh instead of a time-sized chunk, or a pace: steps done → steps this refresh
+    steps_per_tick: int | Callable[[int], int] | None = None
     just_started: bool = False  # Start was pressed and no refresh has trained since
     between: threading.Thread | None = None  # training between refreshes (see BETWEEN_MAX_S), while it goes on
     trained_between: bool = False  # it trained since the last refresh
@@ -111,7 +112,8 @@ def current_run(ns: str) -> Run | None:
 
 
 def live_training(ns: str, build: Callable[[], Trainer], config: Hashable, draw: Callable[[Run], None], *,
-                  live: Any = None, steps_per_click: int = 1, steps_per_tick: int | None = None,
+                  live: Any = None, steps_per_click: int = 1,
+                  steps_per_tick: int | Callable[[int], int] | None = None,
                   time_budget_s: float = DEFAULT_TIME_BUDGET_S, tick_s: float = TICK_S,
                   interval_s: float = INTERVAL_S) -> Run:
     """Render the controls and the live panel for the trainer `build()` makes from `config`.
@@ -119,7 +121,8 @@ def live_training(ns: str, build: Callable[[], Trainer], config: Hashable, draw:
     A new `config` (the settings that define the model and data) starts a fresh run, paused. `live` holds the
     settings a learner may change while the run goes on (learning rate, batch size …): the runner hands them
     to `trainer.apply_live(live)` on every full run and before every step, without a restart. Each refresh trains for about `tick_s`
-    seconds, or exactly `steps_per_tick` steps when given (slow motion). `draw(run)` renders the page's live
+    seconds, or exactly `steps_per_tick` steps when given (slow motion; a function of the steps done sets a pace,
+    e.g. one that speeds up as the run goes on). `draw(run)` renders the page's live
     charts from `run.trainer`; it is called on every refresh and changes nothing in the trainer.
     """
     key = f"{ns}.run"
@@ -152,12 +155,16 @@ def live_training(ns: str, build: Callable[[], Trainer], config: Hashable, draw:
                 live.running, live.stop_reason = False, "idle"
                 _leave_queue()
                 st.rerun(scope="app")
-            tick = min(tick_s, FIRST_TICK_S) if live.just_started else tick_s
+            # A person's full run (a slider, a button) answers first: it trains only a moment, and only if a slot
+            # is free at once; the timer's refreshes train the full tick and wait their turn for a slot.
+            by_timer = fragment_rerun()
+            tick = tick_s if by_timer and not live.just_started else min(tick_s, FIRST_TICK_S)
             live.just_started = False
             if live.trained_between:  # the gap since the last refresh was used: this one only shows it
                 live.trained_between, waiting = False, 0
             else:
-                waiting = _tick_in_a_slot(session, lambda: _train_for(live, tick, time_budget_s))
+                waiting = _tick_in_a_slot(session, lambda: _train_for(live, tick, time_budget_s),
+                                          QUEUE_WAIT_S if by_timer else 0.0)
             if waiting:
                 live.queued = (time.monotonic(), waiting)
             if live.queued and time.monotonic() - live.queued[0] < QUEUE_NOTICE_S:
@@ -328,7 +335,8 @@ def _apply_live(run: Run) -> None:
 def _train_for(run: Run, tick_s: float, time_budget_s: float) -> None:
     """Train for about `tick_s` seconds (or exactly `run.steps_per_tick` steps) with the run's live settings."""
     started = time.perf_counter()
-    run.sec_per_step = train_for(run.trainer, tick_s, steps=run.steps_per_tick, live=run.live,
+    steps = run.steps_per_tick(run.trainer.steps_done) if callable(run.steps_per_tick) else run.steps_per_tick
+    run.sec_per_step = train_for(run.trainer, tick_s, steps=steps, live=run.live,
                                  sec_per_step=run.sec_per_step)
     run.seconds += time.perf_counter() - started
     reason = _why_done(run.trainer)

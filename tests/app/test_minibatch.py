@@ -33,3 +33,23 @@ def test_tampered_link_gets_notices():
     text = warnings_text(at)
     for word in ("batch", "lr", "zzz"):
         assert word in text
+
+
+def test_the_race_plays_at_a_pace_and_draws_pictures_while_running():
+    """Each refresh takes 2 updates at first, then 1/8 of those done (exactly: slow motion is by steps, not time);
+    pictures while running, the interactive charts when paused."""
+    at = open_page("minibatch")
+    assert len(at.get("plotly_chart")) == 5  # arrows, spread, and the race's three
+    train(at, "minibatch", ticks=4)
+    race = at.session_state["minibatch.run"].trainer
+    assert race.steps_done == 2 + 2 + 2 + 2
+    for _ in range(12):
+        at.run()
+    done = race.steps_done
+    at.run()
+    assert race.steps_done == done + max(2, done // 8)
+    assert len(at.image) == 3 and len(at.get("plotly_chart")) == 2
+    captions = "\n".join(c.value for c in at.caption)
+    assert ":red[━━] Single example (B = 1)" in captions and "least-squares minimum" in captions
+    press(at, "minibatch.run.pause")
+    assert len(at.get("plotly_chart")) == 5 and not at.image

@@ -155,17 +155,54 @@ def test_the_queue_notice_goes_once_the_run_stopped_waiting(monkeypatch):
     assert not [box for box in at.info if "queue" in box.value]
 
 
-def test_the_first_refresh_after_start_trains_briefly_then_full_ticks(monkeypatch):
+def test_timer_refreshes_train_full_ticks_and_a_persons_run_only_a_moment(monkeypatch):
+    """Start's run and every later full run (a slider, a button) train FIRST_TICK_S; the timer's fragment
+    refreshes train the page's tick. (AppTest runs whole pages: a timer refresh is simulated.)"""
     from ui import runner
 
     ticks = []
     real = runner._train_for
     monkeypatch.setattr(runner, "_train_for",
                         lambda run, tick_s, budget: (ticks.append(tick_s), real(run, tick_s, budget)))
+    monkeypatch.setattr(runner, "_train_between_refreshes", lambda *args: None)  # no thread in a test
     at = open_page("playground")
-    train(at, "playground", ticks=3)  # Start (the full rerun's refresh), then two timer refreshes
+    press(at, "playground.run.start")
+    monkeypatch.setattr(runner, "fragment_rerun", lambda: True)
+    at.run()
+    at.run()
+    monkeypatch.setattr(runner, "fragment_rerun", lambda: False)
+    at.run()  # a person's run while training
     assert ticks[0] == runner.FIRST_TICK_S and ticks[1] == ticks[2] > runner.FIRST_TICK_S  # the page's own tick
+    assert ticks[3] == runner.FIRST_TICK_S
     assert at.session_state["playground.run"].trainer.steps_done > 0  # the short first refresh still trained
+
+
+def test_a_persons_run_never_waits_for_a_training_slot(monkeypatch):
+    """With every slot taken by other sessions, a full run returns at once with the queue notice, untrained; a
+    timer refresh waits up to QUEUE_WAIT_S for a slot first."""
+    from ui import runner
+
+    at = open_page("playground")
+    train(at, "playground", ticks=2)
+    steps = at.session_state["playground.run"].trainer.steps_done
+    waits = []
+    real = runner._tick_in_a_slot
+    monkeypatch.setattr(runner, "_tick_in_a_slot", lambda session, work, wait_s=runner.QUEUE_WAIT_S:
+                        (waits.append(wait_s), real(session, work, wait_s))[1])
+    taken = [runner._slots.acquire(blocking=False) for _ in range(runner.MAX_CONCURRENT_TRAININGS)]
+    try:
+        at.run()
+        assert waits == [0.0] and at.session_state["playground.run"].trainer.steps_done == steps
+        assert any("place 1 in the queue" in i.value for i in at.info)
+        monkeypatch.setattr(runner, "_train_between_refreshes", lambda *args: None)
+        monkeypatch.setattr(runner, "fragment_rerun", lambda: True)
+        at.run()
+        assert waits[-1] == runner.QUEUE_WAIT_S
+    finally:
+        for got in taken:
+            if got:
+                runner._slots.release()
+        runner.leave_queue(at.session_state["_session_id"])
 
 
 def test_a_refresh_after_training_between_refreshes_only_draws():

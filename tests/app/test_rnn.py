@@ -64,7 +64,11 @@ def test_training_ticks_lower_the_error():
     at = open_page("rnn")
     train(at, "rnn", ticks=3)
     trainer = at.session_state["rnn.run"].trainer
-    assert trainer.steps_done > 0 and trainer.history["test_mse"][-1] < trainer.baseline_mse
+    for _ in range(300):  # by steps, not by time: a refresh's share of training depends on the machine
+        if trainer.steps_done >= 40:
+            break
+        at.run()
+    assert trainer.steps_done >= 40 and trainer.history["test_mse"][-1] < trainer.baseline_mse
     assert any("RMSE" in m.value for m in at.markdown)
     press(at, "rnn.run.pause")
     by_key(at.select_slider, "rnn.units").set_value(8).run()  # a new model: a fresh, paused run

@@ -106,3 +106,26 @@ def test_a_single_evaluation_sits_in_the_middle_and_signs_survive_any_font():
     cols = np.where((img == rgb(color)).all(-1).any(0))[0]
     assert abs(cols.mean() - (52 + 290 / 2)) <= 1.5
     assert _drawable("≤10 · −3") == "<=10 · -3"
+
+
+def test_log_x_axis_places_decades_evenly():
+    """x = 1, 10, 100 on a log axis: equally spaced, at the plot's left edge, middle and right edge."""
+    color = PALETTE[0]
+    img = line_chart_image([Series([1.0, 1.0, 1.0], color, xs=[1, 10, 100], markers=True),
+                            Series([0.5, 2.0], "#000000", xs=[0, 50])], log_x=True, width=352, height=200)
+    hit = (img == rgb(color)).all(-1)
+    for centre in (52, 52 + 145, 342):
+        assert hit[:, max(centre - 2, 0):centre + 3].any()
+
+
+def test_plane_paths_and_crosses_land_on_their_coordinates():
+    from ui.figures.chart_pictures import plane_image
+
+    background = np.full((10, 10, 3), 255, dtype=np.uint8)
+    img = plane_image(background, (-1.0, 1.0), (-1.0, 1.0), size=380,
+                      paths=[(np.array([[-1.0, 0.5], [1.0, 0.5]]), PALETTE[0])], crosses=[(0.5, -0.5, PALETTE[2])])
+    plot = 380 - 52 - 10  # 318 px square from (52, 8)
+    rows = np.where((img == rgb(PALETTE[0])).all(-1).any(1))[0]
+    assert abs(rows.mean() - (8 + 0.25 * plot)) <= 1.5  # y = 0.5 is a quarter down
+    ys, xs = np.where((img == rgb(PALETTE[2])).all(-1))
+    assert abs(xs.mean() - (52 + 0.75 * plot)) <= 1.5 and abs(ys.mean() - (8 + 0.75 * plot)) <= 1.5

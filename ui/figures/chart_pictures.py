@@ -56,7 +56,7 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
 def tick_label(value: float) -> str:
     if value == 0:
         return "0"
-    if abs(value) >= 1e4 or abs(value) < 1e-3:
+    if abs(value) >= 1e5 or abs(value) < 1e-3:
         mantissa, exponent = f"{value:.0e}".split("e")
         return f"{mantissa}e{int(exponent)}"
     return f"{value:,.3f}".rstrip("0").rstrip(".") if abs(value) < 1000 else f"{value:,.0f}"
@@ -80,10 +80,11 @@ def _drawable(text: str) -> str:
 
 def line_chart_image(series: Sequence[Series], *, log_y: bool = False, y_from_zero: bool = False,
                      hlines: Sequence[tuple[float, str]] = (), width: int = 520, height: int = 280,
-                     y_range: tuple[float, float] | None = None, x_labels: Sequence[str] | None = None) -> np.ndarray:
+                     y_range: tuple[float, float] | None = None, x_labels: Sequence[str] | None = None,
+                     log_x: bool = False) -> np.ndarray:
     """The lines on white with a light grid and numbered axes, as an RGB array. `hlines`: (y, hex colour) drawn
     dashed across (a target). `y_range` fixes the y axis (linear axes); `x_labels` names the x positions 0, 1, …
-    (a category axis). Non-finite values are skipped; on a log axis so are values ≤ 0."""
+    (a category axis). Non-finite values are skipped; on a log axis (`log_x`, `log_y`) so are values ≤ 0."""
     from PIL import Image, ImageDraw
 
     picture = Image.new("RGB", (width, height), (255, 255, 255))
@@ -93,8 +94,8 @@ def line_chart_image(series: Sequence[Series], *, log_y: bool = False, y_from_ze
     for s in series:
         ys = np.asarray(s.ys, dtype=float)
         xs = np.arange(len(ys), dtype=float) if s.xs is None else np.asarray(s.xs, dtype=float)
-        keep = np.isfinite(ys) & np.isfinite(xs) & ((ys > 0) if log_y else True)
-        lines.append((xs[keep], np.log10(ys[keep]) if log_y else ys[keep], s))
+        keep = np.isfinite(ys) & np.isfinite(xs) & ((ys > 0) if log_y else True) & ((xs > 0) if log_x else True)
+        lines.append((np.log10(xs[keep]) if log_x else xs[keep], np.log10(ys[keep]) if log_y else ys[keep], s))
     xs_all = np.concatenate([xs for xs, _, _ in lines]) if lines else np.zeros(0)
     ys_all = np.concatenate([ys for _, ys, _ in lines] + [np.log10([v for v, _ in hlines if v > 0]) if log_y
                                                          else np.asarray([v for v, _ in hlines], dtype=float)])
@@ -133,12 +134,15 @@ def line_chart_image(series: Sequence[Series], *, log_y: bool = False, y_from_ze
         text = tick_label(10.0 ** value if log_y else value)
         draw.text((_LEFT - 4, y), text, fill=_TEXT, font=font, anchor="rm")
     x_ticks = [(float(i), label) for i, label in enumerate(x_labels)] if x_labels is not None else \
-        [(value, tick_label(value)) for value in ([x_lo + 1.0] if single_x else nice_ticks(x_lo, x_hi, 6))]
+        [(value, tick_label(10.0 ** value if log_x else value))
+         for value in ([x_lo + 1.0] if single_x else
+                       [v for v in _log_ticks(x_lo, x_hi) if x_lo <= v <= x_hi] if log_x else nice_ticks(x_lo, x_hi, 6))]
     for value, label in x_ticks:
         x = float(px(value))
         draw.line((x, _TOP, x, _TOP + plot_h), fill=_GRID)
-        draw.text((x, _TOP + plot_h + 4), label if full_unicode else _drawable(label), fill=_TEXT, font=font,
-                  anchor="mt")
+        label = label if full_unicode else _drawable(label)
+        half = draw.textlength(label, font=font) / 2  # kept inside the picture at the right edge
+        draw.text((min(x, width - 1 - half), _TOP + plot_h + 4), label, fill=_TEXT, font=font, anchor="mt")
     draw.rectangle((_LEFT, _TOP, _LEFT + plot_w, _TOP + plot_h), outline=_AXIS)
     for value, color in hlines:
         if log_y and value <= 0:
@@ -232,3 +236,44 @@ def show_picture(pixels: np.ndarray, *, title: str, caption: str = "", where=Non
     container.image(png_data_uri(pixels), width="stretch")
     if caption:
         container.caption(caption)
+
+
+def plane_image(background: np.ndarray, x_range: tuple[float, float], y_range: tuple[float, float], *,
+                paths: Sequence[tuple[np.ndarray, str]] = (), crosses: Sequence[tuple[float, float, str]] = (),
+                size: int = 380) -> np.ndarray:
+    """A plane with numbered axes, as an RGB array: `background` (an RGB array, its first row at the top of
+    `y_range`) stretched over the plot area, each path (n×2 points, hex colour) as a line from its start, and a
+    cross at each (x, y, hex colour). The plot area is square: give ranges of equal length for equal scales."""
+    from PIL import Image, ImageDraw
+
+    plot = size - _LEFT - _RIGHT
+    width, height = size, plot + _TOP + _BOTTOM
+    picture = Image.new("RGB", (width, height), (255, 255, 255))
+    picture.paste(Image.fromarray(np.ascontiguousarray(background)).resize((plot, plot), Image.BILINEAR),
+                  (_LEFT, _TOP))
+    draw = ImageDraw.Draw(picture)
+    font, _ = _font(11)
+    (x_lo, x_hi), (y_lo, y_hi) = x_range, y_range
+
+    def to_px(points) -> np.ndarray:
+        points = np.asarray(points, dtype=float).reshape(-1, 2)
+        return np.stack([_LEFT + (points[:, 0] - x_lo) / (x_hi - x_lo) * plot,
+                         _TOP + (y_hi - points[:, 1]) / (y_hi - y_lo) * plot], 1)
+
+    for value in nice_ticks(x_lo, x_hi):
+        x = float(to_px([[value, y_lo]])[0, 0])
+        draw.text((x, _TOP + plot + 4), tick_label(value), fill=_TEXT, font=font, anchor="mt")
+    for value in nice_ticks(y_lo, y_hi):
+        y = float(to_px([[x_lo, value]])[0, 1])
+        draw.text((_LEFT - 4, y), tick_label(value), fill=_TEXT, font=font, anchor="rm")
+    draw.rectangle((_LEFT, _TOP, _LEFT + plot, _TOP + plot), outline=_AXIS)
+    for points, color in paths:
+        pts = to_px(points)
+        pts = pts[np.isfinite(pts).all(1)]
+        if len(pts) > 1:
+            draw.line([tuple(p) for p in pts.tolist()], fill=rgb(color), width=2, joint="curve")
+    for x, y, color in crosses:
+        cx, cy = to_px([[x, y]])[0].tolist()
+        for dx in (-5, 5):
+            draw.line((cx - dx, cy - 5, cx + dx, cy + 5), fill=rgb(color), width=3)
+    return np.asarray(picture)

@@ -8,6 +8,7 @@ from ui.figures.common import PALETTE, styled
 
 RUN_COLORS = {"full": PALETTE[0], "mini": PALETTE[1], "single": PALETTE[3]}
 LEGEND_BELOW = dict(orientation="h", yanchor="top", y=-0.22, xanchor="center", x=0.5)
+PLANE_PIXELS = 380 - 52 - 10  # the plot area of chart_pictures.plane_image at its default size
 
 
 def _contours(w_grid, b_grid, loss_grid) -> dict:
@@ -85,3 +86,39 @@ def paths_figure(w_grid, b_grid, loss_grid, paths: dict, labels: dict, minimum, 
                      marker=dict(symbol="x", size=11, color="#16a34a")))
     fig = go.Figure(data=data, layout=_plane_layout(w_grid, b_grid, x_title, y_title))
     return styled(fig, title=title, height=430, legend=LEGEND_BELOW)
+
+
+def race_curves_picture(xs: dict, ys: dict, *, floor: float, log_x: bool = False) -> np.ndarray:
+    """`race_curves_figure` as a picture for the live race: the same colours, log loss axis and floor line."""
+    from ui.figures.chart_pictures import Series, line_chart_image
+
+    return line_chart_image([Series(ys[name], RUN_COLORS[name], xs=xs[name]) for name in ys], log_y=True,
+                            log_x=log_x, hlines=[(floor, "#16a34a")])
+
+
+def loss_bands_image(loss_grid, pixels: int, bands: int = 14) -> np.ndarray:
+    """The loss surface as the Plotly chart fills it, `pixels` square: log10(L) (interpolated from the grid) in
+    equal bands, dark blue at the bottom of the bowl, 75 % opaque over white; the first row is the top of the plane
+    (largest b). Few colours and sharp band edges: a small PNG. Depends only on the data: cache it."""
+    from PIL import Image
+    from plotly.colors import sequential, unlabel_rgb
+
+    scale = np.array([unlabel_rgb(c) for c in sequential.Blues[::-1]], dtype=float)  # reversed: low = dark
+    z = np.log10(np.asarray(loss_grid, dtype=np.float32))[::-1]
+    z = np.asarray(Image.fromarray(np.ascontiguousarray(z), mode="F").resize((pixels, pixels), Image.BILINEAR))
+    level = np.clip(((z - z.min()) / (np.ptp(z) or 1.0) * bands).astype(int), 0, bands - 1) / (bands - 1)
+    position = level * (len(scale) - 1)
+    low = np.floor(position).astype(int)
+    high = np.minimum(low + 1, len(scale) - 1)
+    rgb = scale[low] + (scale[high] - scale[low]) * (position - low)[..., None]
+    return (0.75 * rgb + 0.25 * 255).astype(np.uint8)
+
+
+def paths_picture(w_grid, b_grid, bands: np.ndarray, paths: dict, minimum) -> np.ndarray:
+    """`paths_figure` as a picture for the live race: the banded loss surface (`loss_bands_image` at
+    PLANE_PIXELS), each run's path, the minimum."""
+    from ui.figures.chart_pictures import plane_image
+
+    return plane_image(bands, (w_grid[0], w_grid[-1]), (b_grid[0], b_grid[-1]),
+                       paths=[(np.asarray(path), RUN_COLORS[name]) for name, path in paths.items()],
+                       crosses=[(minimum[0], minimum[1], "#16a34a")])
