@@ -22,7 +22,7 @@ import streamlit as st
 
 from core.trainer import Trainer, train_for
 from ui.checkpoints import model_file_panel, restore_into
-from ui.compat.streamlit_internals import fragment_rerun
+from ui.compat.streamlit_internals import fragment_rerun, set_fragment_interval
 from ui.i18n import t
 
 TICK_S = 0.12  # training time per refresh: leaves room to draw ~4+ times a second
@@ -63,6 +63,13 @@ _waiting_for_slot = 0  # refreshes blocked in _tick_in_a_slot right now: trainin
 # ... and only a session training alone does it: with several, the slots are busy anyway, and training in the gaps
 # only took interpreter time from the class's page runs (load test, 5 training: slider p95 323 vs 170 ms without).
 ALONE_AFTER_S = 1.0  # a session is training alone when no other one ticked for this long
+# A crowd: more sessions training (ticked in the last CROWD_WINDOW_S) than there are slots. Then most refreshes
+# would wait for a slot and redraw the same model, and each costs the server a page fragment's run that the
+# class's slider moves wait behind: a live panel refreshes once every CROWDED_INTERVAL_S and trains CROWDED_TICK_S
+# when its turn comes (the slot stays as busy, the server serves the class first).
+CROWD_WINDOW_S = 2.0
+CROWDED_INTERVAL_S = 1.0
+CROWDED_TICK_S = 0.25
 _last_ticks: dict[str, float] = {}  # session -> when its refresh last asked for a slot
 
 
@@ -85,6 +92,7 @@ class Run:
     just_started: bool = False  # Start was pressed and no refresh has trained since
     between: threading.Thread | None = None  # training between refreshes (see BETWEEN_MAX_S), while it goes on
     trained_between: bool = False  # it trained since the last refresh
+    crowded: bool = False  # its panel refreshes at the crowd's pace (see CROWD_WINDOW_S)
     between_stop: threading.Event = field(default_factory=threading.Event)
 
     @property
@@ -143,6 +151,8 @@ def live_training(ns: str, build: Callable[[], Trainer], config: Hashable, draw:
     session = st.session_state.setdefault("_session_id", uuid.uuid4().hex)
 
     timed = run.running  # this panel refreshes on a timer until the next full run
+    run.crowded = crowded = _crowded()
+    declared = CROWDED_INTERVAL_S if crowded else interval_s
 
     def panel() -> None:
         began = time.monotonic()
@@ -158,7 +168,10 @@ def live_training(ns: str, build: Callable[[], Trainer], config: Hashable, draw:
             # A person's full run (a slider, a button) answers first: it trains only a moment, and only if a slot
             # is free at once; the timer's refreshes train the full tick and wait their turn for a slot.
             by_timer = fragment_rerun()
-            tick = tick_s if by_timer and not live.just_started else min(tick_s, FIRST_TICK_S)
+            if by_timer:
+                _follow_the_crowd(live, interval_s)
+            full_tick = CROWDED_TICK_S if live.crowded else tick_s
+            tick = full_tick if by_timer and not live.just_started else min(tick_s, FIRST_TICK_S)
             live.just_started = False
             if live.trained_between:  # the gap since the last refresh was used: this one only shows it
                 live.trained_between, waiting = False, 0
@@ -177,7 +190,7 @@ def live_training(ns: str, build: Callable[[], Trainer], config: Hashable, draw:
         if live.running and live.steps_per_tick is None and fragment_rerun():  # (slow motion stays one step a refresh)
             _train_between_refreshes(live, session, began + interval_s, tick_s, time_budget_s)
 
-    st.fragment(panel, run_every=interval_s if run.running else None)()
+    st.fragment(panel, run_every=declared if run.running else None)()
     model_file_panel(ns, run)
     return run
 
@@ -220,14 +233,35 @@ def _tick_in_a_slot(session: str, work: Callable[[], None], wait_s: float = QUEU
         return list(_queue).index(session) + 1
 
 
+def _follow_the_crowd(run: Run, interval_s: float) -> None:
+    """In a timer refresh: when a crowd came or went since the full run declared this panel's timer, move the
+    timer to the crowd's pace or back to the page's own (`interval_s`)."""
+    if _crowded() != run.crowded:
+        run.crowded = not run.crowded
+        set_fragment_interval(CROWDED_INTERVAL_S if run.crowded else interval_s)
+
+
+def _recent_ticks() -> dict[str, float]:
+    """`_last_ticks` without the sessions that have not asked for a slot within the windows used here.
+    The caller holds `_queue_lock`."""
+    now = time.monotonic()
+    for other, asked in list(_last_ticks.items()):
+        if now - asked > max(ALONE_AFTER_S, CROWD_WINDOW_S):
+            del _last_ticks[other]
+    return _last_ticks
+
+
+def _crowded() -> bool:
+    """More sessions asked for a training slot in the last CROWD_WINDOW_S than there are slots."""
+    with _queue_lock:
+        return len(_recent_ticks()) > MAX_CONCURRENT_TRAININGS
+
+
 def _training_alone(session: str) -> bool:
-    """No other session's refresh asked for a training slot in the last ALONE_AFTER_S (forgetting old ones)."""
+    """No other session's refresh asked for a training slot in the last ALONE_AFTER_S."""
     now = time.monotonic()
     with _queue_lock:
-        for other, asked in list(_last_ticks.items()):
-            if now - asked > ALONE_AFTER_S:
-                del _last_ticks[other]
-        return all(other == session for other in _last_ticks)
+        return all(other == session or now - asked > ALONE_AFTER_S for other, asked in _recent_ticks().items())
 
 
 def _train_between_refreshes(run: Run, session: str, due: float, chunk_s: float, time_budget_s: float) -> None:

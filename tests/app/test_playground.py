@@ -214,3 +214,30 @@ def test_a_refresh_after_training_between_refreshes_only_draws():
     assert run.trainer.steps_done == steps and not run.trained_between  # shown, not trained on
     at.run()
     assert run.trainer.steps_done > steps  # the next refresh trains its own tick again
+
+
+def test_in_a_crowd_the_panel_refreshes_slower_and_trains_longer_ticks(monkeypatch):
+    """More sessions training than slots when the page runs: its panel is declared at the crowd's pace and a timer
+    refresh trains CROWDED_TICK_S; alone again, the page's own tick. (Switching between full runs:
+    tests/unit/test_runner_state.py.)"""
+    import time
+
+    from ui import runner
+
+    ticks = []
+    real = runner._train_for
+    monkeypatch.setattr(runner, "_train_for",
+                        lambda run, tick_s, budget: (ticks.append(tick_s), real(run, tick_s, budget)))
+    monkeypatch.setattr(runner, "_train_between_refreshes", lambda *args: None)
+    monkeypatch.setattr(runner, "_last_ticks", {})
+    at = open_page("playground")
+    press(at, "playground.run.start")
+    assert not at.session_state["playground.run"].crowded
+    monkeypatch.setattr(runner, "fragment_rerun", lambda: True)
+    for i in range(runner.MAX_CONCURRENT_TRAININGS):
+        runner._last_ticks[f"other {i}"] = time.monotonic()
+    at.run()
+    assert at.session_state["playground.run"].crowded and ticks[-1] == runner.CROWDED_TICK_S
+    runner._last_ticks.clear()
+    at.run()
+    assert not at.session_state["playground.run"].crowded and ticks[-1] < runner.CROWDED_TICK_S

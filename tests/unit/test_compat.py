@@ -68,3 +68,17 @@ def test_an_unvalidated_figure_holds_the_dicts_it_was_given_and_carries_our_mark
     assert not plotly_internals.room_reserved(fig)
     assert plotly_internals.room_reserved(plotly_internals.mark_room_reserved(fig))
     go.Figure(fig.to_dict())  # and it is a valid figure
+
+
+def test_a_fragment_timer_is_an_auto_rerun_message_for_the_running_fragment_id():
+    """`set_fragment_interval` sends what `st.fragment(run_every=…)` sends, for the fragment running now."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from streamlit.runtime import fragment
+    from streamlit.runtime.scriptrunner_utils.script_run_context import FragmentThreadState, ThreadState
+
+    msg = ForwardMsg()
+    msg.auto_rerun.interval, msg.auto_rerun.fragment_id = 1.0, "f"
+    assert msg.WhichOneof("type") == "auto_rerun"
+    assert "msg.auto_rerun.interval" in inspect.getsource(fragment) and "ThreadState.scoped(" in inspect.getsource(fragment)
+    assert "fragment_id" in FragmentThreadState.__dataclass_fields__ and callable(ThreadState.get)
+    assert streamlit_internals.set_fragment_interval(1.0) is False

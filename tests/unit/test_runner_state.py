@@ -146,3 +146,36 @@ def test_no_step_starts_between_refreshes_that_would_end_after_the_next_one_is_d
     assert run.trainer.steps_done == 0  # it waits: the refresh would have waited for the step
     assert _wait_for(lambda: run.trainer.steps_done > 0, 2.0)  # the refresh is late (a slow browser): it trains
     runner.hold(run)
+
+
+def test_a_crowd_is_more_recent_trainers_than_slots_and_old_ones_are_forgotten(monkeypatch):
+    from ui import runner
+
+    now = time.monotonic()
+    recent = {f"s{i}": now for i in range(runner.MAX_CONCURRENT_TRAININGS)}
+    monkeypatch.setattr(runner, "_last_ticks", dict(recent))
+    assert not runner._crowded()  # as many as there are slots
+    runner._last_ticks["late"] = now - runner.CROWD_WINDOW_S - 1  # stopped asking: not part of the crowd
+    assert not runner._crowded() and "late" not in runner._last_ticks
+    runner._last_ticks["one more"] = now
+    assert runner._crowded()
+    assert not runner._training_alone("one more")
+
+
+def test_a_timer_refresh_moves_its_timer_when_a_crowd_comes_or_goes(monkeypatch):
+    from ui import runner
+
+    sent = []
+    monkeypatch.setattr(runner, "set_fragment_interval", sent.append)
+    monkeypatch.setattr(runner, "_last_ticks", {})
+    run = Run(Slow(), config="c", running=True)
+    runner._follow_the_crowd(run, 0.2)
+    assert sent == [] and not run.crowded  # as declared
+    now = time.monotonic()
+    runner._last_ticks.update({f"s{i}": now for i in range(runner.MAX_CONCURRENT_TRAININGS + 1)})
+    runner._follow_the_crowd(run, 0.2)
+    runner._follow_the_crowd(run, 0.2)
+    assert sent == [runner.CROWDED_INTERVAL_S] and run.crowded  # once
+    runner._last_ticks.clear()
+    runner._follow_the_crowd(run, 0.2)
+    assert sent == [runner.CROWDED_INTERVAL_S, 0.2] and not run.crowded

@@ -52,3 +52,22 @@ def fragment_rerun() -> bool:
 
     ctx = get_script_run_ctx(suppress_warning=True)
     return bool(ctx is not None and ctx.fragment_ids_this_run)
+
+
+def set_fragment_interval(seconds: float) -> bool:
+    """Change the `run_every` timer of the fragment running now, from inside it: the browser's timer for a fragment
+    is set by an AutoRerun message, which Streamlit sends only when a full run declares the fragment; sent again
+    with the same fragment id, the browser replaces its timer. True if sent (False outside a fragment run)."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+    from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState
+
+    ctx = get_script_run_ctx(suppress_warning=True)
+    fragment_id = ThreadState.get().fragment_id if ctx is not None else None
+    if not fragment_id:
+        return False
+    msg = ForwardMsg()
+    msg.auto_rerun.interval = seconds
+    msg.auto_rerun.fragment_id = fragment_id
+    ctx.enqueue(msg)
+    return True
