@@ -69,6 +69,11 @@ def _font(size: int):
     return ImageFont.load_default(size=size)
 
 
+def label_font(size: int):
+    """Pillow's built-in font at `size` pixels (cached): for the digits and letters of other picture kinds."""
+    return _font(size)
+
+
 def line_chart_image(series: Sequence[Series], *, log_y: bool = False, y_from_zero: bool = False,
                      hlines: Sequence[tuple[float, str]] = (), width: int = 520, height: int = 280) -> np.ndarray:
     """The lines on white with a light grid and numbered axes, as an RGB array. `hlines`: (y, hex colour) drawn
