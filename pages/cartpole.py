@@ -92,7 +92,8 @@ def draw(run) -> None:
     path = replay[0][:, 2:4] if replay is not None else None
     map_col, value_col = st.columns(2, gap="medium")
     if run.running:
-        show_picture(policy_map_image(MAP_THETAS, MAP_OMEGAS, p_right), title=t(f"cartpole.map.title_{kind}"),
+        pixels = run.per_model_state("policy_picture", lambda: policy_map_image(MAP_THETAS, MAP_OMEGAS, p_right))
+        show_picture(pixels, title=t(f"cartpole.map.title_{kind}"),
                      caption=f"{t('cartpole.map.scale', prob=map_names['prob'])}  \n"
                              f"{t('runner.axes', x=map_names['x'], y=map_names['y'])}", where=map_col)
     else:

@@ -20,7 +20,7 @@ DECAYS = [0.9, 0.95, 0.98, 0.99, 0.995, 0.999, 1.0]
 AVERAGE_OVER = 20  # episodes in the moving average
 SLOW_INTERVAL_S = 0.4  # slow motion: one episode per refresh, this far apart
 PACE_SHARE = 10  # normal speed: a refresh trains 1/10 of the episodes so far (at least 1, at most a tick's worth)
-GRID_PIXELS = {True: 1200, False: 640}  # the grid picture's width (wide worlds span the page, others a column)
+GRID_PIXELS = {True: 960, False: 560}  # the grid picture's width (wide worlds span the page, others a column)
 
 page = Page("gridworld")
 page.header()
@@ -102,9 +102,11 @@ def draw(run) -> None:
         agent = path[-1]
     if run.running:  # live: a picture, which a browser redraws several times a second (ui/figures/rl/pictures.py)
         marks = [(NAMES["path"], PATH_COLOR)] if path else [(NAMES["greedy"], GREEDY_COLOR)] if greedy else []
-        show_picture(grid_image(world.cells, trainer.q, world.moves, world.no_action_cells(), path=path,
-                                greedy=greedy, agent=agent, cell=GRID_PIXELS[wide] // world.ncol),
-                     title=t("gridworld.live.grid_title"), where=grid_col,
+        pixels = run.per_model_state("grid", lambda: grid_image(world.cells, trainer.q, world.moves,
+                                                                 world.no_action_cells(), path=path, greedy=greedy,
+                                                                 agent=agent, cell=GRID_PIXELS[wide] // world.ncol),
+                                     play)
+        show_picture(pixels, title=t("gridworld.live.grid_title"), where=grid_col,
                      caption=f"{t('gridworld.live.grid_caption')}  \n{markdown_legend(marks)}".strip())
     else:
         show(grid_figure(world.cells, trainer.q, world.moves, world.no_action_cells(), path, NAMES, greedy=greedy,

@@ -71,12 +71,11 @@ def grid_image(cells: tuple[str, ...], q: np.ndarray, moves: tuple[tuple[int, in
     nrow, ncol = len(cells), len(cells[0])
     cell = cell or int(np.clip(520 // ncol, 36, 80))
     colors = cell_colors(cells, q, no_action)
-    block = np.full((cell, cell, 1), 1.0)
-    block[-1, :], block[:, -1] = 0.0, 0.0  # the gap, right and below each cell
-    pixels = np.kron(colors, np.ones((cell, cell, 1))) * np.tile(block, (nrow, ncol, 1))
-    pixels += 255.0 * (1 - np.tile(block, (nrow, ncol, 1)))
-    picture = Image.fromarray(pixels.astype(np.uint8))
+    picture = Image.fromarray(np.round(colors).astype(np.uint8)).resize((ncol * cell, nrow * cell), Image.NEAREST)
     draw = ImageDraw.Draw(picture)
+    for k in range(1, max(nrow, ncol) + 1):  # the gap, right of and below each cell
+        draw.line((k * cell - 1, 0, k * cell - 1, nrow * cell), fill=(255, 255, 255))
+        draw.line((0, k * cell - 1, ncol * cell, k * cell - 1), fill=(255, 255, 255))
     font = label_font(max(11, cell * 2 // 5))
     undecided = np.isclose(q.max(axis=1), q.min(axis=1))
     best = q.argmax(axis=1)
@@ -179,15 +178,16 @@ _MAP_LEFT, _MAP_BOTTOM, _MAP_TOP, _MAP_RIGHT = 40, 20, 6, 8
 
 
 def policy_map_image(thetas: np.ndarray, omegas: np.ndarray, p_right: np.ndarray, *, width: int = 420,
-                     height: int = 300) -> np.ndarray:
+                     height: int = 290) -> np.ndarray:
     """P(push right) over θ in degrees (across) and θ̇ (up) as the interactive chart's colours (orange: left,
-    white: either, blue: right), smoothed between the grid's points, with numbered axes. `p_right`:
+    white: either, blue: right), one square per point of the grid (flat colours: a small, quickly encoded PNG; the
+    paused chart smooths between them), with numbered axes. `p_right`:
     (len(omegas), len(thetas)), omegas ascending."""
     from PIL import Image, ImageDraw
 
     plot_w, plot_h = width - _MAP_LEFT - _MAP_RIGHT, height - _MAP_TOP - _MAP_BOTTOM
     colors = diverging_rgb(2 * np.asarray(p_right, dtype=float) - 1)[::-1]  # y up: the fastest fall on top
-    heat = Image.fromarray(colors).resize((plot_w, plot_h), Image.BILINEAR)
+    heat = Image.fromarray(colors).resize((plot_w, plot_h), Image.NEAREST)  # one square per state evaluated
     picture = Image.new("RGB", (width, height), (255, 255, 255))
     picture.paste(heat, (_MAP_LEFT, _MAP_TOP))
     draw = ImageDraw.Draw(picture)
