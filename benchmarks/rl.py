@@ -9,7 +9,7 @@
   episodes reaches 475 — PPO over 3 seeds (target: median within 120 s), A2C and DQN over one seed.
 - Median script-run time of a control change on both pages (AppTest; target < 100 ms), the pages' draw time per
   live refresh while training (AppTest), and refreshes per second of each page's live panel while training in
-  headless Chromium (target >= 4).
+  headless Chromium (target >= 4), with the browser's long tasks (main-thread time in tasks > 50 ms).
 Run: .venv/bin/python benchmarks/rl.py [tabular] [cliff] [cartpole] [script] [draw] [browser]   (default: all)
 """
 from __future__ import annotations
