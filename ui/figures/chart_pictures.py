@@ -130,14 +130,14 @@ def line_chart_image(series: Sequence[Series], *, log_y: bool = False, y_from_ze
         if log_y and value <= 0:
             continue
         y = float(py(math.log10(value) if log_y else value))
-        _dashed(draw, (_LEFT, y), (_LEFT + plot_w, y), rgb(color))
+        dashed_line(draw, (_LEFT, y), (_LEFT + plot_w, y), rgb(color))
     for xs, ys, s in lines:
         points = list(zip(px(xs).tolist(), py(ys).tolist()))
         color = rgb(s.color)
         if len(points) > 1:
             if s.dashed:
                 for a, b in zip(points, points[1:]):
-                    _dashed(draw, a, b, color, s.width)
+                    dashed_line(draw, a, b, color, s.width)
             else:
                 draw.line(points, fill=color, width=s.width, joint="curve")
         if s.markers or len(points) == 1:
@@ -153,7 +153,8 @@ def _log_ticks(low: float, high: float) -> list[float]:
     return [float(d) for d in decades[::step]]
 
 
-def _dashed(draw, a, b, color, width: int = 1, dash: float = 6.0) -> None:
+def dashed_line(draw, a, b, color, width: int = 1, dash: float = 6.0) -> None:
+    """A dashed line from a to b on a Pillow `draw`: `dash` pixels drawn, `dash` left out, in turn."""
     (x0, y0), (x1, y1) = a, b
     length = math.hypot(x1 - x0, y1 - y0)
     if length == 0:

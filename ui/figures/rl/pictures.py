@@ -14,7 +14,7 @@ from typing import Sequence
 import numpy as np
 
 from ui.figures.basics.playground import diverging_rgb
-from ui.figures.chart_pictures import Series, label_font, line_chart_image, nice_ticks, rgb, tick_label
+from ui.figures.chart_pictures import Series, dashed_line, label_font, line_chart_image, nice_ticks, rgb, tick_label
 from ui.figures.common import thinned_index
 from ui.figures.rl.cartpole import CART_H, CART_W, POLE, TRACK
 from ui.figures.rl.gridworld import CELL_COLORS, GREEDY_COLOR, PATH_COLOR, VALUE_SCALE
@@ -145,7 +145,7 @@ def cart_image(state: np.ndarray, *, action: int | None = None, width: int = 520
     draw.line((px(-TRACK - 0.3, 0), px(TRACK + 0.3, 0)), fill=_AXIS, width=2)
     font = label_font(11)
     for edge in (-TRACK, TRACK):
-        _dotted(draw, px(edge, -0.1), px(edge, 0.25), rgb("#dc2626"))
+        dashed_line(draw, px(edge, -0.1), px(edge, 0.25), rgb("#dc2626"), 2, dash=3.0)
     for value in (-TRACK, 0.0, TRACK):
         draw.text((px(value, y_lo)[0], px(value, y_lo)[1] + 2), tick_label(value), fill=(71, 85, 105), font=font,
                   anchor="mt")
@@ -163,15 +163,6 @@ def cart_image(state: np.ndarray, *, action: int | None = None, width: int = 520
         blue = rgb("#2563eb")
         arrow(draw, mid, (0, side), abs(end[0] - start[0]), blue, width=3)
     return np.asarray(picture)
-
-
-def _dotted(draw, a, b, color, dot: float = 3.0) -> None:
-    (x0, y0), (x1, y1) = a, b
-    length = math.hypot(x1 - x0, y1 - y0)
-    for start in np.arange(0.0, length, 2 * dot):
-        end = min(start + dot, length)
-        draw.line((x0 + (x1 - x0) * start / length, y0 + (y1 - y0) * start / length,
-                   x0 + (x1 - x0) * end / length, y0 + (y1 - y0) * end / length), fill=color, width=2)
 
 
 _MAP_LEFT, _MAP_BOTTOM, _MAP_TOP, _MAP_RIGHT = 40, 20, 6, 8
