@@ -8,8 +8,10 @@ from core.rl.cartpole import SOLVED_RETURN, THETA_LIMIT
 from core.rl.neural import ALGORITHMS, SOLVED_WINDOW, CartPoleConfig, CartPoleTrainer, make_trainer
 from core.rl.returns import discounted_returns
 from core.rl.tabular import moving_average
-from ui.figures.common import show
+from ui.figures.chart_pictures import markdown_legend, show_picture
+from ui.figures.common import PALETTE, show
 from ui.figures.rl.cartpole import cart_figure, policy_map_figure, returns_figure, value_figure
+from ui.figures.rl.pictures import cart_image, episode_curves_image, policy_map_image
 from ui.i18n import options, t
 from ui.page import Page, seed
 from ui.runner import LIGHT_INTERVAL_S, live_training
@@ -74,25 +76,32 @@ def draw(run) -> None:
         show(cart_figure(states[frame], t("cartpole.watch.title", steps=len(actions)),
                          action=int(actions[frame]) if frame < len(actions) else None),
              key="cartpole.cart", where=left, csv=False)
+    elif run.running:  # live: pictures, which a browser redraws several times a second (ui/figures/rl/pictures.py)
+        show_picture(cart_image(trainer.envs.state[0]), title=t("cartpole.cart_live"), where=left)
     else:
         show(cart_figure(trainer.envs.state[0], t("cartpole.cart_live")), key="cartpole.cart", where=left, csv=False)
-        if trainer.steps_done and watch:
-            left.caption(t("cartpole.watch.pause_hint"))
+    if replay is None and trainer.steps_done and watch:
+        left.caption(t("cartpole.watch.pause_hint"))
     results(trainer, left)
     if trainer.returns:
-        names = {"each": t("cartpole.curves.each"), "average": t("cartpole.curves.average", n=SOLVED_WINDOW),
-                 "solved": t("cartpole.curves.solved", value=int(SOLVED_RETURN)), "x": t("cartpole.curves.x")}
-        show(returns_figure(trainer.returns, moving_average(trainer.returns, SOLVED_WINDOW), SOLVED_RETURN, names,
-                            title=t("cartpole.curves.title")), key="cartpole.returns", where=right)
+        returns_chart(trainer, right, live=run.running)
     p_right = run.per_model_state("policy", lambda: policy_map(trainer))
     kind = "dqn" if algorithm == "dqn" else "pg"
     map_names = {"prob": t("cartpole.map.prob"), "path": t("cartpole.map.path"), "x": t("cartpole.map.x"),
                  "y": t("cartpole.map.y")}
     path = replay[0][:, 2:4] if replay is not None else None
     map_col, value_col = st.columns(2, gap="medium")
-    show(policy_map_figure(MAP_THETAS, MAP_OMEGAS, p_right, map_names, title=t(f"cartpole.map.title_{kind}"),
-                           path=path), key="cartpole.policy", where=map_col)
+    if run.running:
+        pixels = run.per_model_state("policy_picture", lambda: policy_map_image(MAP_THETAS, MAP_OMEGAS, p_right))
+        show_picture(pixels, title=t(f"cartpole.map.title_{kind}"),
+                     caption=f"{t('cartpole.map.scale', prob=map_names['prob'])}  \n"
+                             f"{t('runner.axes', x=map_names['x'], y=map_names['y'])}", where=map_col)
+    else:
+        show(policy_map_figure(MAP_THETAS, MAP_OMEGAS, p_right, map_names, title=t(f"cartpole.map.title_{kind}"),
+                               path=path), key="cartpole.policy", where=map_col)
     map_col.caption(t(f"cartpole.map.caption_{kind}"))
+    if run.running:
+        value_col.caption(t("runner.live_picture"))
     if replay is not None:
         states, actions, values = replay
         returns = discounted_returns(np.ones(len(actions)), config.gamma)
@@ -102,6 +111,23 @@ def draw(run) -> None:
                           frame=min(frame, len(actions) - 1) if len(actions) else None),
              key="cartpole.values", where=value_col)
         value_col.caption(t("cartpole.values.caption", horizon=f"{1 / (1 - config.gamma):.0f}"))
+
+
+def returns_chart(trainer: CartPoleTrainer, where, *, live: bool) -> None:
+    """Each episode's return, the mean of the last 100 and the "solved" line: a picture while training, Plotly when
+    paused."""
+    names = {"each": t("cartpole.curves.each"), "average": t("cartpole.curves.average", n=SOLVED_WINDOW),
+             "solved": t("cartpole.curves.solved", value=int(SOLVED_RETURN)), "x": t("cartpole.curves.x")}
+    average = moving_average(trainer.returns, SOLVED_WINDOW)
+    if not live:
+        show(returns_figure(trainer.returns, average, SOLVED_RETURN, names, title=t("cartpole.curves.title")),
+             key="cartpole.returns", where=where)
+        return
+    legend = (f"{markdown_legend([(names['each'], PALETTE[0])], mark='──')} \u2003 "
+              f"{markdown_legend([(names['average'], PALETTE[0])])} \u2003 :green[╌╌] {names['solved']}")
+    show_picture(episode_curves_image(trainer.returns, average, PALETTE[0], threshold=(SOLVED_RETURN, PALETTE[2])),
+                 title=t("cartpole.curves.title"), where=where,
+                 caption=f"{legend}  \n{t('runner.axes', x=names['x'], y=t('cartpole.curves.y'))}")
 
 
 live_training("cartpole", lambda: make_trainer(config), config, draw, steps_per_click=1, interval_s=LIGHT_INTERVAL_S)

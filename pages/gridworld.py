@@ -3,9 +3,11 @@ import streamlit as st
 
 from core.rl.grids import DEFAULT_MAZE, WORLDS, MazeError, make_world, parse_maze
 from core.rl.tabular import ALGORITHMS, TabularConfig, TabularTrainer, moving_average
+from ui.figures.chart_pictures import markdown_legend, show_picture
 from ui.figures.common import PALETTE, show
 from ui.figures.rl.curves import episode_curves_figure
-from ui.figures.rl.gridworld import ARROWS_BY_MOVE, grid_figure
+from ui.figures.rl.gridworld import ARROWS_BY_MOVE, GREEDY_COLOR, PATH_COLOR, grid_figure
+from ui.figures.rl.pictures import episode_curves_image, grid_image
 from ui.i18n import error_text, options, t
 from ui.page import Page, seed
 from ui.runner import LIGHT_INTERVAL_S, TICK_S, live_training
@@ -17,7 +19,8 @@ EPSILONS = [0.0, 0.01, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0]
 DECAYS = [0.9, 0.95, 0.98, 0.99, 0.995, 0.999, 1.0]
 AVERAGE_OVER = 20  # episodes in the moving average
 SLOW_INTERVAL_S = 0.4  # slow motion: one episode per refresh, this far apart
-SLOW_TICK_S = 1e-5  # shorter than any episode, so the runner runs exactly one
+PACE_SHARE = 10  # normal speed: a refresh trains 1/10 of the episodes so far (at least 1, at most a tick's worth)
+GRID_PIXELS = {True: 960, False: 560}  # the grid picture's width (wide worlds span the page, others a column)
 
 page = Page("gridworld")
 page.header()
@@ -97,23 +100,25 @@ def draw(run) -> None:
                            reached=t("gridworld.play_reached" if episode.reached_end else "gridworld.play_cut")))
     elif path:
         agent = path[-1]
-    show(grid_figure(world.cells, trainer.q, world.moves, world.no_action_cells(), path, NAMES, greedy=greedy,
-                     agent=agent, height=110 + 64 * world.nrow if wide else 140 + 400 * world.nrow // world.ncol),
-         key="gridworld.grid", where=grid_col)
+    if run.running:  # live: a picture, which a browser redraws several times a second (ui/figures/rl/pictures.py)
+        marks = [(NAMES["path"], PATH_COLOR)] if path else [(NAMES["greedy"], GREEDY_COLOR)] if greedy else []
+        pixels = run.per_model_state("grid", lambda: grid_image(world.cells, trainer.q, world.moves,
+                                                                 world.no_action_cells(), path=path, greedy=greedy,
+                                                                 agent=agent, cell=GRID_PIXELS[wide] // world.ncol),
+                                     play)
+        show_picture(pixels, title=t("gridworld.live.grid_title"), where=grid_col,
+                     caption=f"{t('gridworld.live.grid_caption')}  \n{markdown_legend(marks)}".strip())
+    else:
+        show(grid_figure(world.cells, trainer.q, world.moves, world.no_action_cells(), path, NAMES, greedy=greedy,
+                         agent=agent, height=110 + 64 * world.nrow if wide else 140 + 400 * world.nrow // world.ncol),
+             key="gridworld.grid", where=grid_col)
     if not play:
         grid_col.caption(t("gridworld.path_caption", steps=len(trainer.last_episode.actions)))
     results(trainer, side_col)
     if trainer.returns:
-        if wide:
-            side_col = st.columns(2, gap="medium")
-        names = {"each": t("gridworld.curves.each"), "average": t("gridworld.curves.average", n=AVERAGE_OVER),
-                 "x": t("gridworld.curves.x")}
-        return_col, length_col = side_col if wide else (side_col, side_col)
-        show(episode_curves_figure(trainer.returns, moving_average(trainer.returns, AVERAGE_OVER), names,
-                                   title=t("gridworld.curves.returns")), key="gridworld.returns", where=return_col)
-        show(episode_curves_figure(trainer.lengths, moving_average(trainer.lengths, AVERAGE_OVER), names,
-                                   title=t("gridworld.curves.lengths"), color=PALETTE[1]),
-             key="gridworld.lengths", where=length_col)
+        episode_charts(trainer, *(st.columns(2, gap="medium") if wide else (side_col, side_col)), live=run.running)
+    if run.running:
+        st.caption(t("runner.live_picture"))
     st.markdown(t(f"gridworld.bellman.{algorithm}"))
     numbers = bellman_numbers(trainer)
     if numbers is None:
@@ -123,12 +128,40 @@ def draw(run) -> None:
         st.caption(t("gridworld.bellman.numbers_note"))
 
 
+def episode_charts(trainer: TabularTrainer, return_col, length_col, *, live: bool) -> None:
+    """Return and moves per episode with their moving averages: pictures while training, Plotly when paused."""
+    names = {"each": t("gridworld.curves.each"), "average": t("gridworld.curves.average", n=AVERAGE_OVER),
+             "x": t("gridworld.curves.x")}
+    for name, values, color, where in (("returns", trainer.returns, PALETTE[0], return_col),
+                                       ("lengths", trainer.lengths, PALETTE[1], length_col)):
+        average = moving_average(values, AVERAGE_OVER)
+        if live:
+            legend = (f"{markdown_legend([(names['each'], color)], mark='──')} \u2003 "
+                      f"{markdown_legend([(names['average'], color)])}")
+            axes = t("runner.axes", x=names["x"], y=t(f"gridworld.curves.{name}_axis"))
+            show_picture(episode_curves_image(values, average, color), title=t(f"gridworld.curves.{name}"),
+                         caption=f"{legend}  \n{axes}", where=where)
+        else:
+            show(episode_curves_figure(values, average, names, title=t(f"gridworld.curves.{name}"), color=color),
+                 key=f"gridworld.{name}", where=where)
+
+
+def pace(trainer: TabularTrainer) -> int:
+    """Episodes the next refresh trains at normal speed: one at a time at first, so a learner sees the values spread
+    from the goal, then a tenth of those so far (3,000 episodes take ~70 refreshes, ~15 s), never more than fit in
+    a tick's training time."""
+    done = len(trainer.returns)
+    fit = int(TICK_S * done / trainer.train_seconds) if trainer.train_seconds > 0 else 1
+    return max(1, min(done // PACE_SHARE, fit))
+
+
 if world_name != "maze" or maze:
     config = TabularConfig(world=world_name, maze=maze, algorithm=algorithm, alpha=alpha, gamma=gamma,
                            epsilon=epsilon, decay=decay, seed=seed())
     live_training("gridworld", lambda: TabularTrainer(config, make_world(config.world, config.maze)), config, draw,
-                  steps_per_click=1 if slow else 10, tick_s=SLOW_TICK_S if slow else TICK_S,
+                  steps_per_click=1 if slow else 10, steps_per_tick=1 if slow else pace,
                   interval_s=SLOW_INTERVAL_S if slow else LIGHT_INTERVAL_S)
+st.caption(t("gridworld.pace_note"))
 takeaway("gridworld", "learning")
 
 with st.expander(t("gridworld.explain.heading"), icon=":material/school:"):

@@ -34,10 +34,10 @@ def loss_bands(seed_: int):
     return loss_bands_image(surface(seed_)[2], PLANE_PIXELS)
 
 
-def race_pace(done: int) -> int:
+def race_pace(race: BatchRace) -> int:
     """Updates per live refresh: 2 at first, then 1/8 more each refresh (the first 50 updates, where the runs
     part ways, take ~4 s; all 2,000 ~10 s): even steps on the examples-seen chart's log axis."""
-    return max(2, done // 8)
+    return max(2, race.steps_done // 8)
 
 
 @st.cache_data(max_entries=64)

@@ -87,8 +87,8 @@ class Run:
     extra: dict[str, Any] = field(default_factory=dict)  # page-owned data that lives and dies with the run
     queued: tuple[float, int] | None = None  # (monotonic time, place in the queue) of the last tick that waited
     live: Any = None  # settings that apply while training (learning rate, batch size …): see `live_training`
-    # a number of steps per refresh instead of a time-sized chunk, or a pace: steps done → steps this refresh
-    steps_per_tick: int | Callable[[int], int] | None = None
+    # a fixed number of steps per refresh instead of a time-sized chunk, or a pace: trainer -> steps this refresh
+    steps_per_tick: int | Callable[[Trainer], int] | None = None
     just_started: bool = False  # Start was pressed and no refresh has trained since
     between: threading.Thread | None = None  # training between refreshes (see BETWEEN_MAX_S), while it goes on
     trained_between: bool = False  # it trained since the last refresh
@@ -121,7 +121,7 @@ def current_run(ns: str) -> Run | None:
 
 def live_training(ns: str, build: Callable[[], Trainer], config: Hashable, draw: Callable[[Run], None], *,
                   live: Any = None, steps_per_click: int = 1,
-                  steps_per_tick: int | Callable[[int], int] | None = None,
+                  steps_per_tick: int | Callable[[Trainer], int] | None = None,
                   time_budget_s: float = DEFAULT_TIME_BUDGET_S, tick_s: float = TICK_S,
                   interval_s: float = INTERVAL_S) -> Run:
     """Render the controls and the live panel for the trainer `build()` makes from `config`.
@@ -129,8 +129,8 @@ def live_training(ns: str, build: Callable[[], Trainer], config: Hashable, draw:
     A new `config` (the settings that define the model and data) starts a fresh run, paused. `live` holds the
     settings a learner may change while the run goes on (learning rate, batch size …): the runner hands them
     to `trainer.apply_live(live)` on every full run and before every step, without a restart. Each refresh trains for about `tick_s`
-    seconds, or exactly `steps_per_tick` steps when given (slow motion; a function of the steps done sets a pace,
-    e.g. one that speeds up as the run goes on). `draw(run)` renders the page's live
+    seconds, or exactly `steps_per_tick` steps when given (slow motion; a function of the trainer sets a pace that
+    may change as the run goes on). `draw(run)` renders the page's live
     charts from `run.trainer`; it is called on every refresh and changes nothing in the trainer.
     """
     key = f"{ns}.run"
@@ -369,7 +369,7 @@ def _apply_live(run: Run) -> None:
 def _train_for(run: Run, tick_s: float, time_budget_s: float) -> None:
     """Train for about `tick_s` seconds (or exactly `run.steps_per_tick` steps) with the run's live settings."""
     started = time.perf_counter()
-    steps = run.steps_per_tick(run.trainer.steps_done) if callable(run.steps_per_tick) else run.steps_per_tick
+    steps = run.steps_per_tick(run.trainer) if callable(run.steps_per_tick) else run.steps_per_tick
     run.sec_per_step = train_for(run.trainer, tick_s, steps=steps, live=run.live,
                                  sec_per_step=run.sec_per_step)
     run.seconds += time.perf_counter() - started

@@ -5,7 +5,12 @@ from tests.app.harness import assert_no_exception, by_key, open_page, press, tra
 def test_default_page_trains_ppo_and_can_be_watched():
     at = open_page("cartpole")
     train(at, "cartpole", 3)
+    assert len(at.image) == 3 and not at.get("plotly_chart")  # live: pictures of the cart, returns, policy map
+    captions = "\n".join(c.value for c in at.caption)
+    assert ":green[╌╌] solved: 475" in captions and ":orange[■■] 0 (push left)" in captions
+    assert "pause for the interactive charts" in captions
     press(at, "cartpole.run.pause")
+    assert not at.image
     trainer = at.session_state["cartpole.run"].trainer
     assert trainer.config.algorithm == "ppo" and trainer.steps_done > 0 and trainer.returns
     assert len(at.get("plotly_chart")) == 4  # cart, returns, policy map, values along the greedy episode

@@ -7,9 +7,30 @@ def test_default_page_trains_on_the_cliff_and_shows_the_update():
     train(at, "gridworld", 3)
     trainer = at.session_state["gridworld.run"].trainer
     assert trainer.config.world == "cliff" and trainer.steps_done > 0 and len(trainer.returns) == trainer.steps_done
-    assert len(at.get("plotly_chart")) == 3  # the grid, returns, moves per episode
+    assert len(at.image) == 3 and not at.get("plotly_chart")  # live: pictures of the grid, returns, moves per episode
+    captions = "\n".join(c.value for c in at.caption)
+    assert ":red[━━] latest episode" in captions and ":blue[──] each episode" in captions
+    assert "pause for the interactive charts" in captions
     assert any("\\leftarrow" in latex.value and "0.5" in latex.value for latex in at.latex)
+    press(at, "gridworld.run.pause")
+    assert len(at.get("plotly_chart")) == 3 and not at.image  # paused: interactive, hover shows the Q-table
     assert not at.error
+
+
+def test_normal_speed_shows_the_first_episodes_one_by_one_then_fast_forwards():
+    at = open_page("gridworld")
+    train(at, "gridworld", 5)
+    run = at.session_state["gridworld.run"]
+    assert run.trainer.steps_done == 5  # one episode per refresh while fewer than 20 are done
+    for _ in range(30):
+        at.run()
+    assert_no_exception(at)
+    # each refresh adds a tenth of the episodes so far (rounded down, at least 1; fewer only if that many would not
+    # fit in a tick's training time, on a very busy machine): 30 refreshes from 5 → 72 at most, 35 if one at a time
+    episodes = 5
+    for _ in range(30):
+        episodes += max(1, episodes // 10)
+    assert 35 < run.trainer.steps_done <= episodes == 72
 
 
 def test_chinese_page_trains():

@@ -74,6 +74,15 @@ def test_live_settings_reach_the_trainer_before_every_step_of_a_tick_and_a_click
     assert run.trainer.seen == [0.5, 0.5, 0.03]
 
 
+def test_a_pace_sets_each_ticks_steps_from_the_trainer():
+    from ui import runner
+
+    run = Run(Tuned(), config="c", steps_per_tick=lambda trainer: trainer.steps_done + 1)  # 1, then 2, then 4 …
+    for _ in range(3):
+        runner._train_for(run, tick_s=10.0, time_budget_s=60)
+    assert run.trainer.steps_done == 1 + 2 + 4
+
+
 def test_a_trainer_without_live_settings_refuses_them():
     import pytest
 

@@ -78,6 +78,11 @@ def _drawable(text: str) -> str:
     return text.replace("≤", "<=").replace("≥", ">=").replace("−", "-")
 
 
+def label_font(size: int):
+    """The pictures' font at `size` pixels (cached): for the digits and letters of other picture kinds."""
+    return _font(size)[0]
+
+
 def line_chart_image(series: Sequence[Series], *, log_y: bool = False, y_from_zero: bool = False,
                      hlines: Sequence[tuple[float, str]] = (), width: int = 520, height: int = 280,
                      y_range: tuple[float, float] | None = None, x_labels: Sequence[str] | None = None,
@@ -148,14 +153,14 @@ def line_chart_image(series: Sequence[Series], *, log_y: bool = False, y_from_ze
         if log_y and value <= 0:
             continue
         y = float(py(math.log10(value) if log_y else value))
-        _dashed(draw, (_LEFT, y), (_LEFT + plot_w, y), rgb(color))
+        dashed_line(draw, (_LEFT, y), (_LEFT + plot_w, y), rgb(color))
     for xs, ys, s in lines:
         points = list(zip(px(xs).tolist(), py(ys).tolist()))
         color = rgb(s.color)
         if len(points) > 1:
             if s.dashed:
                 for a, b in zip(points, points[1:]):
-                    _dashed(draw, a, b, color, s.width)
+                    dashed_line(draw, a, b, color, s.width)
             else:
                 draw.line(points, fill=color, width=s.width, joint="curve")
         if s.markers or len(points) == 1:
@@ -171,7 +176,8 @@ def _log_ticks(low: float, high: float) -> list[float]:
     return [float(d) for d in decades[::step]]
 
 
-def _dashed(draw, a, b, color, width: int = 1, dash: float = 6.0) -> None:
+def dashed_line(draw, a, b, color, width: int = 1, dash: float = 6.0) -> None:
+    """A dashed line from a to b on a Pillow `draw`: `dash` pixels drawn, `dash` left out, in turn."""
     (x0, y0), (x1, y1) = a, b
     length = math.hypot(x1 - x0, y1 - y0)
     if length == 0:
