@@ -97,7 +97,7 @@ def variant_curves_figure(steps: np.ndarray, series: dict[str, np.ndarray], *, t
 
 # ---- the same views as pictures, for the live panel (ui/figures/chart_pictures.py: a PNG costs the browser a few
 # ms a refresh, a Plotly chart ~70 ms). Only points, lines and digits: the page writes titles and legends in text.
-REAL_TINT, RING_COLOR = "#cbd5e1", (148, 163, 184)  # the data in light grey; the mode rings a little darker
+REAL_TINT, RING_COLOR = "#cbd5e1", (113, 128, 150)  # the data light grey; the mode rings darker (not the frame)
 
 
 def tint(color: str, amount: float) -> str:
