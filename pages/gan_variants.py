@@ -187,7 +187,8 @@ with info_tab:
                                                        "mi_bound": t("gan_variants.info.bound")},
                t("gan_variants.info.mi_title", log_k=f"{tr.entropy:.2f}"))
         curves(right, "gan_variants.info.code_info", run, tr.history,
-               {"code_info_info": t("gan_variants.info.info_name"), "code_info_plain": t("gan_variants.info.plain_name")},
+               {"code_info_info": t("gan_variants.info.info_name"),
+                "code_info_plain": t("gan_variants.info.plain_name")},
                t("gan_variants.info.code_info_title"), percent=True)
         live_note(run)
 

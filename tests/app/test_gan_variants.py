@@ -101,7 +101,8 @@ def test_tampered_link_gets_notices_not_a_traceback():
 
 
 LIVE_CHARTS = {"cond": {"cond.per_class", "cond.curves"},
-               "info": {"info.info", "info.plain", "info.mi", "info.code_info"}, "cycle": {"cycle.view", "cycle.curves"}, "pix": {"pix.curves"}}
+               "info": {"info.info", "info.plain", "info.mi", "info.code_info"},
+               "cycle": {"cycle.view", "cycle.curves"}, "pix": {"pix.curves"}}
 
 
 def chart_keys(at) -> set[str]:
