@@ -164,22 +164,31 @@ def progress_count(page) -> int:
     return int(re.search(r"iteration ([\d,]+) of", text).group(1).replace(",", ""))
 
 
-def live_rate(page, tab: str, seconds: float = 10.0) -> tuple[float, float]:
-    """(iterations/s, refreshes/s) of one tab's live panel while it trains."""
+# Sums the browser main thread's long tasks (> 50 ms each): how much of it the page's redraws keep busy.
+LONG_TASKS = """window.__longTaskMs = 0;
+new PerformanceObserver(list => { for (const e of list.getEntries()) window.__longTaskMs += e.duration; })
+    .observe({type: 'longtask', buffered: true});"""
+
+
+def live_rate(page, tab: str, seconds: float = 10.0) -> tuple[float, float, float]:
+    """(iterations/s, refreshes/s, long-task ms per 5 s of the browser's main thread) of one tab's live panel while
+    it trains."""
     page.get_by_role("tab", name=tab).click()
     page.get_by_role("button", name="Start").first.click()
     page.get_by_role("button", name="Pause").first.wait_for()
     page.wait_for_timeout(1500)
     progress = page.locator('[data-testid="stProgress"]:visible').first
     seen, first, start = set(), progress_count(page), time.perf_counter()
+    busy = page.evaluate("window.__longTaskMs")
     while time.perf_counter() - start < seconds:
         seen.add(progress.inner_text())
         page.wait_for_timeout(40)
     elapsed = time.perf_counter() - start
+    busy = page.evaluate("window.__longTaskMs") - busy
     its = progress_count(page) - first
     page.get_by_role("button", name="Pause").first.click()
     page.get_by_role("button", name="Start").first.wait_for()
-    return its / elapsed, len(seen) / elapsed
+    return its / elapsed, len(seen) / elapsed, busy * 5 / elapsed
 
 
 def wall_until(page, tab: str, done, limit_s: float = 150.0) -> float | None:
@@ -202,14 +211,16 @@ def drawn_as_asked(page) -> bool:
 
 
 def browser_numbers() -> None:
-    print("In headless Chromium (server and browser on this machine):")
+    print(f"In headless Chromium (server and browser on this machine), load average {os.getloadavg()[0]:.1f}:")
     with server_and_browser(port=_free_port()) as (url, page):
+        page.add_init_script(LONG_TASKS)
         page.goto(f"{url}/gan_variants")
         page.wait_for_selector("[data-testid='stImage']", timeout=300_000)
         page.wait_for_timeout(8000)  # the judging CNN trains in the background as the page opens
         for tab in ("Conditional GAN · AC-GAN", "InfoGAN", "CycleGAN", "pix2pix"):
-            its, refresh = live_rate(page, tab)
-            print(f"  {tab:26s} {its:6.0f} iterations/s while drawing, panel refreshed {refresh:4.1f} times/s")
+            its, refresh, busy = live_rate(page, tab)
+            print(f"  {tab:26s} {its:6.0f} iterations/s while drawing, panel refreshed {refresh:4.1f} times/s, "
+                  f"browser long tasks {busy:5.0f} ms per 5 s")
         wall = wall_until(page, "Conditional GAN · AC-GAN", drawn_as_asked)
         print(f"  AC-GAN: 90 % drawn as asked after {wall:.1f} s wall" if wall else "  AC-GAN: not within 150 s")
         wall = wall_until(page, "InfoGAN", lambda p: p.get_by_text("The code selects the mode").count() > 0)

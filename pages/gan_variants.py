@@ -6,10 +6,13 @@ import torch
 from core.digits import digit_split
 from core.generative import conditional, cyclegan, infogan, pix2pix
 from core.generative.digit_judge import JUDGE_SEED, ready_judge, start_judge
-from ui.figures.common import show
+from ui.figures.chart_pictures import NAMED_COLORS, markdown_legend, show_picture
+from ui.figures.common import PALETTE, png_data_uri, show
 from ui.figures.generative.digit_pictures import digit_picture, thin
-from ui.figures.generative.gan_variants import (coded_points_figure, cycle_figure, per_class_figure,
-                                                variant_curves_figure)
+from ui.figures.generative.gan_variants import (BACK_COLOR, DOMAIN_A, DOMAIN_B, THERE_COLOR,
+                                                coded_points_figure, coded_points_picture, cycle_figure,
+                                                cycle_picture, per_class_figure, per_class_picture,
+                                                variant_curves_figure, variant_curves_picture)
 from ui.i18n import current_language, options, t
 from ui.page import Page, seed
 from ui.runner import live_training
@@ -33,24 +36,40 @@ cond_tab, info_tab, cycle_tab, pix_tab = st.tabs([t(f"gan_variants.tab.{name}")
 
 
 def about(name: str) -> None:
-    """What the variant changes in the objective, its formula and paper: always visible at the top of its tab."""
-    with st.container(border=True):
+    """What the variant changes in the objective, its formula and paper: open at the top of its tab.
+
+    An expander, not a plain box: its header is the tab's first focusable element. The tab panel (react-aria's
+    useHasTabbableChild) searches its DOM for one after every React commit — ~20 per live refresh — and without it
+    each search crossed the formulas' hundreds of KaTeX nodes: 1.7 s of Chromium's main thread per 5 s of training."""
+    with st.expander(t("gan_variants.about_label"), expanded=True, icon=":material/function:"):
         st.markdown(t(f"gan_variants.{name}.about"))
 
 
-def curves(where, key: str, history: dict[str, list[float]], series: dict[str, str], title: str, *,
+def curves(where, key: str, run, history: dict[str, list[float]], series: dict[str, str], title: str, *,
            percent: bool = False) -> None:
-    """Training curves of the named metrics (history name → translated label), thinned for the browser."""
+    """Training curves of the named metrics (history name → translated label), thinned for the browser: a picture
+    while the run trains (its legend and axes in text under it), an interactive chart when paused."""
     h = history
     names = [name for name in series if name in h]
     if not h["step"] or not names:
         return
     steps, *values = thin(h["step"], *[h[name] for name in names])
-    scale = 100 if percent else 1
-    show(variant_curves_figure(steps, {series[name]: scale * np.asarray(ys, dtype=float)
-                                       for name, ys in zip(names, values)},
+    values = [(100 if percent else 1) * np.asarray(ys, dtype=float) for ys in values]
+    if run.running:
+        legend = markdown_legend([(series[name], PALETTE[i]) for i, name in enumerate(names)]) + "  \n" \
+            if len(names) > 1 else ""
+        show_picture(run.per_model_state(key, lambda: variant_curves_picture(steps, values)), title=title,
+                     caption=legend + t("runner.axes", x=t("gan_variants.iterations"), y=title), where=where)
+        return
+    show(variant_curves_figure(steps, {series[name]: ys for name, ys in zip(names, values)},
                                title=title, x_title=t("gan_variants.iterations"), legend=LEGEND_BELOW),
          key=key, where=where)
+
+
+def live_note(run) -> None:
+    """Under a live panel: its charts are pictures until the run is paused."""
+    if run.running:
+        st.caption(t("runner.live_picture"))
 
 
 def percent(value: float | None) -> str:
@@ -92,13 +111,24 @@ with cond_tab:
         if tr.recognised is None:
             side_col.caption(t("gan_variants.cond.judge_note"))
             return
-        show(per_class_figure(tr.per_class, title=t("gan_variants.cond.per_class"), chosen=digit,
-                              target=conditional.TARGET_RECOGNISED), key="gan_variants.cond.per_class", where=side_col)
+        if run.running:
+            target = f"{100 * conditional.TARGET_RECOGNISED:.0f} %"
+            legend = (markdown_legend([(t("gan_variants.cond.chosen"), PALETTE[1])], mark="■")
+                      + f" \u2003 :gray[╌╌] {t('gan_variants.cond.target', target=target)}")
+            axes = t("runner.axes", x=t("gan_variants.cond.digit_axis"), y=t("gan_variants.cond.per_class"))
+            show_picture(run.per_model_state("per_class", lambda: per_class_picture(
+                tr.per_class, chosen=digit, target=conditional.TARGET_RECOGNISED), digit),
+                title=t("gan_variants.cond.per_class"), caption=f"{legend}  \n{axes}", where=side_col)
+        else:
+            show(per_class_figure(tr.per_class, title=t("gan_variants.cond.per_class"), chosen=digit,
+                                  target=conditional.TARGET_RECOGNISED), key="gan_variants.cond.per_class",
+                 where=side_col)
         if tr.reached is not None:
             side_col.caption(t("gan_variants.cond.reached", iteration=f"{tr.reached[0]:,}",
                                seconds=f"{tr.reached[1]:.1f}"))
-        curves(side_col, "gan_variants.cond.curves", tr.judged, {"recognised": t("gan_variants.cond.recognised")},
-               t("gan_variants.cond.curves_title"), percent=True)
+        curves(side_col, "gan_variants.cond.curves", run, tr.judged,
+               {"recognised": t("gan_variants.cond.recognised")}, t("gan_variants.cond.curves_title"), percent=True)
+        live_note(run)
 
     live_training("gan_variants_cond", build_cond, cond_config, draw_cond, steps_per_click=50)
     takeaway("gan_variants", "cond")
@@ -122,27 +152,45 @@ with info_tab:
                                    modes=tr.modes.cpu().numpy(), mode_radius=3 * tr.target.jitter, box=2.5,
                                    revision=f"gan_variants.info.{name}")
 
+    def info_picture(tr: infogan.InfoGanTrainer, name: str):
+        shown = (torch.arange(len(tr.eval_codes), device=tr.eval_codes.device) % infogan.EVAL_PER_CODE) < INFO_SHOWN
+        return coded_points_picture(tr.real_pool[:400].cpu().numpy(), tr.samples(name)[shown].cpu().numpy(),
+                                    tr.eval_codes[shown].cpu().numpy(), modes=tr.modes.cpu().numpy(),
+                                    mode_radius=3 * tr.target.jitter, box=2.5)
+
+    def info_legend() -> str:
+        codes = "".join(f":{color}[●]" for color in ("blue", "orange", "green", "red"))
+        return (markdown_legend([(t("gan_variants.info.real"), NAMED_COLORS["gray"])], mark="●")
+                + f" \u2003 {codes} {t('gan_variants.info.samples')} \u2003 :gray[◯] {t('gan_variants.info.rings')}")
+
     def draw_info(run) -> None:
         tr: infogan.InfoGanTrainer = run.trainer
         columns = st.columns(2, gap="medium")
         for name, where in zip(("info", "plain"), columns):
-            view = run.per_model_state(f"view.{name}", lambda: info_view(tr, name), lang)
-            show(view, key=f"gan_variants.info.{name}", where=where, csv=False)
+            if run.running:
+                show_picture(run.per_model_state(f"picture.{name}", lambda: info_picture(tr, name)),
+                             title=t(f"gan_variants.info.{name}_title"), caption=info_legend(), where=where)
+            else:
+                view = run.per_model_state(f"view.{name}", lambda: info_view(tr, name), lang)
+                show(view, key=f"gan_variants.info.{name}", where=where, csv=False)
             if tr.history["step"]:
                 where.caption(t("gan_variants.info.purity", purity=percent(min(tr.purity[name])),
                                 distinct=len(set(tr.chosen_modes[name])), k=tr.k))
         if not tr.history["step"]:
+            live_note(run)
             return
         if tr.reached is not None:
             st.success(t("gan_variants.info.reached", iteration=f"{tr.reached[0]:,}", seconds=f"{tr.reached[1]:.1f}"),
                        icon=":material/check_circle:")
         left, right = st.columns(2, gap="medium")
-        curves(left, "gan_variants.info.mi", tr.history, {"info_ce": t("gan_variants.info.ce"),
-                                                  "mi_bound": t("gan_variants.info.bound")},
+        curves(left, "gan_variants.info.mi", run, tr.history, {"info_ce": t("gan_variants.info.ce"),
+                                                       "mi_bound": t("gan_variants.info.bound")},
                t("gan_variants.info.mi_title", log_k=f"{tr.entropy:.2f}"))
-        curves(right, "gan_variants.info.code_info", tr.history, {"code_info_info": t("gan_variants.info.info_name"),
-                                                          "code_info_plain": t("gan_variants.info.plain_name")},
+        curves(right, "gan_variants.info.code_info", run, tr.history,
+               {"code_info_info": t("gan_variants.info.info_name"),
+                "code_info_plain": t("gan_variants.info.plain_name")},
                t("gan_variants.info.code_info_title"), percent=True)
+        live_note(run)
 
     live_training("gan_variants_info", lambda: infogan.InfoGanTrainer(info_config), info_config, draw_info,
                   steps_per_click=50)
@@ -162,17 +210,30 @@ with cycle_tab:
     cycle_config = cyclegan.CycleGanConfig(shape=cycle_shape, angle=cycle_angle, cycle=cycle_on, lam=cycle_lam,
                                            seed=seed())
 
+    def cycle_points(tr: cyclegan.CycleGanTrainer) -> tuple[np.ndarray, ...]:
+        """Points of A and of B, and CYCLE_ARROWS round trips: a, G(a), F(G(a))."""
+        return (tr.eval_a[:300].cpu().numpy(), tr.eval_b[:300].cpu().numpy(),
+                *(v.cpu().numpy() for v in tr.round_trip(CYCLE_ARROWS)))
+
     def cycle_view(tr: cyclegan.CycleGanTrainer):
-        a, there, back = (v.cpu().numpy() for v in tr.round_trip(CYCLE_ARROWS))
         names = {name: t(f"gan_variants.cycle.{name}") for name in ("a", "b", "there", "back", "start")}
-        return cycle_figure(tr.eval_a[:300].cpu().numpy(), tr.eval_b[:300].cpu().numpy(), a, there, back, names,
-                            box=2.6, revision="gan_variants.cycle")
+        return cycle_figure(*cycle_points(tr), names, box=2.6, revision="gan_variants.cycle")
+
+    def cycle_legend() -> str:
+        name = lambda key: t(f"gan_variants.cycle.{key}")  # noqa: E731
+        return (markdown_legend([(name("a"), DOMAIN_A), (name("b"), DOMAIN_B), (name("start"), DOMAIN_A)], mark="●")
+                + " \u2003 " + markdown_legend([(name("there"), THERE_COLOR), (name("back"), BACK_COLOR)]))
 
     def draw_cycle(run) -> None:
         tr: cyclegan.CycleGanTrainer = run.trainer
         view_col, side_col = st.columns([3, 2], gap="medium")
-        show(run.per_model_state("view", lambda: cycle_view(tr), lang), key="gan_variants.cycle.view", where=view_col,
-             csv=False)
+        if run.running:
+            view_col.image(png_data_uri(run.per_model_state("picture", lambda: cycle_picture(*cycle_points(tr),
+                                                                                             box=2.6))),
+                           caption=cycle_legend(), width="stretch")  # untitled, as the chart
+        else:
+            show(run.per_model_state("view", lambda: cycle_view(tr), lang), key="gan_variants.cycle.view",
+                 where=view_col, csv=False)
         latest = tr.latest()
         if not latest:
             side_col.caption(t("gan_variants.cycle.before"))
@@ -184,9 +245,10 @@ with cycle_tab:
                       help=t("gan_variants.cycle.partner_error_help"))
         third.metric(t("gan_variants.cycle.on_shape"), percent(latest["on_shape"]),
                      help=t("gan_variants.cycle.on_shape_help", d=cyclegan.ON_SHAPE))
-        curves(side_col, "gan_variants.cycle.curves", tr.history,
+        curves(side_col, "gan_variants.cycle.curves", run, tr.history,
                {"cycle_error": t("gan_variants.cycle.cycle_error"),
                 "partner_error": t("gan_variants.cycle.partner_error")}, t("gan_variants.cycle.curves_title"))
+        live_note(run)
 
     live_training("gan_variants_cycle", lambda: cyclegan.CycleGanTrainer(cycle_config), cycle_config, draw_cycle,
                   steps_per_click=50)
@@ -225,9 +287,10 @@ with pix_tab:
                           help=t("gan_variants.pix.sharp_help", real=f"{tr.real_sharpness:.3f}"))
             third.metric(t("gan_variants.pix.judge"), percent(tr.judged.get(name)),
                          help=t("gan_variants.pix.judge_help"))
-        curves(side_col, "gan_variants.pix.curves", tr.history, {"test_l1_l1": t("gan_variants.pix.row_l1"),
-                                                          "test_l1_gan": t("gan_variants.pix.row_gan")},
+        curves(side_col, "gan_variants.pix.curves", run, tr.history, {"test_l1_l1": t("gan_variants.pix.row_l1"),
+                                                               "test_l1_gan": t("gan_variants.pix.row_gan")},
                t("gan_variants.pix.curves_title"))
+        live_note(run)
 
     live_training("gan_variants_pix", build_pix, pix_config, draw_pix, steps_per_click=20)
     takeaway("gan_variants", "pix")

@@ -98,3 +98,28 @@ def test_tampered_link_gets_notices_not_a_traceback():
     assert run_of(at, "cond").config.kind == "acgan" and run_of(at, "info").config.lam == 1.0
     assert run_of(at, "cycle").config.cycle is True and run_of(at, "cycle").config.angle == 90
     assert run_of(at, "pix").config.lam == 10.0
+
+
+LIVE_CHARTS = {"cond": {"cond.per_class", "cond.curves"},
+               "info": {"info.info", "info.plain", "info.mi", "info.code_info"},
+               "cycle": {"cycle.view", "cycle.curves"}, "pix": {"pix.curves"}}
+
+
+def chart_keys(at) -> set[str]:
+    """The page's Plotly charts, by key without the `gan_variants.` prefix."""
+    return {chart.proto.id.rsplit("-gan_variants.", 1)[-1] for chart in at.get("plotly_chart")}
+
+
+@pytest.mark.parametrize("tab", TABS)
+def test_a_training_tab_draws_pictures_and_a_paused_one_interactive_charts(tab):
+    digit_judge()  # ready, so the conditional tab draws its per-digit bars from the first step
+    at = open_page("gan_variants")
+    images = len(at.image)  # the digit grids, pictures at all times
+    train(at, f"gan_variants_{tab}", 3)
+    assert run_of(at, tab).running and run_of(at, tab).trainer.steps_done > 0
+    assert not chart_keys(at) & LIVE_CHARTS[tab] and len(at.image) == images + len(LIVE_CHARTS[tab])
+    captions = "\n".join(c.value for c in at.caption)
+    assert "pause for the interactive charts" in captions and "across: iterations" in captions
+    press(at, f"gan_variants_{tab}.run.pause")
+    assert LIVE_CHARTS[tab] <= chart_keys(at) and len(at.image) == images
+    assert "pause for the interactive charts" not in "\n".join(c.value for c in at.caption)

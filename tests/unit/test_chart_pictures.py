@@ -4,8 +4,8 @@ import math
 import numpy as np
 import pytest
 
-from ui.figures.chart_pictures import (NAMED_COLORS, Series, color_name, line_chart_image, markdown_legend,
-                                       nice_ticks, rgb, scatter_image, tick_label)
+from ui.figures.chart_pictures import (NAMED_COLORS, Series, bar_chart_image, color_name, line_chart_image,
+                                       markdown_legend, nice_ticks, rgb, scatter_image, tick_label)
 from ui.figures.common import PALETTE
 
 
@@ -129,3 +129,18 @@ def test_plane_paths_and_crosses_land_on_their_coordinates():
     assert abs(rows.mean() - (8 + 0.25 * plot)) <= 1.5  # y = 0.5 is a quarter down
     ys, xs = np.where((img == rgb(PALETTE[2])).all(-1))
     assert abs(xs.mean() - (52 + 0.75 * plot)) <= 1.5 and abs(ys.mean() - (8 + 0.75 * plot)) <= 1.5
+
+
+def test_bars_rise_to_their_values_in_their_slots():
+    """Bars 0 … 100 on a 0 … 100 axis: the bar of 50 reaches half-way up the plot area, in the second of 4 slots."""
+    img = bar_chart_image([100.0, 50.0, 0.0, math.nan], [PALETTE[0], PALETTE[1], PALETTE[2], PALETTE[3]],
+                          y_max=100.0, hlines=[(90.0, "#64748b")], width=252, height=230)
+    # plot area: x 52 … 242 (4 slots of 47.5 px), y 8 … 208 (200 px)
+    ys, xs = np.where((img == rgb(PALETTE[1])).all(-1))
+    assert ys.min() == pytest.approx(8 + 100, abs=1) and ys.max() == pytest.approx(208, abs=1)
+    assert xs.min() == pytest.approx(52 + 47.5 * 1.15, abs=1) and xs.max() == pytest.approx(52 + 47.5 * 1.85, abs=1)
+    ys, _ = np.where((img == rgb(PALETTE[0])).all(-1))
+    assert ys.min() == pytest.approx(8, abs=1)  # the full bar reaches the top
+    assert not (img == rgb(PALETTE[2])).all(-1).any() and not (img == rgb(PALETTE[3])).all(-1).any()
+    rows = np.where((img == rgb("#64748b")).all(-1).any(1))[0]
+    assert rows.mean() == pytest.approx(8 + 0.1 * 200, abs=1)  # the target at 90

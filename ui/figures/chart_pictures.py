@@ -283,3 +283,34 @@ def plane_image(background: np.ndarray, x_range: tuple[float, float], y_range: t
         for dx in (-5, 5):
             draw.line((cx - dx, cy - 5, cx + dx, cy + 5), fill=rgb(color), width=3)
     return np.asarray(picture)
+
+
+def bar_chart_image(heights: Sequence[float], colors: Sequence[str], *, y_max: float,
+                    hlines: Sequence[tuple[float, str]] = (), labels: Sequence[str] | None = None,
+                    width: int = 520, height: int = 220) -> np.ndarray:
+    """A bar per value from 0 up to its height on an axis 0 … y_max, labelled below (0, 1, … unless `labels`), as
+    an RGB array; `hlines`: (y, hex colour) dashed across. Non-finite heights draw no bar."""
+    from PIL import Image, ImageDraw
+
+    picture = Image.new("RGB", (width, height), (255, 255, 255))
+    draw = ImageDraw.Draw(picture)
+    font, _ = _font(11)
+    plot_w, plot_h = width - _LEFT - _RIGHT, height - _TOP - _BOTTOM
+    labels = [str(i) for i in range(len(heights))] if labels is None else labels
+
+    def py(y: float) -> float:
+        return _TOP + (y_max - min(max(y, 0.0), y_max)) / y_max * plot_h
+
+    for value in nice_ticks(0.0, y_max):
+        draw.line((_LEFT, py(value), width - _RIGHT, py(value)), fill=_GRID)
+        draw.text((_LEFT - 4, py(value)), tick_label(value), fill=_TEXT, font=font, anchor="rm")
+    slot = plot_w / max(len(heights), 1)
+    for i, (value, color, label) in enumerate(zip(heights, colors, labels)):
+        left = _LEFT + i * slot
+        if math.isfinite(value) and value > 0:
+            draw.rectangle((left + 0.15 * slot, py(value), left + 0.85 * slot, py(0.0)), fill=rgb(color))
+        draw.text((left + slot / 2, _TOP + plot_h + 4), label, fill=_TEXT, font=font, anchor="mt")
+    draw.rectangle((_LEFT, _TOP, _LEFT + plot_w, _TOP + plot_h), outline=_AXIS)
+    for value, color in hlines:
+        dashed_line(draw, (_LEFT, py(value)), (_LEFT + plot_w, py(value)), rgb(color))
+    return np.asarray(picture)

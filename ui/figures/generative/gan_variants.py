@@ -93,3 +93,82 @@ def variant_curves_figure(steps: np.ndarray, series: dict[str, np.ndarray], *, t
                  line=dict(color=PALETTE[i % len(PALETTE)], width=2)) for i, (name, ys) in enumerate(series.items())]
     layout = dict(xaxis=dict(title=dict(text=x_title)), yaxis=dict(title=dict(text="")))
     return lean_figure(data, layout, title=title, height=height, legend=legend if len(series) > 1 else False)
+
+
+# ---- the same views as pictures, for the live panel (ui/figures/chart_pictures.py: a PNG costs the browser a few
+# ms a refresh, a Plotly chart ~70 ms). Only points, lines and digits: the page writes titles and legends in text.
+REAL_TINT, RING_COLOR = "#cbd5e1", (113, 128, 150)  # the data light grey; the mode rings darker (not the frame)
+
+
+def tint(color: str, amount: float) -> str:
+    """`color` mixed with white: `amount` of the colour (a pale version of a palette colour for a dense cloud)."""
+    from ui.figures.chart_pictures import rgb
+
+    return "#" + "".join(f"{round(255 - amount * (255 - c)):02x}" for c in rgb(color))
+
+
+def _overlay(pixels: np.ndarray, extent: float, circles_at: np.ndarray, radius: float, *, fill=None,
+             outline=None) -> np.ndarray:
+    """Circles (centres in data units, `radius` in data units when `fill` is None, else in pixels) drawn over a
+    `scatter_image` picture of the square [−extent, extent]²."""
+    from PIL import Image, ImageDraw
+
+    picture = Image.fromarray(pixels)
+    draw = ImageDraw.Draw(picture)
+    scale = pixels.shape[0] / (2 * extent)
+    r = radius if fill is not None else radius * scale
+    for x, y in np.asarray(circles_at, dtype=float).reshape(-1, 2):
+        if np.isfinite(x) and np.isfinite(y):
+            cx, cy = (x + extent) * scale, (extent - y) * scale
+            draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=fill, outline=outline)
+    return np.asarray(picture)
+
+
+def coded_points_picture(real: np.ndarray, samples: np.ndarray, codes: np.ndarray, *, modes: np.ndarray,
+                         mode_radius: float, box: float, size: int = 340, aspect: float = 1.6) -> np.ndarray:
+    """`coded_points_figure` as a picture: real data pale grey, a ring round each mode, the samples in their code's
+    colour. Square axes, centred on a white canvas `aspect` times as wide (the column's shape, as the chart)."""
+    from ui.figures.chart_pictures import scatter_image
+
+    codes = np.asarray(codes)
+    groups = [(real, REAL_TINT)] + [(samples[codes == c], PALETTE[int(c) % len(PALETTE)]) for c in np.unique(codes)]
+    square = _overlay(scatter_image(groups, box, size=size, radius=2.0), box, modes, mode_radius, outline=RING_COLOR)
+    return _widened(square, aspect)
+
+
+def _widened(square: np.ndarray, aspect: float) -> np.ndarray:
+    side = round(square.shape[0] * (aspect - 1) / 2)
+    pad = np.full((square.shape[0], side, 3), 255, dtype=np.uint8)
+    return np.concatenate([pad, square, pad], axis=1)
+
+
+def cycle_picture(domain_a: np.ndarray, domain_b: np.ndarray, starts: np.ndarray, there: np.ndarray,
+                  back: np.ndarray, *, box: float, size: int = 520) -> np.ndarray:
+    """`cycle_figure` as a picture: both domains pale, arrows a → G(a) violet and G(a) → F(G(a)) green (a dot at
+    each head), the starting points a in full blue; y cropped to [−0.6 box, 0.6 box] as in the chart."""
+    from ui.figures.chart_pictures import scatter_image
+
+    square = scatter_image([(domain_a, tint(DOMAIN_A, 0.35)), (domain_b, tint(DOMAIN_B, 0.35))], box, size=size,
+                           radius=2.0, arrows=[(starts, there, THERE_COLOR), (there, back, BACK_COLOR)])
+    square = _overlay(square, box, starts, 3.5, fill=DOMAIN_A, outline="white")
+    margin = round(size * 0.2)
+    return square[margin:size - margin]
+
+
+def per_class_picture(values: list[float], *, chosen: int | None = None, target: float | None = None) -> np.ndarray:
+    """`per_class_figure` as a picture: bars in %, the chosen digit orange, the target dashed."""
+    from ui.figures.chart_pictures import bar_chart_image
+
+    colors = [PALETTE[1] if i == chosen else PALETTE[0] for i in range(len(values))]
+    return bar_chart_image(100 * np.asarray(values, dtype=float), colors, y_max=100.0, width=420, height=200,
+                           hlines=[] if target is None else [(100 * target, TARGET_LINE["color"])])
+
+
+def variant_curves_picture(steps: np.ndarray, series: list[np.ndarray], *, width: int = 420,
+                           height: int = 200) -> np.ndarray:
+    """`variant_curves_figure` as a picture: the same lines in the same colours (PALETTE in order), drawn about as
+    wide as the page's narrow columns show it, so its digits stay legible."""
+    from ui.figures.chart_pictures import Series, line_chart_image
+
+    return line_chart_image([Series(ys, PALETTE[i % len(PALETTE)], xs=steps) for i, ys in enumerate(series)],
+                            width=width, height=height)
