@@ -7,8 +7,10 @@ from core.generative.autoencoder import (KINDS, KNN_K, KNN_TARGET, AutoencoderCo
                               knn_accuracy, latent_box, pca_fit, pca_project)
 from core.digits import digit_split
 from ui.figures.generative.autoencoder import code_scatter_figure, manifold_figure
-from ui.figures.common import CHART_CONFIG, curves_figure, show, with_room
+from ui.figures.chart_pictures import markdown_legend, show_picture
+from ui.figures.common import CHART_CONFIG, PALETTE, curves_figure, png_data_uri, show, with_room
 from ui.figures.generative.digit_pictures import digit_art, digit_picture, thin
+from ui.figures.generative.live_pictures import code_scatter_picture, curves_picture, manifold_picture
 from ui.i18n import current_language, options, t
 from ui.page import Page, seed
 from ui.runner import live_training
@@ -38,6 +40,12 @@ def pca_baseline(seed_value: int) -> tuple[np.ndarray, float]:
     mean, components = pca_fit(split.x_train)
     train_codes, test_codes = pca_project(split.x_train, mean, components), pca_project(split.x_test, mean, components)
     return test_codes.numpy(), knn_accuracy(train_codes, split.y_train, test_codes, split.y_test)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def pca_picture(seed_value: int) -> str:
+    """The PCA map as a picture for the live panel: it never changes during a run, so it is drawn once per seed."""
+    return png_data_uri(code_scatter_picture(pca_baseline(seed_value)[0], held_out_digits(seed_value)[1]))
 
 
 def hover_texts(digit_labels: np.ndarray, art: list[str]) -> list[str]:
@@ -87,7 +95,6 @@ images, labels, art = held_out_digits(config.seed)
 pca_score = pca_baseline(config.seed)[1]
 examples = first_of_each_digit(labels)
 hover = hover_texts(labels, art)
-hover_while_running = [t("autoencoder.hover", digit=int(d)) for d in labels]  # no pictures: 10× less to send
 axis_names = (t("autoencoder.axis.z1"), t("autoencoder.axis.z2"))
 
 
@@ -128,15 +135,44 @@ def draw(run) -> None:
     probe, path, (start, end) = explore(trainer, box, side_col)
     picked = st.session_state.get(PICKED_KEY)
     codes_np = codes.numpy()
+    if run.running:
+        picture = run.per_model_state("codes_picture", lambda: code_scatter_picture(
+            codes_np, labels, box, probe=probe, path=path.cpu().numpy(),
+            picked=None if picked is None else tuple(codes_np[picked])), probe, start, end, picked)
+        map_col.markdown(f"**{t('autoencoder.codes_title')}**")
+        map_col.image(png_data_uri(picture), width="stretch", caption=f"{code_legend(picked is not None)}  \n"
+                                                                       f"{t('runner.axes', x=axis_names[0], y=axis_names[1])}")
+    else:
+        code_chart(codes_np, box, probe, path, picked, map_col)
+    map_col.caption(t("autoencoder.codes_note"))
+    side_panel(trainer, probe, path, picked, start, end, side_col)
+    manifold_and_pca(run, box, current_language())
+    reconstructions(trainer)
+    curves(run)
+
+
+def code_legend(picked: bool) -> str:
+    """The live code map's legend: each digit's colour, then the path, the picked digit and the cross."""
+    digits = " ".join(f":{name}[●]" for name in ("blue", "orange", "green", "red", "violet"))
+    entries = [markdown_legend([(t("autoencoder.path"), PALETTE[3])])]
+    if picked:
+        entries.append(f"◯ {t('autoencoder.picked')}")
+    entries.append(f"✕ {t('autoencoder.probe')}")
+    return f"{digits} … {t('autoencoder.legend_digits')}  \n" + " \u2003 ".join(entries)
+
+
+def code_chart(codes_np, box, probe, path, picked, map_col) -> None:
     figure = code_scatter_figure(
-        codes_np, labels, hover_while_running if run.running else hover, title=t("autoencoder.codes_title"),
-        axis_names=axis_names, revision=f"codes.{trainer.config}", probe=probe, probe_name=t("autoencoder.probe"),
+        codes_np, labels, hover, title=t("autoencoder.codes_title"),
+        axis_names=axis_names, revision=f"codes.{config}", probe=probe, probe_name=t("autoencoder.probe"),
         path=path.cpu().numpy(), path_name=t("autoencoder.path"), box=box,
         picked=None if picked is None else tuple(codes_np[picked]), picked_name=t("autoencoder.picked"))
     map_col.plotly_chart(with_room(figure), key="autoencoder.codes", on_select=remember_pick, selection_mode="points",
                          config=CHART_CONFIG)
-    map_col.caption(t("autoencoder.codes_note"))
 
+
+def side_panel(trainer: AutoencoderTrainer, probe, path, picked, start: int, end: int, side_col) -> None:
+    """The decoded probe, the picked digit and its reconstruction, the interpolation strip."""
     probe_image = trainer.decode(torch.tensor([probe])).cpu().numpy()
     side_col.image(digit_picture(probe_image, 1, scale=14), caption=t("autoencoder.probe_caption",
                    z1=f"{probe[0]:.2f}", z2=f"{probe[1]:.2f}"), width=120)
@@ -154,15 +190,30 @@ def draw(run) -> None:
                                  INTERPOLATION_STEPS, scale=4), width="stretch",
                    caption=t("autoencoder.interpolation_caption"))
 
+
+def manifold_and_pca(run, box, lang: str) -> None:
+    """The decoded grid over the code plane beside the PCA map: pictures while training, charts when paused."""
+    trainer: AutoencoderTrainer = run.trainer
     grid_col, pca_col = st.columns(2, gap="medium")
     z1 = np.linspace(box[0], box[1], MANIFOLD_SIDE)
     z2 = np.linspace(box[2], box[3], MANIFOLD_SIDE)
     mesh = torch.tensor(np.stack(np.meshgrid(z1, z2), axis=-1).reshape(-1, 2), dtype=torch.float32)
-    decoded = trainer.decode(mesh).cpu().numpy().reshape(MANIFOLD_SIDE, MANIFOLD_SIDE, 8, 8)
-    show(manifold_figure(decoded, box, title=t("autoencoder.manifold_title"), axis_names=axis_names),
-         key="autoencoder.manifold", where=grid_col, csv=False)
-    show(pca_figure(config.seed, current_language()), key="autoencoder.pca", where=pca_col)
+    decoded = run.per_model_state("manifold", lambda: trainer.decode(mesh).cpu().numpy().reshape(
+        MANIFOLD_SIDE, MANIFOLD_SIDE, 8, 8), box)
+    if not run.running:
+        show(manifold_figure(decoded, box, title=t("autoencoder.manifold_title"), axis_names=axis_names),
+             key="autoencoder.manifold", where=grid_col, csv=False)
+        show(pca_figure(config.seed, lang), key="autoencoder.pca", where=pca_col)
+        return
+    axes = t("runner.axes", x=axis_names[0], y=axis_names[1])
+    show_picture(run.per_model_state("manifold_picture", lambda: manifold_picture(decoded, box), box),
+                 title=t("autoencoder.manifold_title"), caption=axes, where=grid_col)
+    pca_col.markdown(f"**{t('autoencoder.pca_title', score=f'{100 * pca_score:.0f}')}**")
+    pca_col.image(pca_picture(config.seed), width="stretch", caption=t(
+        "runner.axes", x=t("autoencoder.axis.pc1"), y=t("autoencoder.axis.pc2")))
 
+
+def reconstructions(trainer: AutoencoderTrainer) -> None:
     rows = [images[examples]]
     if trainer.config.kind == "dae":
         rows.append(np.clip(trainer.noisy(torch.from_numpy(images[examples])).cpu().numpy(), 0, 1))
@@ -170,22 +221,36 @@ def draw(run) -> None:
     caption = "autoencoder.recon_caption_dae" if trainer.config.kind == "dae" else "autoencoder.recon_caption"
     st.image(digit_picture(np.concatenate(rows), 10, scale=6), caption=t(caption))
 
-    h = trainer.history
-    if h["step"]:
-        loss_col, knn_col = st.columns(2, gap="medium")
-        series = {t("autoencoder.curves.recon"): h["recon"]}
-        if "kl" in h:
-            series[t("autoencoder.curves.kl")] = h["kl"]
-            series[t("autoencoder.curves.total")] = h["loss"]
-        steps, *values = thin(h["step"], *series.values())
-        show(curves_figure(steps, dict(zip(series, values)), title=t("autoencoder.curves.loss_title"),
-                           x_title=t("autoencoder.curves.x"), height=240), key="autoencoder.losses", where=loss_col)
-        steps, knn = thin(h["step"], h["knn"])
-        show(curves_figure(steps, {t("autoencoder.curves.knn"): [100 * v for v in knn],
-                                   t("autoencoder.curves.pca"): [100 * pca_score] * len(steps),
-                                   t("autoencoder.curves.target"): [100 * KNN_TARGET] * len(steps)},
-                           title=t("autoencoder.curves.knn_title"), x_title=t("autoencoder.curves.x"), height=240),
-             key="autoencoder.knn", where=knn_col)
+
+def curves(run) -> None:
+    """The loss terms and the k-NN score (with PCA's and the target's levels) over epochs: pictures while training."""
+    h = run.trainer.history
+    if not h["step"]:
+        return
+    loss_col, knn_col = st.columns(2, gap="medium")
+    series = {t("autoencoder.curves.recon"): h["recon"]}
+    if "kl" in h:
+        series[t("autoencoder.curves.kl")] = h["kl"]
+        series[t("autoencoder.curves.total")] = h["loss"]
+    steps, *values = thin(h["step"], *series.values())
+    knn_steps, knn = thin(h["step"], h["knn"])
+    scores = {t("autoencoder.curves.knn"): [100 * v for v in knn],
+              t("autoencoder.curves.pca"): [100 * pca_score] * len(knn_steps),
+              t("autoencoder.curves.target"): [100 * KNN_TARGET] * len(knn_steps)}
+    x_title = t("autoencoder.curves.x")
+    if run.running:
+        for where, key, xs, named, title in ((loss_col, "losses", steps, dict(zip(series, values)),
+                                              t("autoencoder.curves.loss_title")),
+                                             (knn_col, "knn", knn_steps, scores, t("autoencoder.curves.knn_title"))):
+            legend = markdown_legend([(name, PALETTE[i]) for i, name in enumerate(named)])
+            show_picture(run.per_model_state(key, lambda: curves_picture(xs, list(named.values()))), title=title,
+                         caption=f"{legend}  \n{t('runner.axes', x=x_title, y=title)}", where=where)
+        st.caption(t("runner.live_picture"))
+        return
+    show(curves_figure(steps, dict(zip(series, values)), title=t("autoencoder.curves.loss_title"), x_title=x_title,
+                       height=240), key="autoencoder.losses", where=loss_col)
+    show(curves_figure(knn_steps, scores, title=t("autoencoder.curves.knn_title"), x_title=x_title, height=240),
+         key="autoencoder.knn", where=knn_col)
 
 
 def build() -> AutoencoderTrainer:

@@ -6,9 +6,11 @@ from core.digits import digit_split
 from core.generative.digits_gan import DigitsGanConfig, DigitsGanTrainer
 from core.generative.gan import ACTIVATIONS, NOISES, OPTIMIZERS, GanConfig, GanTrainer
 from core.generative.gan_losses import DIGIT_LOSSES, GAN_LOSSES, LOSSES
-from ui.figures.common import CHART_CONFIG, curves_figure, show, with_room
-from ui.figures.generative.gan import coverage_figure, draw_pad_figure, gan_view_figure
+from ui.figures.chart_pictures import markdown_legend, show_picture
+from ui.figures.common import CHART_CONFIG, PALETTE, curves_figure, png_data_uri, show, with_room
+from ui.figures.generative.gan import FAKE_COLOR, REAL_COLOR, coverage_figure, draw_pad_figure, gan_view_figure
 from ui.figures.generative.digit_pictures import digit_picture, thin
+from ui.figures.generative.live_pictures import coverage_picture, curves_picture, gan_view_picture
 from ui.i18n import error_text, options, t
 from ui.page import Page, seed
 from ui.runner import INTERVAL_S, live_training
@@ -95,14 +97,51 @@ def slow_motion_note(trainer: GanTrainer, where) -> None:
     where.caption(t("gan.slow.next_g") if trainer.next_update() == "g" else t("gan.slow.next_d", i=phase + 1, k=k))
 
 
-def history_charts(trainer: GanTrainer, where) -> None:
+def loss_curves(run, where, key: str, x_title: str, height: int) -> None:
+    """D's and G's losses: a picture while the run trains (legend and axes in text under it), else a chart."""
+    h = run.trainer.history
+    steps, d_loss, g_loss = thin(h["step"], h["d_loss"], h["g_loss"])
+    if run.running:
+        legend = markdown_legend([(t("gan.curves.d_loss"), PALETTE[0]), (t("gan.curves.g_loss"), PALETTE[1])])
+        show_picture(run.per_model_state(key, lambda: curves_picture(steps, [d_loss, g_loss], height=height)),
+                     title=t("gan.curves.losses"), where=where,
+                     caption=f"{legend}  \n{t('runner.axes', x=x_title, y=t('gan.curves.losses'))}")
+        return
+    show(curves_figure(steps, {t("gan.curves.d_loss"): d_loss, t("gan.curves.g_loss"): g_loss},
+                       title=t("gan.curves.losses"), x_title=x_title, height=height), key=key, where=where)
+
+
+def coverage_live(run, where) -> None:
+    """`history_charts`' coverage chart as a picture: modes and high-quality share, or precision and recall."""
+    trainer: GanTrainer = run.trainer
+    h, x_title = trainer.history, t("gan.curves.x")
+    if trainer.modes is not None:
+        steps, modes, hq = thin(h["step"], h["modes"], h["high_quality"])
+        total = len(trainer.modes)
+        picture = run.per_model_state("gan.coverage", lambda: coverage_picture(
+            steps, [list(modes)], (0, total + 0.5), [[100 * v for v in hq]]))
+        legend = (markdown_legend([(t("gan.curves.modes", total=total), REAL_COLOR)]) + " \u2003 "
+                  + markdown_legend([(t("gan.curves.high_quality"), FAKE_COLOR)], mark="╌╌"))
+        title, y_title = t("gan.curves.coverage"), t("gan.curves.modes", total=total)
+    else:
+        steps, precision, recall = thin(h["step"], h["precision"], h["recall"])
+        picture = run.per_model_state("gan.coverage", lambda: coverage_picture(
+            steps, [[100 * v for v in precision], [100 * v for v in recall]], (0, 100)))
+        legend = markdown_legend([(t("gan.curves.precision"), REAL_COLOR), (t("gan.curves.recall"), FAKE_COLOR)])
+        title = y_title = t("gan.curves.pr")
+    show_picture(picture, title=title, where=where, caption=f"{legend}  \n{t('runner.axes', x=x_title, y=y_title)}")
+
+
+def history_charts(run, where) -> None:
+    trainer: GanTrainer = run.trainer
     h = trainer.history
     if not h["step"] or "d_loss" not in h:
         return
-    steps, d_loss, g_loss = thin(h["step"], h["d_loss"], h["g_loss"])
     x_title = t("gan.curves.x")
-    show(curves_figure(steps, {t("gan.curves.d_loss"): d_loss, t("gan.curves.g_loss"): g_loss},
-                       title=t("gan.curves.losses"), x_title=x_title, height=220), key="gan.losses", where=where)
+    loss_curves(run, where, "gan.losses", x_title, 220)
+    if run.running:
+        coverage_live(run, where)
+        return
     if trainer.modes is not None:
         steps, modes, hq = thin(h["step"], h["modes"], h["high_quality"])
         total = len(trainer.modes)
@@ -164,18 +203,37 @@ with points_tab:
         names = {name: t(f"gan.view.{name}") for name in ("real", "fake", "arrows", "warped", "modes")}
         names["surface"] = t(f"gan.view.surface_{GAN_LOSSES[loss].d_output}")
 
+        def view_legend(view) -> str:
+            """The live view's legend, in text under its picture: only the layers it shows."""
+            entries = [markdown_legend([(names["real"], REAL_COLOR), (names["fake"], FAKE_COLOR)], mark="●")]
+            if view.pull is not None:
+                entries.append(f":violet[→] {names['arrows']}")
+            if view.warped is not None:
+                entries.append(f":violet[┼] {names['warped']}")
+            if view.modes is not None:
+                entries.append(f":gray[◌] {names['modes']}")
+            surface = t("gan.view.surface_bar", name=names["surface"]) if view.surface is not None else ""
+            return " \u2003 ".join(entries) + (f"  \n{surface}" if surface else "")
+
         def draw_points(run) -> None:
             trainer: GanTrainer = run.trainer
             view_col, side_col = st.columns([3, 2], gap="medium")
             view = run.per_model_state("view", lambda: trainer.view(surface=show_surface, arrows=show_arrows,
                                                                     warped=show_grid), show_surface, show_arrows, show_grid)
-            show(gan_view_figure(view, names), key="gan.view", where=view_col)
+            if run.running:
+                picture = run.per_model_state("picture", lambda: gan_view_picture(view), show_surface, show_arrows,
+                                              show_grid)
+                view_col.image(png_data_uri(picture), caption=view_legend(view), width="stretch")
+            else:
+                show(gan_view_figure(view, names), key="gan.view", where=view_col)
             if show_grid and noise_dim > 2:
                 view_col.caption(t("gan.view.warped_slice", dim=noise_dim))
             metric_row(trainer, side_col)
             if slow:
                 slow_motion_note(trainer, side_col)
-            history_charts(trainer, side_col)
+            history_charts(run, side_col)
+            if run.running:
+                st.caption(t("runner.live_picture"))
 
         k = d_steps + 1
         live_training("gan", lambda: GanTrainer(config, chosen), config, draw_points,
@@ -216,14 +274,19 @@ with digits_tab:
         real_col.image(real_digits_picture(digits_config.seed), caption=t("gan.digits.real"), width="stretch")
         h = trainer.history
         if h["step"]:
-            steps, d_loss, g_loss, one_nn = thin(h["step"], h["d_loss"], h["g_loss"], h["one_nn"])
-            show(curves_figure(steps, {t("gan.curves.d_loss"): d_loss, t("gan.curves.g_loss"): g_loss},
-                               title=t("gan.curves.losses"), x_title=t("gan.digits.x"), height=200),
-                 key="gan_digits.losses", where=curve_col)
-            show(curves_figure(steps, {t("gan.digits.one_nn"): [100 * v for v in one_nn]},
-                               title=t("gan.digits.one_nn_title"), x_title=t("gan.digits.x"), height=200),
-                 key="gan_digits.one_nn", where=curve_col)
-            curve_col.caption(t("gan.digits.one_nn_note", value=f"{100 * one_nn[-1]:.0f}"))
+            loss_curves(run, curve_col, "gan_digits.losses", t("gan.digits.x"), 200)
+            steps, one_nn = thin(h["step"], [100 * v for v in h["one_nn"]])
+            if run.running:
+                show_picture(run.per_model_state("gan_digits.one_nn", lambda: curves_picture(steps, [one_nn],
+                                                                                             height=200)),
+                             title=t("gan.digits.one_nn_title"), where=curve_col,
+                             caption=t("runner.axes", x=t("gan.digits.x"), y=t("gan.digits.one_nn")))
+            else:
+                show(curves_figure(steps, {t("gan.digits.one_nn"): one_nn}, title=t("gan.digits.one_nn_title"),
+                                   x_title=t("gan.digits.x"), height=200), key="gan_digits.one_nn", where=curve_col)
+            curve_col.caption(t("gan.digits.one_nn_note", value=f"{one_nn[-1]:.0f}"))
+            if run.running:
+                st.caption(t("runner.live_picture"))
 
     live_training("gan_digits", build_digits, digits_config, draw_digits, steps_per_click=50)
     takeaway("gan", "digits")

@@ -1,11 +1,18 @@
 """The autoencoder page as a visitor uses it: three models train, the explore controls work, bad links are explained."""
 import pytest
 
-from tests.app.harness import assert_no_exception, by_key, open_page, train, warnings_text
+from tests.app.harness import assert_no_exception, by_key, open_page, press, train, warnings_text
+
+LIVE_CHARTS = {"codes", "manifold", "pca", "losses", "knn"}
 
 
 def metric(at, label):
     return next(m.value for m in at.metric if m.label == label)
+
+
+def chart_keys(at) -> set[str]:
+    """The page's Plotly charts, by key without the `autoencoder.` prefix."""
+    return {chart.proto.id.rsplit("-autoencoder.", 1)[-1] for chart in at.get("plotly_chart")}
 
 
 def image_captions(at):
@@ -24,8 +31,19 @@ def test_default_page_trains_and_scores_the_code(trained):
     assert trainer.steps_done > 0 and trainer.config.kind == "ae"
     assert metric(trained, "How well the code separates digits").endswith("%")
     assert metric(trained, "PCA's 2-D projection, same test").endswith("%")
-    assert len(trained.get("plotly_chart")) >= 5  # codes, manifold, PCA, losses, k-NN
-    assert len(trained.get("image")) >= 3  # probe, interpolation, reconstructions
+    assert trained.session_state["autoencoder.run"].running
+    assert not chart_keys(trained)  # while training: pictures (a Plotly chart costs the browser ~70 ms a redraw)
+    assert len(trained.get("image")) == 3 + 5  # probe, interpolation, reconstructions; the five live pictures
+    captions = "\n".join(c.value for c in trained.caption)
+    assert "pause for the interactive charts" in captions and "across: z₁ · up: z₂" in captions
+    assert any("across: epochs" in c for c in image_captions(trained) + captions.splitlines())
+
+
+def test_pause_brings_back_the_interactive_charts(trained):
+    press(trained, "autoencoder.run.pause")
+    assert not trained.session_state["autoencoder.run"].running
+    assert chart_keys(trained) == LIVE_CHARTS and len(trained.get("image")) == 3
+    assert "pause for the interactive charts" not in "\n".join(c.value for c in trained.caption)
 
 
 def test_explore_controls_move_the_probe_and_the_path(trained):

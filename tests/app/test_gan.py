@@ -5,6 +5,15 @@ from core.generative.gan_targets import DRAW_CELLS
 from tests.app.harness import assert_no_exception, by_key, open_page, press, train, warnings_text
 
 
+def chart_keys(at) -> set[str]:
+    """The page's Plotly charts, by key (`gan.view`, `gan_digits.losses`, …)."""
+    return {chart.proto.id.rsplit("-", 1)[-1] for chart in at.get("plotly_chart")}
+
+
+def captions(at) -> str:
+    return "\n".join([c.value for c in at.caption] + [i.caption for e in at.get("image") for i in e.proto.imgs])
+
+
 def metric(at, label):
     return next(m.value for m in at.metric if m.label == label)
 
@@ -21,8 +30,20 @@ def test_default_page_trains_and_measures_coverage(trained):
     assert run.trainer.steps_done > 0 and run.trainer.config.target == "ring"
     assert metric(trained, "Modes covered").endswith("of 8")
     assert "%" in metric(trained, "High-quality samples")
-    assert len(trained.get("plotly_chart")) >= 3  # the view, the losses, the coverage
+    assert not {"gan.view", "gan.losses", "gan.coverage"} & chart_keys(trained)  # training: pictures instead
+    assert len(trained.get("image")) == 3 + 2  # the view and two curves; the digits tab's two grids
+    text = captions(trained)
+    assert "pause for the interactive charts" in text and "across: updates · up: Losses" in text
+    assert "real data" in text and "D: probability real" in text and "3σ around each mode" in text
     assert not trained.error
+
+
+def test_pause_brings_back_the_interactive_charts():
+    at = open_page("gan")
+    train(at, "gan", 2)
+    press(at, "gan.run.pause")
+    assert {"gan.view", "gan.losses", "gan.coverage"} <= chart_keys(at) and len(at.get("image")) == 2
+    assert "pause for the interactive charts" not in captions(at)
 
 
 def test_chinese_page_trains():
@@ -84,7 +105,10 @@ def test_digits_tab_trains_and_shows_samples():
     train(at, "gan_digits", 3)
     trainer = at.session_state["gan_digits.run"].trainer
     assert trainer.steps_done > 0 and "one_nn" in trainer.latest()
-    assert len(at.get("image")) >= 2  # G's samples and the real digits
+    assert len(at.get("image")) == 2 + 2  # G's samples and the real digits; the two curves as pictures
+    assert not {"gan_digits.losses", "gan_digits.one_nn"} & chart_keys(at)
+    press(at, "gan_digits.run.pause")
+    assert {"gan_digits.losses", "gan_digits.one_nn"} <= chart_keys(at) and len(at.get("image")) == 2
 
 
 def test_tampered_link_gets_notices_not_a_traceback():

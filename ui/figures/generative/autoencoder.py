@@ -75,14 +75,9 @@ def manifold_figure(images: np.ndarray, box: tuple[float, float, float, float], 
 
     `images` is (n, n, 8, 8): images[i, j] decoded at (z1 = column j, z2 = row i), row 0 at the bottom.
     """
-    n = images.shape[0]
-    cell = 9  # 8 pixels and a faint separator line, so neighbouring tiles do not run into each other
-    tiled = np.full((n, cell, n, cell), GAP_INK)
-    # heat-map rows grow upwards, image rows downwards: flip each tile so digits stand upright
-    tiled[:, 1:, :, 1:] = images.transpose(0, 2, 1, 3)[:, ::-1, :, :]
-    tiled = tiled.reshape(n * cell, n * cell)
+    tiled = manifold_tiles(images)
     x0, x1, y0, y1 = box
-    dx, dy = (x1 - x0) / (n * cell), (y1 - y0) / (n * cell)
+    dx, dy = (x1 - x0) / tiled.shape[1], (y1 - y0) / tiled.shape[0]
     heat = go.Heatmap(z=tiled, x0=x0 + dx / 2, dx=dx, y0=y0 + dy / 2, dy=dy, zmin=0, zmax=1, colorscale="Greys",
                       showscale=False, hoverinfo="skip")
     fig = go.Figure(heat, layout=dict(
@@ -90,3 +85,13 @@ def manifold_figure(images: np.ndarray, box: tuple[float, float, float, float], 
         yaxis=dict(title=dict(text=axis_names[1]), range=[y0, y1], showgrid=False, zeroline=False,
                    scaleanchor="x", scaleratio=(x1 - x0) / max(y1 - y0, 1e-9))))  # square tiles on screen
     return styled(fig, title=title, height=height, legend=False, revision="autoencoder.manifold")
+
+
+def manifold_tiles(images: np.ndarray) -> np.ndarray:
+    """The (n, n, 8, 8) decoded images as one ink array, tiles separated by faint lines; row 0 at the bottom (the
+    heat map's rows grow upwards, so each tile is flipped to stand upright)."""
+    n = images.shape[0]
+    cell = 9  # 8 pixels and a faint separator line, so neighbouring tiles do not run into each other
+    tiled = np.full((n, cell, n, cell), GAP_INK)
+    tiled[:, 1:, :, 1:] = images.transpose(0, 2, 1, 3)[:, ::-1, :, :]
+    return tiled.reshape(n * cell, n * cell)
