@@ -6,7 +6,7 @@ import torch
 from core.generative.autoencoder import (KINDS, KNN_K, KNN_TARGET, AutoencoderConfig, AutoencoderTrainer, interpolate_codes,
                               knn_accuracy, latent_box, pca_fit, pca_project)
 from core.digits import digit_split
-from ui.figures.generative.autoencoder import code_scatter_figure, manifold_figure
+from ui.figures.generative.autoencoder import PATH_COLOR, code_scatter_figure, manifold_figure
 from ui.figures.chart_pictures import markdown_legend, show_picture
 from ui.figures.common import CHART_CONFIG, PALETTE, curves_figure, png_data_uri, show, with_room
 from ui.figures.generative.digit_pictures import digit_art, digit_picture, thin
@@ -140,8 +140,8 @@ def draw(run) -> None:
             codes_np, labels, box, probe=probe, path=path.cpu().numpy(),
             picked=None if picked is None else tuple(codes_np[picked])), probe, start, end, picked)
         map_col.markdown(f"**{t('autoencoder.codes_title')}**")
-        map_col.image(png_data_uri(picture), width="stretch", caption=f"{code_legend(picked is not None)}  \n"
-                                                                       f"{t('runner.axes', x=axis_names[0], y=axis_names[1])}")
+        axes = t("runner.axes", x=axis_names[0], y=axis_names[1])
+        map_col.image(png_data_uri(picture), width="stretch", caption=f"{code_legend(picked is not None)}  \n{axes}")
     else:
         code_chart(codes_np, box, probe, path, picked, map_col)
     map_col.caption(t("autoencoder.codes_note"))
@@ -154,7 +154,7 @@ def draw(run) -> None:
 def code_legend(picked: bool) -> str:
     """The live code map's legend: each digit's colour, then the path, the picked digit and the cross."""
     digits = " ".join(f":{name}[●]" for name in ("blue", "orange", "green", "red", "violet"))
-    entries = [markdown_legend([(t("autoencoder.path"), PALETTE[3])])]
+    entries = [markdown_legend([(t("autoencoder.path"), PATH_COLOR)])]
     if picked:
         entries.append(f"◯ {t('autoencoder.picked')}")
     entries.append(f"✕ {t('autoencoder.probe')}")

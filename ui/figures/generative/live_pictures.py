@@ -43,18 +43,21 @@ def _dots(draw, centres: np.ndarray, radius: float, color, outline=None) -> None
 
 # ---------------- GAN ----------------
 def surface_rgb(xs: np.ndarray, ys: np.ndarray, z: np.ndarray, z_range: tuple[float, float], pixels: int,
-                box: float) -> np.ndarray:
-    """D's values on the grid (z[len(ys), len(xs)]) interpolated to every pixel of a `pixels`-square plot over
-    [−box, box]² (first row at the top) and coloured with D_SCALE between z_range's ends, as the heat map."""
-    centres = (np.arange(pixels) + 0.5) / pixels * 2 * box - box
-    fx = np.interp(centres, xs, np.arange(len(xs)))
-    fy = np.interp(centres[::-1], ys, np.arange(len(ys)))
-    x0, y0 = np.minimum(fx.astype(int), len(xs) - 2), np.minimum(fy.astype(int), len(ys) - 2)
-    wx, wy = (fx - x0)[None, :], (fy - y0)[:, None]
-    rows0, rows1 = z[y0], z[y0 + 1]
-    values = ((rows0[:, x0] * (1 - wx) + rows0[:, x0 + 1] * wx) * (1 - wy)
-              + (rows1[:, x0] * (1 - wx) + rows1[:, x0 + 1] * wx) * wy)
-    return scale_rgb((values - z_range[0]) / ((z_range[1] - z_range[0]) or 1.0))
+                bands: int = 24) -> np.ndarray:
+    """D's values on the grid (z[len(ys), len(xs)], evenly spaced from edge to edge of the view) interpolated to a
+    `pixels`-square plot (first row at the top) and coloured with D_SCALE between z_range's ends, in `bands` steps:
+    the heat map's colours with sharp band edges, so the PNG stays small and quick to encode."""
+    from PIL import Image
+
+    level = (np.asarray(z, dtype=np.float32)[::-1] - z_range[0]) / ((z_range[1] - z_range[0]) or 1.0)
+    # grid point i sits at the centre of source pixel i: the first and last centres are the plot's edges
+    box = (0.5, 0.5, len(xs) - 0.5, len(ys) - 0.5)
+    fine = np.asarray(Image.fromarray(np.ascontiguousarray(level), mode="F").resize((pixels, pixels),
+                                                                                 Image.BILINEAR, box=box))
+    band = np.rint(np.clip(np.nan_to_num(fine, nan=0.5), 0.0, 1.0) * bands).astype(np.uint8)
+    picture = Image.fromarray(band, mode="P")  # a palette picture: Pillow looks the colours up in C
+    picture.putpalette(scale_rgb(np.linspace(0, 1, bands + 1)).tobytes())
+    return np.asarray(picture.convert("RGB"))
 
 
 def scale_rgb(level: np.ndarray) -> np.ndarray:
@@ -95,7 +98,7 @@ def gan_view_picture(view: GanView) -> np.ndarray:
     box, n = view.box, PLANE_PIXELS
     span = (-box, box)
     if view.surface is not None:
-        background = surface_rgb(*view.surface, view.surface_range, n, box)
+        background = surface_rgb(*view.surface, view.surface_range, n)
     else:
         background = np.full((n, n, 3), 255, dtype=np.uint8)
     picture = Image.fromarray(background)
