@@ -65,9 +65,11 @@ test-fast: $(VENV)/.test-installed
 bench: $(VENV)/.test-installed
 	for script in benchmarks/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
-# In-browser training speed against the trainer alone, Start → first step, slider → settled, in one command.
+# In-browser training speed against the trainer alone, Start → first step, slider → settled; then every training
+# page's live refreshes per second and Chromium's main-thread load: in one command.
 bench-browser: $(VENV)/.test-installed browser
 	$(PY) benchmarks/browser_speed.py
+	$(PY) benchmarks/live_refresh.py
 
 clean:
 	rm -rf $(VENV) build docs/screenshots/*.tmp.png
