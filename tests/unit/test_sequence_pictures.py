@@ -5,7 +5,7 @@ import pytest
 from ui.figures.chart_pictures import rgb
 from ui.figures.common import DIVERGING, PALETTE
 from ui.figures.sequences.charts import BACKWARD, GATE_SCALE, GOOD, INK, MUTED
-from ui.figures.sequences.pictures import (accuracy_picture, answer_picture, error_curves_picture, forecast_picture,
+from ui.figures.sequences.pictures import (WARMUP_SHADE, accuracy_picture, answer_picture, error_curves_picture, forecast_picture,
                                            gates_picture, scale_rgb)
 
 
@@ -78,10 +78,13 @@ def test_gate_bands_colour_each_cell_and_frame_the_mark():
 def test_forecast_lines_and_input_dots():
     """On the fixed −1.8 … 1.8 axis (plot rows 8 … 258 at height 280) 0.9 is a quarter down, −0.9 three quarters."""
     inputs, clean, predicted = np.full(6, 0.9), np.full(6, 0.9), np.full(6, -0.9)
-    img = without_frame(forecast_picture(inputs, clean, predicted))
+    img = without_frame(forecast_picture(inputs, clean, predicted, warmup=2))
     for color, value in ((MUTED, 0.9), (INK, 0.9), (BACKWARD, -0.9)):
         assert abs(rows_of(img, color).mean() - (8 + (1.8 - value) / 3.6 * 250)) <= 3
     assert cols_of(img, MUTED).min() < cols_of(img, INK).min()  # inputs start at t = 1, the next value at t = 2
+    # x from 0.5 (the band's left end) to 7 over columns 52 … 510: the band ends at t = warmup + 1.5 = 3.5
+    shade = cols_of(img, WARMUP_SHADE)
+    assert abs(shade.min() - 52) <= 2 and abs(shade.max() - (52 + 3 / 6.5 * 458)) <= 2
 
 
 @pytest.mark.parametrize("goal", [1e-3, 1e-2])

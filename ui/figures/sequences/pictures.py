@@ -17,6 +17,7 @@ from ui.figures.common import DIVERGING
 from ui.figures.sequences.charts import BACKWARD, FORWARD, GATE_SCALE, GOOD, INK, MUTED
 
 GATE_ROWS = ("i", "f", "g", "o", "c", "h")
+WARMUP_SHADE = "#f1f5f9"  # the chart's #e2e8f0 at half opacity on white
 _SCALE_OF = {"i": GATE_SCALE, "f": GATE_SCALE, "o": GATE_SCALE, "g": DIVERGING, "h": DIVERGING, "c": DIVERGING}
 
 
@@ -93,14 +94,17 @@ def gates_picture(inside: dict[str, np.ndarray], x_labels: Sequence[str], mark_a
     return np.asarray(picture)
 
 
-def forecast_picture(inputs: np.ndarray, clean_next: np.ndarray, predicted: np.ndarray, *, width: int = 520,
-                     height: int = 280) -> np.ndarray:
-    """`forecast_figure` as a picture on the same −1.8 … 1.8 scale: the noisy inputs x_t as gray dots at t = 1 …,
-    the clean next value (dark line) and the forecast (orange line with dots) at t + 1."""
+def forecast_picture(inputs: np.ndarray, clean_next: np.ndarray, predicted: np.ndarray, *, warmup: int,
+                     width: int = 520, height: int = 280) -> np.ndarray:
+    """`forecast_figure` as a picture on the same −1.8 … 1.8 scale: the warm-up steps 1 … `warmup` + 1 (not scored)
+    shaded, the noisy inputs x_t as gray dots at t = 1 …, the clean next value (dark line) and the forecast (orange
+    line with dots) at t + 1."""
     steps = len(inputs)
     now, ahead = np.arange(1, steps + 1), np.arange(2, steps + 2)
+    plot_h = height - 30  # the chart's plot area (top and bottom margins 8 and 22): a line this thick fills it
+    band = Series([0.0, 0.0], WARMUP_SHADE, xs=[0.5, warmup + 1.5], width=plot_h)
     dots = [Series([float(v)], MUTED, xs=[float(x)], markers=True) for x, v in zip(now, np.asarray(inputs))]
-    return line_chart_image([*dots, Series(np.asarray(clean_next, dtype=float), INK, xs=ahead),
+    return line_chart_image([band, *dots, Series(np.asarray(clean_next, dtype=float), INK, xs=ahead),
                              Series(np.asarray(predicted, dtype=float), BACKWARD, xs=ahead, markers=True, width=2)],
                             y_range=(-1.8, 1.8), width=width, height=height)
 
