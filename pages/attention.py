@@ -177,12 +177,13 @@ def _curve_charts(tr: Seq2SeqTrainer, where) -> None:
 def _curve_pictures(tr: Seq2SeqTrainer, where) -> None:
     """The loss and alignment curves as pictures, the curve's name and the axis in text."""
     across = t("runner.axes", x=t("attention.align.steps"), y=t("attention.align.loss"))
-    show_picture(metric_curves_picture([(tr.history["step"], tr.history["loss"])]), where=where,
+    size = dict(width=400, height=260)  # two fifths of the page wide
+    show_picture(metric_curves_picture([(tr.history["step"], tr.history["loss"])], **size), where=where,
                  title=t("attention.align.loss_title"),
                  caption=f"{markdown_legend([(t('attention.align.loss'), PALETTE[0])])}  \n{across}")
     if tr.evals["step"]:
         across = t("runner.axes", x=t("attention.align.steps"), y=t("attention.align.alignment"))
-        show_picture(metric_curves_picture([(tr.evals["step"], tr.evals["alignment"])], y_range=(0, 1.02)),
+        show_picture(metric_curves_picture([(tr.evals["step"], tr.evals["alignment"])], y_range=(0, 1.02), **size),
                      where=where, title=t("attention.align.alignment_title"),
                      caption=f"{markdown_legend([(t('attention.align.alignment'), PALETTE[0])])}  \n{across}")
     where.caption(t("runner.live_picture"))

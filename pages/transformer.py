@@ -146,14 +146,17 @@ def _curve_pictures(tr: TransformerTrainer, left, middle, right) -> None:
         legend = markdown_legend([(name, PALETTE[k]) for k, name in enumerate(names)])
         return f"{legend}  \n{t('runner.axes', x=t('transformer.live.steps'), y=t(f'transformer.live.{axis}_axis'))}"
 
-    show_picture(metric_curves_picture([(tr.history["step"], tr.history["loss"])], log_y=True), where=left,
+    size = dict(width=360, height=260)  # a third of the page wide
+    show_picture(metric_curves_picture([(tr.history["step"], tr.history["loss"])], log_y=True, **size), where=left,
                  title=t("transformer.live.loss_title"), caption=caption([t("transformer.live.loss")], "loss"))
     show_picture(metric_curves_picture([(tr.history["step"], tr.history["accuracy"]),
-                                        (tr.evals["step"], tr.evals["exact"])], y_range=(0, 1.02)), where=middle,
+                                        (tr.evals["step"], tr.evals["exact"])], y_range=(0, 1.02), **size),
+                 where=middle,
                  title=t("transformer.live.accuracy_title"),
                  caption=caption([t("transformer.live.token_accuracy"), t("transformer.live.exact")], "accuracy"))
     if tr.evals["step"]:
-        show_picture(metric_curves_picture([(tr.evals["step"], tr.evals["bleu"])], y_range=(0, 101)), where=right,
+        show_picture(metric_curves_picture([(tr.evals["step"], tr.evals["bleu"])], y_range=(0, 101), **size),
+                     where=right,
                      title=t("transformer.live.bleu_title"), caption=caption(["BLEU"], "bleu"))
 
 

@@ -36,3 +36,13 @@ def test_each_weight_lands_in_its_cell_and_gold_links_are_framed():
 
 def test_tokens_are_written_with_plain_brackets():
     assert drawable_token("⟨unk⟩") == "<unk>" and drawable_token("chat") == "chat"
+
+
+def test_curve_pictures_take_the_size_of_their_column():
+    from ui.figures.attention.attention import metric_curves_picture
+    from ui.figures.common import PALETTE
+
+    img = metric_curves_picture([([0, 1, 2], [0.0, 0.5, 1.0])], y_range=(0, 1.02), width=360, height=260)
+    assert img.shape == (260, 360, 3)
+    # y = 1 of 0 … 1.02 over plot rows 8 … 238: the last point's dot near the top
+    assert abs(np.nonzero((img == rgb(PALETTE[0])).all(-1))[0].min() - (8 + 0.02 / 1.02 * 230)) <= 3

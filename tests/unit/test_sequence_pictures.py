@@ -1,12 +1,12 @@
-"""The Sequences pages' live pictures: colours from the charts' scales, and bars, lines and cells where the data says."""
+"""The Sequences pages' live pictures: colours from the charts' scales; bars, lines and cells where the data says."""
 import numpy as np
 import pytest
 
 from ui.figures.chart_pictures import rgb
 from ui.figures.common import DIVERGING, PALETTE
 from ui.figures.sequences.charts import BACKWARD, GATE_SCALE, GOOD, INK, MUTED
-from ui.figures.sequences.pictures import (WARMUP_SHADE, accuracy_picture, answer_picture, error_curves_picture, forecast_picture,
-                                           gates_picture, scale_rgb)
+from ui.figures.sequences.pictures import (WARMUP_SHADE, accuracy_picture, answer_picture, error_curves_picture,
+                                           forecast_picture, gates_picture, scale_rgb)
 
 
 def without_frame(img):
@@ -76,7 +76,7 @@ def test_gate_bands_colour_each_cell_and_frame_the_mark():
 
 
 def test_forecast_lines_and_input_dots():
-    """On the fixed −1.8 … 1.8 axis (plot rows 8 … 258 at height 280) 0.9 is a quarter down, −0.9 three quarters."""
+    """On the fixed −1.8 … 1.8 axis (plot rows 8 … 258 at height 280): 0.9 a quarter down, −0.9 three quarters."""
     inputs, clean, predicted = np.full(6, 0.9), np.full(6, 0.9), np.full(6, -0.9)
     img = without_frame(forecast_picture(inputs, clean, predicted, warmup=2))
     for color, value in ((MUTED, 0.9), (INK, 0.9), (BACKWARD, -0.9)):

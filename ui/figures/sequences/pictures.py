@@ -96,9 +96,9 @@ def gates_picture(inside: dict[str, np.ndarray], x_labels: Sequence[str], mark_a
 
 def forecast_picture(inputs: np.ndarray, clean_next: np.ndarray, predicted: np.ndarray, *, warmup: int,
                      width: int = 520, height: int = 280) -> np.ndarray:
-    """`forecast_figure` as a picture on the same −1.8 … 1.8 scale: the warm-up steps 1 … `warmup` + 1 (not scored)
-    shaded, the noisy inputs x_t as gray dots at t = 1 …, the clean next value (dark line) and the forecast (orange
-    line with dots) at t + 1."""
+    """`forecast_figure` as a picture on the same −1.8 … 1.8 scale: the warm-up steps 1 … `warmup` + 1 (not
+    scored) shaded, the noisy inputs x_t as gray dots at t = 1 …, the clean next value (dark line) and the
+    forecast (orange line with dots) at t + 1."""
     steps = len(inputs)
     now, ahead = np.arange(1, steps + 1), np.arange(2, steps + 2)
     plot_h = height - 30  # the chart's plot area (top and bottom margins 8 and 22): a line this thick fills it
