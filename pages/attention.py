@@ -11,8 +11,11 @@ from core.device import device
 from core.attention.pretrained import PretrainedUnavailable, load_encoder, model_path, sentence_attention
 from core.attention.seq2seq import Seq2SeqTrainer, Seq2SeqTrainConfig
 from core.attention.vocab import detokenize, tokenize
-from ui.figures.attention.attention import alignment_figure, head_view_figure, metric_curves_figure, token_heatmap
-from ui.figures.common import show
+from ui.figures.attention.attention import (alignment_figure, head_view_figure, metric_curves_figure,
+                                            metric_curves_picture, token_heatmap)
+from ui.figures.attention.pictures import GOLD, alignment_picture
+from ui.figures.chart_pictures import markdown_legend, show_picture
+from ui.figures.common import PALETTE, show
 from ui.i18n import error_text, literal_list, options, t
 from ui.page import Page, seed
 from ui.runner import Run, live_training
@@ -130,16 +133,13 @@ elif unknown:
 def draw(run: Run) -> None:
     tr: Seq2SeqTrainer = run.trainer
     left, right = st.columns([2, 3])
-    if tr.history["step"]:
-        show(metric_curves_figure([(t("attention.align.loss"), tr.history["step"], tr.history["loss"])],
-                                  title=t("attention.align.loss_title"), x_title=t("attention.align.steps"),
-                                  height=260), key="attention.loss", where=left)
-        if tr.evals["step"]:
-            show(metric_curves_figure([(t("attention.align.alignment"), tr.evals["step"], tr.evals["alignment"])],
-                                      title=t("attention.align.alignment_title"), x_title=t("attention.align.steps"),
-                                      y_range=(0, 1.02)), key="attention.alignment_curve", where=left)
-    else:
+    # live: pictures, which a browser redraws several times a second (ui/figures/chart_pictures.py); paused: Plotly
+    if not tr.history["step"]:
         left.info(t("attention.align.start"), icon=":material/play_arrow:")
+    elif run.running:
+        _curve_pictures(tr, left)
+    else:
+        _curve_charts(tr, left)
     if not src_tokens:
         return
     ids = data.src_vocab.encode(src_tokens)
@@ -151,10 +151,42 @@ def draw(run: Run) -> None:
     shown_src = [tok if tok in data.src_vocab else UNK_LABEL for tok in src_tokens] + [EOS_LABEL]
     reference, links = gold_alignments().get(tuple(src_tokens), ((), ()))
     gold = links if list(reference) == out_tokens else ()  # gold positions only fit a correct translation
-    show(alignment_figure(alpha.numpy(), shown_src, out_tokens + [EOS_LABEL], title=t("attention.align.map_title"),
-                          x_title=t("attention.align.source"), y_title=t("attention.align.output"), gold=gold,
-                          gold_name=t("attention.align.gold")), key="attention.alignment_map", where=right)
+    if run.running:
+        marks = f" · {markdown_legend([(t('attention.align.gold'), GOLD)], mark='□')}" if gold else ""
+        show_picture(alignment_picture(alpha.numpy(), shown_src, out_tokens + [EOS_LABEL], gold=gold), where=right,
+                     title=t("attention.align.map_title"),
+                     caption=t("attention.align.map_picture", x=t("attention.align.source"),
+                               y=t("attention.align.output")) + marks)
+    else:
+        show(alignment_figure(alpha.numpy(), shown_src, out_tokens + [EOS_LABEL], title=t("attention.align.map_title"),
+                              x_title=t("attention.align.source"), y_title=t("attention.align.output"), gold=gold,
+                              gold_name=t("attention.align.gold")), key="attention.alignment_map", where=right)
     right.markdown(t("attention.align.translation", text=detokenize(out_tokens, capitalize=True) or "…"))
+
+
+def _curve_charts(tr: Seq2SeqTrainer, where) -> None:
+    show(metric_curves_figure([(t("attention.align.loss"), tr.history["step"], tr.history["loss"])],
+                              title=t("attention.align.loss_title"), x_title=t("attention.align.steps"),
+                              height=260), key="attention.loss", where=where)
+    if tr.evals["step"]:
+        show(metric_curves_figure([(t("attention.align.alignment"), tr.evals["step"], tr.evals["alignment"])],
+                                  title=t("attention.align.alignment_title"), x_title=t("attention.align.steps"),
+                                  y_range=(0, 1.02)), key="attention.alignment_curve", where=where)
+
+
+def _curve_pictures(tr: Seq2SeqTrainer, where) -> None:
+    """The loss and alignment curves as pictures, the curve's name and the axis in text."""
+    across = t("runner.axes", x=t("attention.align.steps"), y=t("attention.align.loss"))
+    size = dict(width=400, height=260)  # two fifths of the page wide
+    show_picture(metric_curves_picture([(tr.history["step"], tr.history["loss"])], **size), where=where,
+                 title=t("attention.align.loss_title"),
+                 caption=f"{markdown_legend([(t('attention.align.loss'), PALETTE[0])])}  \n{across}")
+    if tr.evals["step"]:
+        across = t("runner.axes", x=t("attention.align.steps"), y=t("attention.align.alignment"))
+        show_picture(metric_curves_picture([(tr.evals["step"], tr.evals["alignment"])], y_range=(0, 1.02), **size),
+                     where=where, title=t("attention.align.alignment_title"),
+                     caption=f"{markdown_legend([(t('attention.align.alignment'), PALETTE[0])])}  \n{across}")
+    where.caption(t("runner.live_picture"))
 
 
 train_cfg = Seq2SeqTrainConfig(seed=seed())  # a core dataclass: equal across reruns, so the run survives them

@@ -10,7 +10,9 @@ from core.sequences.sequence_trainers import (KINDS, SOLVED_ACCURACY, RaceConfig
 from ui import i18n
 from ui.figures.common import PALETTE, show
 from ui.figures.sequences.equations import gru_step_tex, lstm_step_tex
-from ui.figures.sequences.charts import accuracy_figure, answer_figure, gate_values_figure, gates_figure
+from ui.figures.sequences.charts import GOOD, MUTED, accuracy_figure, answer_figure, gate_values_figure, gates_figure
+from ui.figures.sequences.pictures import GATE_ROWS, accuracy_picture, answer_picture, gates_picture
+from ui.figures.chart_pictures import markdown_legend, show_picture
 from ui.i18n import error_text, t
 from ui.page import Page, seed
 from ui.runner import live_training
@@ -119,6 +121,13 @@ def draw_memory(live) -> None:
                       chance=f"{1 / len(ALPHABET):.1%}"))
     else:
         st.markdown(t("lstm.memory.untrained", chance=f"{1 / len(ALPHABET):.1%}"))
+    if live.running:  # live: pictures, which a browser redraws several times a second (ui/figures/chart_pictures.py)
+        _memory_pictures(trainer)
+    else:
+        _memory_charts(trainer)
+
+
+def _memory_charts(trainer: RecallTrainer) -> None:
     steps = [e[0] for e in trainer.evals]
     curve = accuracy_figure({"LSTM": (steps, [e[2] for e in trainer.evals])},
                             solved={"LSTM": trainer.solved_at[0] if trainer.solved_at else None},
@@ -140,6 +149,35 @@ def draw_memory(live) -> None:
     show(gates_figure(inside, row_titles={name: t(f"lstm.memory.row_{name}") for name in inside}, x_labels=labels,
                       mark_at=mark_at, unit=t("lstm.memory.unit"), title=t("lstm.memory.gates_title")),
          key="lstm.fig.gates")
+
+
+def accuracy_caption(entries: list[tuple[str, str]]) -> str:
+    """The legend (curves, goal, chance) and axis titles of an accuracy picture, in Markdown."""
+    marks = markdown_legend([(t("lstm.race.goal"), GOOD), (t("lstm.race.chance"), MUTED)], mark="╌╌")
+    lines = f"{markdown_legend(entries)} \u2003 " if entries else ""
+    return f"{lines}{marks}  \n{t('runner.axes', x=t('lstm.race.steps'), y=t('lstm.race.accuracy') + ' (%)')}"
+
+
+def _memory_pictures(trainer: RecallTrainer) -> None:
+    """The memory task's three charts as pictures (legends, row names and axis titles in text)."""
+    evals = trainer.evals
+    curve = accuracy_picture([e[0] for e in evals], [e[2] for e in evals], color=PALETTE[0], goal=SOLVED_ACCURACY,
+                             chance=1 / len(ALPHABET), solved_at=trainer.solved_at[0] if trainer.solved_at else None)
+    left, right = st.columns([3, 2]) if letters is not None else (st.container(), None)
+    show_picture(curve, title=t("lstm.memory.curve_title"), where=left,
+                 caption=accuracy_caption([("LSTM", PALETTE[0])]))
+    if letters is not None:
+        probabilities = trainer.answer(letters, mark_at)
+        answer = ALPHABET[int(np.argmax(probabilities))]
+        show_picture(answer_picture(probabilities, ALPHABET, letters[mark_at]), where=right,
+                     title=t("lstm.memory.answer_title", answer=answer, truth=ALPHABET[letters[mark_at]]),
+                     caption=t("lstm.memory.answer_picture"))
+        inside = trainer.inside(letters, mark_at)
+        labels = [ALPHABET[k].upper() if pos == mark_at else ALPHABET[k] for pos, k in enumerate(letters)]
+        rows = " · ".join(t(f"lstm.memory.row_{name}") for name in GATE_ROWS if name in inside)
+        show_picture(gates_picture(inside, labels, mark_at), title=t("lstm.memory.gates_title"),
+                     caption=f"{rows}  \n{t('lstm.memory.gates_picture', unit=t('lstm.memory.unit'))}")
+    st.caption(t("runner.live_picture"))
 
 
 live_training("lstm", build=lambda: RecallTrainer(memory_config), config=memory_config, draw=draw_memory,
@@ -175,9 +213,17 @@ def draw_race(live) -> None:
     contestants = trainer.contestants
     curves = {names[k]: ([e[0] for e in c.evals], [e[2] for e in c.evals]) for k, c in contestants.items()}
     solved = {names[k]: (c.solved_at[0] if c.solved_at else None) for k, c in contestants.items()}
-    show(accuracy_figure(curves, solved=solved, goal=SOLVED_ACCURACY, chance=1 / len(ALPHABET), title=None,
-                         x_title=t("lstm.race.steps"), y_title=t("lstm.race.accuracy"), goal_name=t("lstm.race.goal"),
-                         chance_name=t("lstm.race.chance")), key="lstm.fig.race")
+    if live.running:  # live: a picture per contestant on one step scale (ui/figures/chart_pictures.py)
+        end = max([max(steps, default=1) for steps, _ in curves.values()])
+        for k, (col, name) in enumerate(zip(st.columns(len(curves)), curves)):
+            show_picture(accuracy_picture(*curves[name], color=PALETTE[k % len(PALETTE)], goal=SOLVED_ACCURACY,
+                                          chance=1 / len(ALPHABET), solved_at=solved[name], end=end, width=340,
+                                          height=240), title=name, where=col)
+        st.caption(f"{accuracy_caption([])} · {t('runner.live_picture')}")
+    else:
+        show(accuracy_figure(curves, solved=solved, goal=SOLVED_ACCURACY, chance=1 / len(ALPHABET), title=None,
+                             x_title=t("lstm.race.steps"), y_title=t("lstm.race.accuracy"),
+                             goal_name=t("lstm.race.goal"), chance_name=t("lstm.race.chance")), key="lstm.fig.race")
     remember_result(race_distance, trainer)
     table = pd.DataFrame(
         {names[k]: [f"{sum(p.numel() for p in c.model.parameters()):,}",

@@ -11,10 +11,12 @@ from core.sequences.sequence_tasks import WARMUP, SequenceInputError, parse_numb
 from core.sequences.sequence_trainers import SOLVED_RMSE, SineConfig, SineTrainer
 from core.trainer import seeded_rng
 from ui import i18n
+from ui.figures.chart_pictures import markdown_legend, show_picture
 from ui.figures.common import show
 from ui.figures.sequences.equations import rnn_step_tex
-from ui.figures.sequences.charts import (clipping_figure, error_curves_figure, forecast_figure, gradient_norms_figure,
-                                  loop_figure, unrolled_figure)
+from ui.figures.sequences.charts import (BACKWARD, FORWARD, GOOD, INK, MUTED, clipping_figure, error_curves_figure,
+                                         forecast_figure, gradient_norms_figure, loop_figure, unrolled_figure)
+from ui.figures.sequences.pictures import error_curves_picture, forecast_picture
 from ui.i18n import error_text, t
 from ui.page import Page, seed
 from ui.runner import live_training
@@ -134,8 +136,13 @@ def draw_training(live) -> None:
             st.markdown(t("rnn.train.status", **numbers))
     else:
         st.markdown(t("rnn.train.untrained", baseline=f"{baseline:.3f}", goal=f"{SOLVED_RMSE:g}"))
-    k = wave - 1
     left, right = st.columns(2)
+    # live: pictures, which a browser redraws several times a second (ui/figures/chart_pictures.py); paused: Plotly
+    (_training_pictures if live.running else _training_charts)(trainer, left, right)
+
+
+def _training_charts(trainer: SineTrainer, left, right) -> None:
+    k = wave - 1
     with left:
         show(forecast_figure(trainer.test.inputs[k, :, 0].numpy(), trainer.test.clean[k, :, 0].numpy(),
                              trainer.predictions(k), warmup=WARMUP,
@@ -148,6 +155,25 @@ def draw_training(live) -> None:
                                  names=(t("rnn.train.test_mse"), t("rnn.train.baseline"), t("rnn.train.goal")),
                                  title=t("rnn.train.curve_title"), x_title=t("rnn.train.steps")),
              key="rnn.fig.curves")
+
+
+def _training_pictures(trainer: SineTrainer, left, right) -> None:
+    """The forecast and the error curve as pictures, their legends and axes in text."""
+    k = wave - 1
+    legend = (f"{markdown_legend([(t('rnn.train.noisy'), MUTED)], mark='●')} \u2003 "
+              f"{markdown_legend([(t('rnn.train.truth'), INK), (t('rnn.train.forecast'), BACKWARD)])}")
+    show_picture(forecast_picture(trainer.test.inputs[k, :, 0].numpy(), trainer.test.clean[k, :, 0].numpy(),
+                                  trainer.predictions(k), warmup=WARMUP), where=left,
+                 title=t("rnn.train.forecast_title", wave=wave),
+                 caption=f"{legend}  \n{t('rnn.train.warmup_band', warmup=WARMUP)} · "
+                         f"{t('runner.axes', x=t('rnn.diagram.time'), y=t('rnn.train.value_axis'))}")
+    marks = markdown_legend([(t("rnn.train.baseline"), MUTED), (t("rnn.train.goal"), GOOD)], mark="╌╌")
+    show_picture(error_curves_picture(trainer.history["step"], trainer.history.get("test_mse", []),
+                                      baseline=trainer.baseline_mse, goal=SOLVED_RMSE**2), where=right,
+                 title=t("rnn.train.curve_title"),
+                 caption=f"{markdown_legend([(t('rnn.train.test_mse'), FORWARD)])} \u2003 {marks}  \n"
+                         f"{t('runner.axes', x=t('rnn.train.steps'), y=t('rnn.train.mse_axis'))}")
+    st.caption(t("runner.live_picture"))
 
 
 live_training("rnn", build=lambda: SineTrainer(config), config=config, draw=draw_training, steps_per_click=10)

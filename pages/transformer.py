@@ -14,9 +14,10 @@ from core.attention.transformer import TransformerConfig, sinusoidal_positions
 from core.attention.transformer_file import export_bytes
 from core.attention.transformer_trainer import TrainConfig, TransformerTrainer
 from core.attention.vocab import detokenize, tokenize
-from ui.figures.attention.attention import (heads_grid_figure, metric_curves_figure, positional_encoding_figure,
-                                  positional_waves_figure)
-from ui.figures.common import curves_figure, show
+from ui.figures.attention.attention import (heads_grid_figure, metric_curves_figure, metric_curves_picture,
+                                            positional_encoding_figure, positional_waves_figure)
+from ui.figures.chart_pictures import markdown_legend, show_picture
+from ui.figures.common import PALETTE, curves_figure, show
 from ui.figures.memo import memoized
 from ui.i18n import error_text, literal_list, options, t
 from ui.page import Page, seed
@@ -109,8 +110,24 @@ def draw(run: Run) -> None:
     if not tr.history["step"]:
         st.info(t("transformer.live.start"), icon=":material/play_arrow:")
         return
-    steps = t("transformer.live.steps")
     left, middle, right = st.columns(3)
+    # live: pictures, which a browser redraws several times a second (ui/figures/chart_pictures.py); paused: Plotly
+    (_curve_pictures if run.running else _curve_charts)(tr, left, middle, right)
+    if tr.evals["step"]:
+        st.markdown(t("transformer.live.summary", step=tr.evals["step"][-1], exact=f"{100 * tr.evals['exact'][-1]:.1f}",
+                      bleu=f"{tr.evals['bleu'][-1]:.1f}", n=len(tr.test_pairs)))
+        st.dataframe(pd.DataFrame(
+            [(src, ref, out, "✓" if out == ref else "✗") for src, ref, out in tr.samples],
+            columns=[t("transformer.live.source"), t("transformer.live.reference"), t("transformer.live.output"),
+                     t("transformer.live.match")]), hide_index=True, width="stretch")
+    else:
+        right.info(t("transformer.live.first_eval", n=tr.cfg.eval_every), icon=":material/hourglass_top:")
+    if run.running:
+        st.caption(t("runner.live_picture"))
+
+
+def _curve_charts(tr: TransformerTrainer, left, middle, right) -> None:
+    steps = t("transformer.live.steps")
     show(metric_curves_figure([(t("transformer.live.loss"), tr.history["step"], tr.history["loss"])],
                               title=t("transformer.live.loss_title"), x_title=steps, log_y=True),
          key="transformer.loss", where=left)
@@ -121,14 +138,26 @@ def draw(run: Run) -> None:
     if tr.evals["step"]:
         show(metric_curves_figure([("BLEU", tr.evals["step"], tr.evals["bleu"])], x_title=steps, y_range=(0, 101),
                                   title=t("transformer.live.bleu_title")), key="transformer.bleu", where=right)
-        st.markdown(t("transformer.live.summary", step=tr.evals["step"][-1], exact=f"{100 * tr.evals['exact'][-1]:.1f}",
-                      bleu=f"{tr.evals['bleu'][-1]:.1f}", n=len(tr.test_pairs)))
-        st.dataframe(pd.DataFrame(
-            [(src, ref, out, "✓" if out == ref else "✗") for src, ref, out in tr.samples],
-            columns=[t("transformer.live.source"), t("transformer.live.reference"), t("transformer.live.output"),
-                     t("transformer.live.match")]), hide_index=True, width="stretch")
-    else:
-        right.info(t("transformer.live.first_eval", n=tr.cfg.eval_every), icon=":material/hourglass_top:")
+
+
+def _curve_pictures(tr: TransformerTrainer, left, middle, right) -> None:
+    """The three training curves as pictures, their names and axes in text."""
+    def caption(names: list[str], axis: str) -> str:
+        legend = markdown_legend([(name, PALETTE[k]) for k, name in enumerate(names)])
+        return f"{legend}  \n{t('runner.axes', x=t('transformer.live.steps'), y=t(f'transformer.live.{axis}_axis'))}"
+
+    size = dict(width=360, height=260)  # a third of the page wide
+    show_picture(metric_curves_picture([(tr.history["step"], tr.history["loss"])], log_y=True, **size), where=left,
+                 title=t("transformer.live.loss_title"), caption=caption([t("transformer.live.loss")], "loss"))
+    show_picture(metric_curves_picture([(tr.history["step"], tr.history["accuracy"]),
+                                        (tr.evals["step"], tr.evals["exact"])], y_range=(0, 1.02), **size),
+                 where=middle,
+                 title=t("transformer.live.accuracy_title"),
+                 caption=caption([t("transformer.live.token_accuracy"), t("transformer.live.exact")], "accuracy"))
+    if tr.evals["step"]:
+        show_picture(metric_curves_picture([(tr.evals["step"], tr.evals["bleu"])], y_range=(0, 101), **size),
+                     where=right,
+                     title=t("transformer.live.bleu_title"), caption=caption(["BLEU"], "bleu"))
 
 
 run = live_training(NS, build=build, config=(data.name, model_cfg, train_cfg), draw=draw)

@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from tests.app.harness import by_key, open_page, train, warnings_text
+from tests.app.harness import by_key, open_page, press, train, warnings_text
 
 
 def trainer(at):
@@ -89,3 +89,16 @@ def test_missing_pretrained_model_leaves_the_rest_working(monkeypatch, tmp_path)
     assert len(at.get("plotly_chart")) >= 5  # the hand computation is untouched
     train(at, "attention", ticks=2)
     assert trainer(at).steps_done > 0
+
+
+def test_live_alignment_draws_pictures_and_paused_view_interactive_charts():
+    at = open_page("attention")
+    charts_before = len(at.get("plotly_chart"))  # the hand-worked matrices, the untrained map, MiniLM's heads
+    train(at, "attention", ticks=2)
+    assert len(at.image) == 2  # the loss curve and the alignment map (the accuracy curve after the first evaluation)
+    assert len(at.get("plotly_chart")) == charts_before - 1
+    captions = "\n".join(c.value for c in at.caption)
+    assert ":blue[━━] training loss" in captions and "Across the top: English (source)" in captions
+    assert "pause for the interactive charts" in captions
+    press(at, "attention.run.pause")
+    assert len(at.get("plotly_chart")) == charts_before + 1 and not at.image  # the map and the loss curve

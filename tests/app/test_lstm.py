@@ -76,3 +76,19 @@ def test_tampered_link_is_clamped_or_ignored_with_notices():
         assert word in text
     assert by_key(at.slider, "lstm.distance").value == 60
     assert "“z”" in errors(at)
+
+
+def test_live_panels_draw_pictures_and_paused_panels_interactive_charts():
+    at = open_page("lstm")
+    train(at, "lstm", ticks=2)
+    assert len(at.image) == 3 and len(at.get("plotly_chart")) == 3  # the two step bars and the race stay charts
+    captions = "\n".join(c.value for c in at.caption)
+    assert ":blue[━━] LSTM" in captions and ":green[╌╌] solved" in captions and "held-out accuracy (%)" in captions
+    assert "forget gate f — what is kept" in captions and "pause for the interactive charts" in captions
+    press(at, "lstm.run.pause")
+    assert len(at.get("plotly_chart")) == 6 and not at.image
+    train(at, "lstm_race", ticks=2)
+    assert len(at.image) == 3 and len(at.get("plotly_chart")) == 5  # a picture per contestant
+    assert {"vanilla RNN", "LSTM", "GRU"} <= {m.value.strip("*") for m in at.markdown}
+    press(at, "lstm_race.run.pause")
+    assert len(at.get("plotly_chart")) == 6 and not at.image

@@ -91,3 +91,15 @@ def test_tampered_link_is_clamped_or_ignored_with_notices():
         assert word in text
     assert "oops" in errors(at)
     assert by_key(at.slider, "rnn.rho").value == 0.9
+
+
+def test_live_training_draws_pictures_and_paused_view_interactive_charts():
+    at = open_page("rnn")
+    charts_before = len(at.get("plotly_chart"))
+    train(at, "rnn", ticks=2)
+    assert len(at.image) == 2 and len(at.get("plotly_chart")) == charts_before - 2  # forecast and error curve
+    captions = "\n".join(c.value for c in at.caption)
+    assert ":orange[━━] forecast x̂ₜ₊₁" in captions and ":green[╌╌] goal" in captions
+    assert "Shaded: the first 5 forecasts" in captions and "pause for the interactive charts" in captions
+    press(at, "rnn.run.pause")
+    assert len(at.get("plotly_chart")) == charts_before and not at.image

@@ -1,7 +1,7 @@
 """The Transformer page as a learner uses it: training ticks, held-out scores, own sentences, uploads, bad links."""
 import pytest
 
-from tests.app.harness import by_key, open_page, train, warnings_text
+from tests.app.harness import by_key, open_page, press, train, warnings_text
 
 
 def trainer(at):
@@ -88,3 +88,19 @@ def test_tampered_link_gets_notices():
     for word in ("layers", "heads", "width", "warmup", "corpus", "beam", "hack"):
         assert word in text
     assert trainer(at).model.cfg.layers == 4 and trainer(at).model.cfg.heads == 4
+
+
+def test_live_curves_are_pictures_and_paused_curves_interactive_charts():
+    at = open_page("transformer")
+    charts_before = len(at.get("plotly_chart"))
+    train(at, "transformer", ticks=2)
+    tr = trainer(at)
+    tr.evaluate(tr.steps_done)
+    at.run()
+    assert len(at.image) == 3 and len(at.get("plotly_chart")) == charts_before  # loss, accuracy, BLEU
+    captions = "\n".join(c.value for c in at.caption)
+    assert ":blue[━━] next-token accuracy (training batches)" in captions
+    assert ":orange[━━] exact match (held-out)" in captions and "loss (log scale)" in captions
+    assert "pause for the interactive charts" in captions
+    press(at, "transformer.run.pause")
+    assert len(at.get("plotly_chart")) == charts_before + 3 and not at.image

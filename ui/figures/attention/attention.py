@@ -202,9 +202,11 @@ def metric_curves_figure(series: Sequence[tuple[str, Sequence[float], Sequence[f
 
 
 def metric_curves_picture(series: Sequence[tuple[Sequence[float], Sequence[float]]], *, y_range=None,
-                          log_y: bool = False):
-    """`metric_curves_figure` as a picture for the live view: (xs, ys) per curve, in the same colours."""
+                          log_y: bool = False, width: int = 520, height: int = 280):
+    """`metric_curves_figure` as a picture for the live view: (xs, ys) per curve, in the same colours. A narrow
+    column gets a smaller picture (`width`), so its digits are not shrunk to unreadable."""
     from ui.figures.chart_pictures import Series, line_chart_image
 
     return line_chart_image([Series(ys, PALETTE[k % len(PALETTE)], xs=xs, markers=len(xs) < 40)
-                             for k, (xs, ys) in enumerate(series)], y_range=y_range, log_y=log_y)
+                             for k, (xs, ys) in enumerate(series)], y_range=y_range, log_y=log_y, width=width,
+                            height=height)
