@@ -143,7 +143,7 @@ def draw(run) -> None:
         show_picture(run.per_model_state("fit", lambda: fit_picture(*fit_data, fits, MODEL_COLORS)),
                      title=t("fitting.network.fit_chart"), where=left,
                      caption=f":gray[●] {point_labels['test']} \u2003 :gray[╌╌] {point_labels['truth']} \u2003 "
-                             f":blue[●] {point_labels['train']}  \n{legend}  \n{t('runner.axes', x='x', y='y')}")
+                             f":blue[✕] {point_labels['train']}  \n{legend}  \n{t('runner.axes', x='x', y='y')}")
         if curves_shown:
             show_picture(run.per_model_state("curves", lambda: error_curves_picture(trainer.curve_steps, series,
                                                                                     MODEL_COLORS, floor=floor)),

@@ -1,8 +1,8 @@
 """The fitting page's live pictures: points and curves land where the fit chart's axes put them."""
 import numpy as np
 
-from ui.figures.basics.fitting import (FLOOR_COLOR, MODEL_COLORS, TRAIN_COLOR, error_curves_picture, fit_picture,
-                                       fit_y_range)
+from ui.figures.basics.fitting import (FLOOR_COLOR, MODEL_COLORS, TEST_POINT_COLOR, TRAIN_COLOR, TRUTH_COLOR,
+                                       error_curves_picture, fit_picture, fit_y_range)
 from ui.figures.chart_pictures import rgb
 
 
@@ -17,18 +17,31 @@ def test_fit_y_range_leaves_room_for_noise():
 
 
 def test_points_and_a_flat_fit_land_on_the_axes():
-    """x −1 … 1 over columns 52 … 510; y −2 … 2 over rows 8 … 318 (height 340)."""
+    """Plot area 338 px square from column 52, row 8: x −1.05 … 1.05 across, y −2 … 2 up."""
     grid = np.linspace(-1, 1, 41)
     truth = np.where(grid < 0, -1.0, 1.0)  # spans −1 … 1: the y axis −2 … 2
     img = fit_picture(np.array([0.0]), np.array([1.0]), np.zeros(0), np.zeros(0), grid, truth,
-                      {"l2": np.full(41, -1.0), "dropout": np.full(41, 9.0)}, MODEL_COLORS)
-    assert img.shape == (340, 520, 3)
-    x, y = centre(img, TRAIN_COLOR)  # the training point (0, 1): the middle column, a quarter down
-    assert abs(x - 281) <= 1 and abs(y - (8 + 310 / 4)) <= 1
+                      {"l2": np.full(41, -1.0), "dropout": np.full(41, 9.0)}, MODEL_COLORS, size=400)
+    assert img.shape == (338 + 30, 400, 3)
+    x, y = centre(img, TRAIN_COLOR)  # the training cross at (0, 1): the middle column, a quarter down
+    assert abs(x - (52 + 169)) <= 1 and abs(y - (8 + 338 / 4)) <= 1
     _, y = centre(img, MODEL_COLORS["l2"])  # the fit at y = −1: three quarters down
-    assert abs(y - (8 + 3 * 310 / 4)) <= 2
+    assert abs(y - (8 + 3 * 338 / 4)) <= 2
     _, y = centre(img, MODEL_COLORS["dropout"])  # y = 9 is off the axis: it runs along the top edge
     assert abs(y - 8) <= 2
+
+
+def test_test_points_and_the_truth_sit_behind_in_their_faint_colours():
+    grid = np.linspace(-1, 1, 241)
+    img = fit_picture(np.zeros(0), np.zeros(0), np.array([0.5]), np.array([-1.0]), grid, np.zeros(241), {},
+                      MODEL_COLORS, size=400)  # truth y = 0: the axis −0.6 … 0.6; the point beyond it is left out
+    assert not (np.abs(img.astype(int) - rgb(TEST_POINT_COLOR)).sum(-1) < 8).any()
+    img = fit_picture(np.zeros(0), np.zeros(0), np.array([0.5]), np.array([0.3]), grid, np.zeros(241), {},
+                      MODEL_COLORS, size=400)
+    ys, xs = np.where(np.abs(img.astype(int) - rgb(TEST_POINT_COLOR)).sum(-1) < 8)
+    assert abs(xs.mean() - (52 + 1.55 / 2.1 * 338)) <= 1.5 and abs(ys.mean() - (8 + 0.3 / 1.2 * 338)) <= 1.5
+    ys, _ = np.where(np.abs(img.astype(int) - rgb(TRUTH_COLOR)).sum(-1) < 8)
+    assert abs(np.median(ys) - (8 + 169)) <= 1.5  # the true function y = 0: half-way down
 
 
 def test_error_curves_on_a_log_axis_with_the_noise_floor():

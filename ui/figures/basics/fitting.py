@@ -12,6 +12,7 @@ TRAIN_COLOR, TEST_COLOR = PALETTE[0], PALETTE[1]
 # The theme's named colours (a Markdown legend matches them), and near-black for no remedy: the text's own colour.
 MODEL_COLORS = {"none": "#111827", "l2": PALETTE[2], "dropout": PALETTE[4], "early": PALETTE[1], "data": PALETTE[3]}
 TRUTH_COLOR, TEST_POINT_COLOR, FLOOR_COLOR = "#9ca3af", "#cbd5e1", "#16a34a"
+FIT_X_RANGE = (-1.05, 1.05)
 LEGEND_BELOW = dict(orientation="h", yanchor="top", y=-0.3, xanchor="center", x=0.5)
 Y_CAP = 10.0  # errors above this are off the chart: an interpolating polynomial can reach 10⁹
 
@@ -31,7 +32,7 @@ def fit_figure(x_train, y_train, x_test, y_test, grid_x, truth_y, fits: dict[str
         data.append(dict(type="scatter", x=grid_x, y=y, mode="lines", name=labels[name],
                          line=dict(color=color, width=3 if i == 0 else 2.5),
                          hovertemplate="%{x:.2f}: %{y:.3f}<extra>" + labels[name] + "</extra>"))
-    layout = dict(xaxis=dict(title=dict(text="x"), range=[-1.05, 1.05]),
+    layout = dict(xaxis=dict(title=dict(text="x"), range=list(FIT_X_RANGE)),
                   yaxis=dict(title=dict(text="y"), range=list(fit_y_range(truth_y))))
     fig = styled(go.Figure(data=data, layout=layout), title=title, height=420)
     return fig.update_layout(legend=dict(LEGEND_BELOW, y=-0.26))  # clear of the x axis's title
@@ -76,22 +77,33 @@ def error_figure(axis, series: dict[str, np.ndarray], labels: dict[str, str], *,
 
 
 def fit_picture(x_train, y_train, x_test, y_test, grid_x, truth_y, fits: dict[str, np.ndarray],
-                colors: dict[str, str]) -> np.ndarray:
-    """The fit chart as a picture for the live view: test points, the true function dotted, training points, then
-    the fitted curves, on the same y axis (a curve beyond it runs along its edge, as Plotly clips it)."""
-    from ui.figures.chart_pictures import Series, line_chart_image
+                colors: dict[str, str], *, size: int = 400) -> np.ndarray:
+    """The fit chart as a picture for the live view, on its x and y ranges: test points and the true function
+    (dashed) faint behind, the fitted curves (one beyond the y axis runs along its edge, as Plotly clips it), and the
+    training points as crosses on top, so the few points a network fits stay visible."""
+    from PIL import Image, ImageDraw
 
-    low, high = fit_y_range(truth_y)
+    from ui.figures.chart_pictures import plane_image, rgb
 
-    def points(xs, ys, color: str) -> list[Series]:  # one-point series: a dot each
-        return [Series([y], color, xs=[x]) for x, y in zip(np.asarray(xs, float), np.asarray(ys, float))
-                if low <= y <= high]
+    (x_lo, x_hi), (y_lo, y_hi) = FIT_X_RANGE, fit_y_range(truth_y)
+    side = 2 * size  # the background is drawn at twice the plot's resolution, then scaled down: smooth dots
 
-    curves = [Series(np.clip(y, low, high), colors[name], xs=grid_x, width=3 if i == 0 else 2)
-              for i, (name, y) in enumerate(fits.items())]
-    return line_chart_image([*points(x_test, y_test, TEST_POINT_COLOR), Series(truth_y, TRUTH_COLOR, xs=grid_x,
-                                                                               dashed=True),
-                             *points(x_train, y_train, TRAIN_COLOR), *curves], y_range=(low, high), height=340)
+    def to_px(xs, ys) -> np.ndarray:
+        xs, ys = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
+        return np.stack([(xs - x_lo) / (x_hi - x_lo) * side, (y_hi - ys) / (y_hi - y_lo) * side], 1)
+
+    background = Image.new("RGB", (side, side), (255, 255, 255))
+    draw = ImageDraw.Draw(background)
+    for px, py in to_px(x_test, y_test).tolist():
+        draw.ellipse((px - 5, py - 5, px + 5, py + 5), fill=rgb(TEST_POINT_COLOR))
+    truth_px = to_px(grid_x, truth_y).tolist()
+    for i, (a, b) in enumerate(zip(truth_px, truth_px[1:])):  # dashed: three grid steps drawn, three left out
+        if i // 3 % 2 == 0:
+            draw.line((*a, *b), fill=rgb(TRUTH_COLOR), width=4)
+    curves = [(np.stack([grid_x, np.clip(y, y_lo, y_hi)], 1), colors[name]) for name, y in fits.items()]
+    crosses = [(x, y, TRAIN_COLOR) for x, y in zip(np.asarray(x_train, float), np.asarray(y_train, float))
+               if y_lo <= y <= y_hi]
+    return plane_image(np.asarray(background), (x_lo, x_hi), (y_lo, y_hi), paths=curves, crosses=crosses, size=size)
 
 
 def error_curves_picture(steps, series: dict[str, np.ndarray], colors: dict[str, str], *, floor: float) -> np.ndarray:
