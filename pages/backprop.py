@@ -6,6 +6,7 @@ from core.basics.backprop import (ACTIVATIONS, PARAMS, BackpropConfig, BackpropT
                            backward, forward, update)
 from ui import i18n
 from ui.figures.basics import backprop as fig
+from ui.figures.chart_pictures import show_picture
 from ui.figures.common import show
 from ui.i18n import t
 from ui.page import Page
@@ -47,7 +48,12 @@ def draw_training(run: Run) -> None:
     now.metric(t("backprop.train.loss_now", n=f"{tr.steps_done:,}"), f"{fw.E:.9g}")
     o1.metric(t("backprop.train.output", o="o1", t="t1", target=f"{tr.config.example.t1:g}"), f"{fw.out_o1:.6f}")
     o2.metric(t("backprop.train.output", o="o2", t="t2", target=f"{tr.config.example.t2:g}"), f"{fw.out_o2:.6f}")
-    if tr.steps_done:
+    if tr.steps_done and run.running:  # live: a picture, which a browser redraws several times a second
+        picture = run.per_model_state("curve", lambda: fig.loss_curve_picture(tr.curve_steps, tr.curve_loss))
+        show_picture(picture, title=t("backprop.train.curve_title"),
+                     caption=f":red[━━] E  \n{t('runner.axes', x=t('backprop.train.steps_axis'), y='E')}")
+        st.caption(t("runner.live_picture"))
+    elif tr.steps_done:
         show(fig.loss_curve_figure(tr.curve_steps, tr.curve_loss, title=t("backprop.train.curve_title"),
                                    x_title=t("backprop.train.steps_axis"), y_title="E"), key="backprop.curve")
     else:

@@ -9,7 +9,10 @@ from core.vision.cnn import (ACTIVATIONS, FULL_BATCH, HIDDEN, KERNELS, OPTIMIZER
                       TEST_DIGITS, CNNConfig, CNNTrainer, drawing_to_digit)
 from core.vision.conv_vs_dense import parameter_counts
 from ui.canvas import drawing_canvas
+from ui.figures.chart_pictures import markdown_legend, show_picture
 from ui.figures.common import show
+from ui.figures.vision.live_pictures import (ACCURACY_COLORS, LOSS_COLORS, accuracy_picture, confusion_picture,
+                                             filters_picture, loss_picture)
 from ui.figures.vision.pictures import (architecture_figure, as_rgb, confusion_figure, enlarge, filters_figure,
                                inception_dot, inverted_residual_dot, mosaic, probabilities_figure, to_display,
                                training_figure)
@@ -70,6 +73,22 @@ def feature_maps(trainer: CNNTrainer, sample: int) -> None:
                     caption=t(f"{NS}.stage.{stage}", c=channels, h=h, w=w))
 
 
+def curve_pictures(run, names: dict[str, str]) -> None:
+    """The loss and accuracy curves as two pictures side by side, legends and axis titles in Markdown."""
+    history = run.trainer.history
+    loss_col, acc_col = st.columns(2, gap="medium")
+    loss_legend = markdown_legend([(names[key], color) for key, color in zip(("loss", "test_loss"), LOSS_COLORS)])
+    acc_legend = markdown_legend([(names[key], color) for key, color in zip(("train_acc", "test_acc"),
+                                                                            ACCURACY_COLORS)])
+    show_picture(run.per_model_state("loss", lambda: loss_picture(history)), title=t(f"{NS}.loss_title"),
+                 where=loss_col, caption=f"{loss_legend}  \n"
+                                         f"{t('runner.axes', x=t(f'{NS}.step_axis'), y=t(f'{NS}.loss_title'))}")
+    show_picture(run.per_model_state("accuracy", lambda: accuracy_picture(history, TARGET_ACCURACY)),
+                 title=t(f"{NS}.acc_title"), where=acc_col,
+                 caption=f"{acc_legend} \u2003 :gray[╌╌] {TARGET_ACCURACY:.0%}  \n"
+                         f"{t('runner.axes', x=t(f'{NS}.step_axis'), y=t(f'{NS}.acc_title'))}")
+
+
 def draw_panel(run, sample: int) -> None:
     """The live charts: metrics, curves, first-layer filters, confusion matrix, feature maps."""
     trainer: CNNTrainer = run.trainer
@@ -85,15 +104,26 @@ def draw_panel(run, sample: int) -> None:
                    if trainer.reached else "—")
         m[3].metric(t(f"{NS}.metric.reached", target=f"{TARGET_ACCURACY:.0%}"), reached)
         names = {key: t(f"{NS}.series.{key}") for key in ("loss", "test_loss", "train_acc", "test_acc")}
-        show(training_figure(trainer.history, names, (t(f"{NS}.loss_title"), t(f"{NS}.acc_title")),
-                             t(f"{NS}.step_axis")), key=f"{NS}.curves")
+        if run.running:
+            curve_pictures(run, names)
+        else:
+            show(training_figure(trainer.history, names, (t(f"{NS}.loss_title"), t(f"{NS}.acc_title")),
+                                 t(f"{NS}.step_axis")), key=f"{NS}.curves")
     left, right = st.columns(2, gap="medium")
-    with left:
-        show(filters_figure(trainer.first_layer_filters(), t(f"{NS}.filters_title")), key=f"{NS}.filters")
-        st.caption(t(f"{NS}.filters_text"))
-    with right:
-        show(confusion_figure(trainer.confusion(), t(f"{NS}.confusion_title"), t(f"{NS}.predicted"),
-                              t(f"{NS}.true")), key=f"{NS}.confusion")
+    if run.running:  # live: pictures, which a browser redraws several times a second (ui/figures/chart_pictures.py)
+        show_picture(run.per_model_state("filters", lambda: filters_picture(trainer.first_layer_filters())),
+                     title=t(f"{NS}.filters_title"), caption=t(f"{NS}.filters_text"), where=left)
+        show_picture(run.per_model_state("confusion", lambda: confusion_picture(trainer.confusion())),
+                     title=t(f"{NS}.confusion_title"), where=right,
+                     caption=t("runner.axes", x=t(f"{NS}.predicted"), y=t(f"{NS}.true")))
+        st.caption(t("runner.live_picture"))
+    else:
+        with left:
+            show(filters_figure(trainer.first_layer_filters(), t(f"{NS}.filters_title")), key=f"{NS}.filters")
+            st.caption(t(f"{NS}.filters_text"))
+        with right:
+            show(confusion_figure(trainer.confusion(), t(f"{NS}.confusion_title"), t(f"{NS}.predicted"),
+                                  t(f"{NS}.true")), key=f"{NS}.confusion")
     st.markdown(f"##### {t(f'{NS}.maps_header')}")
     feature_maps(trainer, sample)
 

@@ -7,9 +7,10 @@ import streamlit as st
 from core.vision import conv3d
 from core.vision.clips import DIRECTIONS, SPRITES, make_clips
 from core.vision.motion import CHANCE, TARGET_ACCURACY, VIEWS, MotionConfig, MotionRace, count_params
-from ui.figures.common import show
-from ui.figures.vision.conv3d import (MODEL_TEXT_COLORS, costs_memo, frames_strip, kernel_slices_memo,
-                                      predictions_figure, race_figure, voxel_latex)
+from ui.figures.chart_pictures import markdown_legend
+from ui.figures.common import png_data_uri, show
+from ui.figures.vision.conv3d import (MODEL_COLORS, MODEL_TEXT_COLORS, costs_memo, frames_strip, kernel_slices_memo,
+                                      predictions_figure, race_figure, race_picture, voxel_latex)
 from ui.figures.vision.pictures import conv_size_latex
 from ui.i18n import options, t
 from ui.page import Page, seed
@@ -133,14 +134,21 @@ def draw_race(run, example, direction: str) -> None:
         st.info(t(f"{NS}.press_start"), icon=":material/play_arrow:")
     else:
         left, right = st.columns(2, gap="medium")
+        legend = markdown_legend([(names[view], MODEL_COLORS[view]) for view in VIEWS])
         for where, metric, reference in ((left, "test_acc", CHANCE), (right, "loss", math.log(1 / CHANCE))):
             where.markdown(f"###### {t(f'{NS}.{metric}_title')}")
             axis = t(f"{NS}.step_axis")
+            if run.running:  # live: pictures, which a browser redraws several times a second
+                where.image(png_data_uri(run.per_model_state(f"race.{metric}.picture", lambda: race_picture(
+                    trainer.history, VIEWS, metric, reference))), width="stretch")
+                where.caption(f"{legend} \u2003 :gray[╌╌] {t(f'{NS}.{metric}_reference')}  \n"
+                              f"{t('runner.axes', x=axis, y=t(f'{NS}.{metric}_title'))}")
+                continue
             chart = run.per_model_state(f"race.{metric}", lambda: race_figure(
                 trainer.history, names, metric, axis, reference, legend=metric == "test_acc"), axis)
             show(chart, key=f"{NS}.race.{metric}", where=where)
     if run.running:  # a chart less to redraw on every refresh; it comes back at Pause
-        st.caption(t(f"{NS}.predictions_paused"))
+        st.caption(f"{t('runner.live_picture')} {t(f'{NS}.predictions_paused')}")
         return
     labels = [t(f"{NS}.direction.{d}") for d in DIRECTIONS]
     show(run.per_model_state("predictions", lambda: predictions_figure(

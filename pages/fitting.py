@@ -7,7 +7,9 @@ from core.basics.fitting import (FUNCTIONS, L2_LADDER, MAX_DEGREE, average_degre
                           l2_curve, learning_curve, make_data, mse, predict, truth)
 from core.basics.fitting_mlp import REMEDIES, RemedyConfig, remedy_trainer
 from ui.figures.common import show
-from ui.figures.basics.fitting import MODEL_COLORS, TEST_COLOR, TRAIN_COLOR, error_figure_memo, fit_figure_memo
+from ui.figures.basics.fitting import (MODEL_COLORS, TEST_COLOR, TRAIN_COLOR, error_curves_picture, error_figure_memo,
+                                      fit_figure_memo, fit_picture)
+from ui.figures.chart_pictures import markdown_legend, show_picture
 from ui.i18n import options, t
 from ui.page import Page, seed
 from ui.runner import live_training
@@ -120,20 +122,41 @@ config = RemedyConfig(function, n_train, noise, seed(), width, depth, net_l2, dr
 remedy_labels = {name: t(f"fitting.remedy.{name}") for name in REMEDIES}
 
 
+def model_legend(names) -> str:
+    """The networks' colours as Markdown; no remedy in the text's own near-black, as its curve."""
+    return " \u2003 ".join(f"━━ {remedy_labels[name]}" if name == "none" else markdown_legend([(remedy_labels[name],
+                                                                                             MODEL_COLORS[name])])
+                            for name in names)
+
+
 def draw(run) -> None:
     trainer = run.trainer
     names = config.remedies
     fits = dict(zip(names, trainer.predict(GRID)))
     left, right = st.columns([1.1, 1], gap="large")
-    with left:
-        base = trainer.data
-        show(fit_figure_memo(base.x_train[:n_train], base.y_train[:n_train], base.x_test, base.y_test, GRID,
-                             truth(function, GRID), fits, {**point_labels, **remedy_labels},
-                             title=t("fitting.network.fit_chart"), colors=MODEL_COLORS), key="fitting.chart_net_fit")
-    if len(trainer.curve_steps) < 2:  # one point at step 0: the curves chart would look empty
-        right.info(t("fitting.network.press_start"), icon=":material/play_arrow:")
+    base = trainer.data
+    fit_data = (base.x_train[:n_train], base.y_train[:n_train], base.x_test, base.y_test, GRID, truth(function, GRID))
+    curves_shown = len(trainer.curve_steps) >= 2  # one point at step 0: the curves chart would look empty
+    series = {name: np.array(trainer.curves["test"][m]) for m, name in enumerate(names)} if curves_shown else {}
+    if run.running:  # live: pictures, which a browser redraws several times a second (ui/figures/chart_pictures.py)
+        legend = model_legend(names)
+        show_picture(run.per_model_state("fit", lambda: fit_picture(*fit_data, fits, MODEL_COLORS)),
+                     title=t("fitting.network.fit_chart"), where=left,
+                     caption=f":gray[●] {point_labels['test']} \u2003 :gray[╌╌] {point_labels['truth']} \u2003 "
+                             f":blue[✕] {point_labels['train']}  \n{legend}  \n{t('runner.axes', x='x', y='y')}")
+        if curves_shown:
+            show_picture(run.per_model_state("curves", lambda: error_curves_picture(trainer.curve_steps, series,
+                                                                                    MODEL_COLORS, floor=floor)),
+                         title=t("fitting.network.curve_chart"), where=right,
+                         caption=f"{legend} \u2003 :green[╌╌] {t('fitting.sigma2')}  \n"
+                                 f"{t('runner.axes', x=t('fitting.network.step_axis'), y=t('fitting.test_error'))}")
+        st.caption(t("runner.live_picture"))
     else:
-        series = {name: np.array(trainer.curves["test"][m]) for m, name in enumerate(names)}
+        show(fit_figure_memo(*fit_data, fits, {**point_labels, **remedy_labels}, title=t("fitting.network.fit_chart"),
+                             colors=MODEL_COLORS), key="fitting.chart_net_fit", where=left)
+    if not curves_shown:
+        right.info(t("fitting.network.press_start"), icon=":material/play_arrow:")
+    elif not run.running:
         show(error_figure_memo(trainer.curve_steps, series, remedy_labels, title=t("fitting.network.curve_chart"),
                                x_title=t("fitting.network.step_axis"), y_title=t("fitting.test_error"), floor=floor,
                                floor_label=t("fitting.sigma2"),

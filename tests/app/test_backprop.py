@@ -51,8 +51,11 @@ def test_training_repeats_steps_and_the_loss_falls():
     train(at, "backprop", ticks=3)
     tr = trainer(at)
     assert tr.steps_done > 10 and tr.latest()["loss"] < 0.298371109
-    assert len(at.get("plotly_chart")) == 2  # the network and the loss curve
+    assert len(at.get("plotly_chart")) == 1 and len(at.image) == 1  # the network; the loss curve as a live picture
+    captions = "\n".join(c.value for c in at.caption)
+    assert ":red[━━] E" in captions and "training steps" in captions and "pause for the interactive" in captions
     press(at, "backprop.run.pause")
+    assert len(at.get("plotly_chart")) == 2 and not at.image  # the network and the interactive loss curve
     assert "after" in at.info[0].value  # the step-through now shows the trained network
     by_key(at.number_input, "backprop.lr").set_value(2.0).run()
     assert trainer(at).steps_done == tr.steps_done and trainer(at).lr == 2.0  # lr applies without a restart

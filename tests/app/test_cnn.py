@@ -19,9 +19,15 @@ def test_untrained_page_and_a_few_training_ticks(lang):
     train(at, NS, ticks=3)
     assert " 0 of" not in at.get("progress")[0].proto.text and "第 0 /" not in at.get("progress")[0].proto.text
     assert len(values(at)) == 4 and values(at)[0].endswith("%")
+    maps = len(["input", "conv1", "pool1", "conv2", "pool2"])
+    # live: loss, accuracy, filters and confusion as pictures beside the feature maps; no Plotly chart
+    assert len(at.image) == maps + 4 and not at.get("plotly_chart")
+    captions = "\n".join(c.value for c in at.caption)
+    assert ":blue[━━]" in captions and ":red[━━]" in captions and ":gray[╌╌] 97%" in captions
     press_pause = next(b for b in at.button if b.key == f"{NS}.run.pause")
     press_pause.click().run()
     assert_no_exception(at)
+    assert len(at.image) == maps and len(at.get("plotly_chart")) == 3  # curves, filters, confusion: interactive
 
 
 def test_other_settings_start_a_fresh_run_that_trains():

@@ -28,7 +28,12 @@ def test_default_page_and_a_few_training_ticks(lang):
     assert len(values) == 3 and all(v.endswith("%") for v in values)
     progress = at.get("progress")[0].proto.text
     assert " 0 of" not in progress and "第 0 /" not in progress
+    charts = len(at.get("plotly_chart"))  # the kernel slices and the costs: not live
+    assert len(at.image) == 2 + 2  # live: accuracy and loss as pictures
+    captions = "\n".join(c.value for c in at.caption)
+    assert ":blue[━━]" in captions and ":green[━━]" in captions and ":gray[╌╌]" in captions and "ln 4" in captions
     press(at, f"{NS}.run.pause")
+    assert len(at.image) == 2 and len(at.get("plotly_chart")) == charts + 3  # accuracy, loss, predictions
 
 
 def test_the_voxel_the_kernel_and_the_axes_follow_the_controls():

@@ -35,3 +35,15 @@ def test_tampered_link_gets_notices():
     for word in ("degree", "width", "remedies", "function"):
         assert word in text
     assert by_key(at.slider, "fitting.degree").value == 15
+
+
+def test_live_view_draws_pictures_and_paused_view_interactive_charts():
+    at = open_page("fitting", params={"remedies": "early", "width": "16"})
+    charts = len(at.get("plotly_chart"))  # the polynomial's three charts and the network's fit
+    train(at, "fitting", ticks=3)
+    assert len(at.image) == 2 and len(at.get("plotly_chart")) == charts - 1  # the fit and the curves as pictures
+    captions = "\n".join(c.value for c in at.caption)
+    assert "━━ No remedy" in captions and ":orange[━━] Early stopping" in captions and "σ²" in captions
+    assert "pause for the interactive charts" in captions
+    press(at, "fitting.run.pause")
+    assert not at.image and len(at.get("plotly_chart")) == charts + 1

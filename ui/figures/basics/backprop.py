@@ -146,6 +146,7 @@ NODES = {"i1": (0.0, 1.0), "i2": (0.0, 0.0), "h1": (1.0, 1.0), "h2": (1.0, 0.0),
 EDGES = {"w1": ("i1", "h1"), "w2": ("i2", "h1"), "w3": ("i1", "h2"), "w4": ("i2", "h2"),
          "w5": ("h1", "o1"), "w6": ("h2", "o1"), "w7": ("h1", "o2"), "w8": ("h2", "o2")}
 BIAS_EDGES = {"b1": ("h1", "h2"), "b2": ("o1", "o2")}
+LOSS_COLOR = PALETTE[3]  # E: the loss curve and the per-output losses on the graph
 NODE_COLOR = {"i": "#64748b", "h": PALETTE[0], "o": PALETTE[4], "b": "#94a3b8"}
 
 
@@ -223,7 +224,16 @@ def loss_curve_figure(steps: Sequence[int], losses: Sequence[float], *, title: s
     e = np.asarray(losses, dtype=float)
     keep = (s > 0) & (e > 0) & np.isfinite(e)
     data = [dict(type="scatter", x=s[keep], y=e[keep], mode="lines+markers", marker=dict(size=4),
-                 line=dict(color=PALETTE[3], width=2), name="E", hovertemplate="%{x:,}: E = %{y:.6g}<extra></extra>")]
+                 line=dict(color=LOSS_COLOR, width=2), name="E", hovertemplate="%{x:,}: E = %{y:.6g}<extra></extra>")]
     layout = dict(xaxis=dict(title=dict(text=x_title), type="log", exponentformat="power"),
                   yaxis=dict(title=dict(text=y_title), type="log", exponentformat="power"))
     return styled(go.Figure(data=data, layout=layout), title=title, height=320, legend=False)
+
+
+def loss_curve_picture(steps: Sequence[int], losses: Sequence[float]) -> np.ndarray:
+    """The loss curve as a picture for the live view: the same log-log line and colour, no hover (s = 0 left out
+    by the log axis)."""
+    from ui.figures.chart_pictures import Series, line_chart_image
+
+    return line_chart_image([Series(losses, LOSS_COLOR, xs=steps, markers=True)], log_x=True, log_y=True,
+                            height=260)

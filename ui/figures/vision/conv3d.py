@@ -123,3 +123,15 @@ def costs_figure(names: list[str], params: list[float], macs: list[float], title
 
 kernel_slices_memo = memoized(kernel_slices_figure)
 costs_memo = memoized(costs_figure)
+
+
+def race_picture(history: dict[str, list[float]], views, metric: str, reference: float) -> np.ndarray:
+    """`race_figure` as a picture for the live view: the same lines, colours and dotted reference (accuracy as a
+    fraction 0 … 1.02; the loss from 0)."""
+    from ui.figures.chart_pictures import Series, line_chart_image
+
+    x = history.get("test_step" if metric == "test_acc" else "step", [])
+    lines = [Series(history.get(f"{metric}_{view}", []), MODEL_COLORS[view], xs=x) for view in views]
+    if metric == "test_acc":
+        return line_chart_image(lines, y_range=(0.0, 1.02), hlines=[(reference, PALETTE[8])], height=260)
+    return line_chart_image(lines, y_from_zero=True, hlines=[(reference, PALETTE[8])], height=260)

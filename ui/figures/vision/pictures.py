@@ -199,8 +199,9 @@ def training_figure(history: dict[str, list[float]], names: dict[str, str], titl
                   legend=dict(orientation="h", yanchor="top", y=-0.3, xanchor="center", x=0.5))
 
 
-def filters_figure(filters: np.ndarray, title: str) -> go.Figure:
-    """First-layer kernels (N, k, k) tiled in one heat map on a shared symmetric scale (NaN gaps between)."""
+def filter_sheet(filters: np.ndarray) -> tuple[np.ndarray, float]:
+    """Kernels (N, k, k) tiled 4 or 8 to a row with NaN gaps between, and the largest |weight| (their shared scale;
+    1 when there is none: NaN weights of a diverged run stay blank)."""
     n, k, _ = filters.shape
     columns = n if n <= 4 else 4 if n <= 8 else 8
     rows = int(np.ceil(n / columns))
@@ -209,7 +210,13 @@ def filters_figure(filters: np.ndarray, title: str) -> go.Figure:
         r, c = divmod(i, columns)
         sheet[r * (k + 1):r * (k + 1) + k, c * (k + 1):c * (k + 1) + k] = f
     finite = np.abs(sheet[np.isfinite(sheet)])
-    top = float(finite.max()) if finite.size and finite.max() > 0 else 1.0  # NaN weights (a diverged run) stay blank
+    return sheet, float(finite.max()) if finite.size and finite.max() > 0 else 1.0
+
+
+def filters_figure(filters: np.ndarray, title: str) -> go.Figure:
+    """First-layer kernels (N, k, k) tiled in one heat map on a shared symmetric scale (NaN gaps between)."""
+    sheet, top = filter_sheet(filters)
+    rows = (sheet.shape[0] + 1) // (filters.shape[1] + 1)
     fig = go.Figure(go.Heatmap(z=sheet, colorscale=DIVERGING, zmid=0, zmin=-top, zmax=top, showscale=False,
                                hovertemplate="%{z:.3f}<extra></extra>"))
     fig.update_xaxes(visible=False)
