@@ -14,7 +14,7 @@ from ui.figures.vision.conv3d import (MODEL_COLORS, MODEL_TEXT_COLORS, costs_mem
 from ui.figures.vision.pictures import conv_size_latex
 from ui.i18n import options, t
 from ui.page import Page, seed
-from ui.runner import live_training
+from ui.runner import LIGHT_INTERVAL_S, live_training
 from ui.teaching import takeaway
 
 NS = "conv3d"
@@ -164,7 +164,8 @@ def race_section(clip_cfg: MotionConfig, example, direction: str) -> None:
     lr = page.choice("lr", LR_LADDER, 0.01, style="slider", where=cols[1])
     cfg = MotionConfig(clip_cfg.frames, clip_cfg.noise, clip_cfg.speed, clip_cfg.sprite, channels, lr,
                        seed=clip_cfg.seed)
-    run = live_training(NS, build=lambda: MotionRace(cfg), config=cfg, draw=lambda r: draw_race(r, example, direction))
+    run = live_training(NS, build=lambda: MotionRace(cfg), config=cfg, draw=lambda r: draw_race(r, example, direction),
+                        interval_s=LIGHT_INTERVAL_S)
     sizes = {view: f"{count_params(model):,}" for view, model in run.trainer.models.items()}
     st.caption(t(f"{NS}.params_line", frames=cfg.frames, **{f"p_{view}": n for view, n in sizes.items()}))
     st.markdown(t(f"{NS}.race_explain"))

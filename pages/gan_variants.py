@@ -15,7 +15,7 @@ from ui.figures.generative.gan_variants import (BACK_COLOR, DOMAIN_A, DOMAIN_B, 
                                                 variant_curves_figure, variant_curves_picture)
 from ui.i18n import current_language, options, t
 from ui.page import Page, seed
-from ui.runner import live_training
+from ui.runner import LIGHT_INTERVAL_S, live_training
 from ui.teaching import takeaway
 
 COND_LRS = [2e-4, 5e-4, 1e-3, 2e-3]
@@ -130,7 +130,8 @@ with cond_tab:
                {"recognised": t("gan_variants.cond.recognised")}, t("gan_variants.cond.curves_title"), percent=True)
         live_note(run)
 
-    live_training("gan_variants_cond", build_cond, cond_config, draw_cond, steps_per_click=50)
+    live_training("gan_variants_cond", build_cond, cond_config, draw_cond, steps_per_click=50,
+                  interval_s=LIGHT_INTERVAL_S)
     takeaway("gan_variants", "cond")
 
 
@@ -193,7 +194,7 @@ with info_tab:
         live_note(run)
 
     live_training("gan_variants_info", lambda: infogan.InfoGanTrainer(info_config), info_config, draw_info,
-                  steps_per_click=50)
+                  steps_per_click=50, interval_s=LIGHT_INTERVAL_S)
     takeaway("gan_variants", "info")
 
 
@@ -251,7 +252,7 @@ with cycle_tab:
         live_note(run)
 
     live_training("gan_variants_cycle", lambda: cyclegan.CycleGanTrainer(cycle_config), cycle_config, draw_cycle,
-                  steps_per_click=50)
+                  steps_per_click=50, interval_s=LIGHT_INTERVAL_S)
     takeaway("gan_variants", "cycle")
 
 
@@ -292,7 +293,8 @@ with pix_tab:
                t("gan_variants.pix.curves_title"))
         live_note(run)
 
-    live_training("gan_variants_pix", build_pix, pix_config, draw_pix, steps_per_click=20)
+    live_training("gan_variants_pix", build_pix, pix_config, draw_pix, steps_per_click=20,
+                  interval_s=LIGHT_INTERVAL_S)
     takeaway("gan_variants", "pix")
 
 page.finish()
