@@ -314,3 +314,39 @@ def bar_chart_image(heights: Sequence[float], colors: Sequence[str], *, y_max: f
     for value, color in hlines:
         dashed_line(draw, (_LEFT, py(value)), (_LEFT + plot_w, py(value)), rgb(color))
     return np.asarray(picture)
+
+
+def scale_colors(values: np.ndarray, scale: Sequence[Sequence], low: float, high: float) -> np.ndarray:
+    """Values to the colours of a Plotly-style colour scale [[stop, "#hex"], …] spanning low … high (linear between
+    stops, clipped at the ends; NaN white), as an (…, 3) float array (for blending)."""
+    values = np.asarray(values, dtype=float)
+    level = np.clip((np.nan_to_num(values, nan=low) - low) / ((high - low) or 1.0), 0.0, 1.0)
+    stops = np.array([float(s) for s, _ in scale])
+    colors = np.array([rgb(c) for _, c in scale], dtype=float)
+    out = np.stack([np.interp(level, stops, colors[:, k]) for k in range(3)], axis=-1)
+    out[np.isnan(values)] = 255
+    return out
+
+
+def scale_rgb(values: np.ndarray, scale: Sequence[Sequence], low: float, high: float) -> np.ndarray:
+    """`scale_colors` as uint8 RGB. Every heat-map picture colours through these, in its Plotly chart's scale."""
+    return np.round(scale_colors(values, scale, low, high)).astype(np.uint8)
+
+
+def banded_surface(z: np.ndarray, pixels: int, scale: Sequence[Sequence], low: float, high: float, *,
+                   bands: int = 24, nan_level: float = 0.0) -> np.ndarray:
+    """A surface on a grid (z[row, col], the first row at the bottom of the plane, grid points from edge to edge)
+    as a `pixels`-square RGB picture, first row at the top: interpolated, then coloured with `scale` between low and
+    high in `bands` equal steps — the heat map's look with sharp band edges, so its PNG stays small and quick to
+    encode (a palette picture: Pillow looks the colours up in C). NaN takes `nan_level` (0 … 1)."""
+    from PIL import Image
+
+    z = np.asarray(z, dtype=np.float32)
+    level = (z[::-1] - low) / ((high - low) or 1.0)
+    box = (0.5, 0.5, z.shape[1] - 0.5, z.shape[0] - 0.5)  # grid point i at the centre of source pixel i
+    fine = np.asarray(Image.fromarray(np.ascontiguousarray(level), mode="F").resize((pixels, pixels),
+                                                                                 Image.BILINEAR, box=box))
+    band = np.rint(np.clip(np.nan_to_num(fine, nan=nan_level), 0.0, 1.0) * bands).astype(np.uint8)
+    picture = Image.fromarray(band, mode="P")
+    picture.putpalette(scale_rgb(np.linspace(0, 1, bands + 1), scale, 0.0, 1.0).tobytes())
+    return np.asarray(picture.convert("RGB"))

@@ -12,9 +12,9 @@ from typing import Sequence
 
 import numpy as np
 
-from ui.figures.chart_pictures import label_font, rgb
+from ui.figures.chart_pictures import label_font, rgb, scale_rgb
 from ui.figures.common import PALETTE
-from ui.figures.sequences.pictures import scale_rgb
+
 
 # Plotly's "Blues" (plotly.colors.sequential.Blues), the scale `token_heatmap` gives attention weights
 BLUES = [[k / 8, "#%02x%02x%02x" % c] for k, c in enumerate(

@@ -97,20 +97,17 @@ def race_curves_picture(xs: dict, ys: dict, *, floor: float, log_x: bool = False
 
 
 def loss_bands_image(loss_grid, pixels: int, bands: int = 14) -> np.ndarray:
-    """The loss surface as the Plotly chart fills it, `pixels` square: log10(L) (interpolated from the grid) in
-    equal bands, dark blue at the bottom of the bowl, 75 % opaque over white; the first row is the top of the plane
-    (largest b). Few colours and sharp band edges: a small PNG. Depends only on the data: cache it."""
-    from PIL import Image
+    """The loss surface as the Plotly chart fills it, `pixels` square: log10(L) in `bands` equal bands of Blues
+    reversed (dark at the bottom of the bowl), 75 % opaque over white; the first row is the top of the plane
+    (largest b). Depends only on the data: cache it."""
     from plotly.colors import sequential, unlabel_rgb
 
-    scale = np.array([unlabel_rgb(c) for c in sequential.Blues[::-1]], dtype=float)  # reversed: low = dark
-    z = np.log10(np.asarray(loss_grid, dtype=np.float32))[::-1]
-    z = np.asarray(Image.fromarray(np.ascontiguousarray(z), mode="F").resize((pixels, pixels), Image.BILINEAR))
-    level = np.clip(((z - z.min()) / (np.ptp(z) or 1.0) * bands).astype(int), 0, bands - 1) / (bands - 1)
-    position = level * (len(scale) - 1)
-    low = np.floor(position).astype(int)
-    high = np.minimum(low + 1, len(scale) - 1)
-    rgb = scale[low] + (scale[high] - scale[low]) * (position - low)[..., None]
+    from ui.figures.chart_pictures import banded_surface
+
+    blues = ["#%02x%02x%02x" % tuple(int(v) for v in unlabel_rgb(c)) for c in sequential.Blues[::-1]]
+    scale = [[k / (len(blues) - 1), c] for k, c in enumerate(blues)]
+    z = np.log10(np.asarray(loss_grid, dtype=float))
+    rgb = banded_surface(z, pixels, scale, float(z.min()), float(z.max()), bands=bands).astype(float)
     return (0.75 * rgb + 0.25 * 255).astype(np.uint8)
 
 

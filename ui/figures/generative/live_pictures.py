@@ -14,7 +14,9 @@ import math
 import numpy as np
 
 from core.generative.gan import GanView
-from ui.figures.chart_pictures import Series, label_font, line_chart_image, plane_image, rgb, tick_label
+from ui.figures.chart_pictures import (Series, banded_surface, label_font, line_chart_image, plane_image, rgb,
+                                       tick_label)
+from ui.figures.chart_pictures import scale_rgb as shared_scale_rgb
 from ui.figures.common import PALETTE
 from ui.figures.generative.autoencoder import PATH_COLOR, PROBE_COLOR, group_centres, manifold_tiles
 from ui.figures.generative.gan import ARROW_COLOR, D_SCALE, FAKE_COLOR, REAL_COLOR, arrow_ends
@@ -44,28 +46,14 @@ def _dots(draw, centres: np.ndarray, radius: float, color, outline=None) -> None
 # ---------------- GAN ----------------
 def surface_rgb(xs: np.ndarray, ys: np.ndarray, z: np.ndarray, z_range: tuple[float, float], pixels: int,
                 bands: int = 24) -> np.ndarray:
-    """D's values on the grid (z[len(ys), len(xs)], evenly spaced from edge to edge of the view) interpolated to a
-    `pixels`-square plot (first row at the top) and coloured with D_SCALE between z_range's ends, in `bands` steps:
-    the heat map's colours with sharp band edges, so the PNG stays small and quick to encode."""
-    from PIL import Image
-
-    level = (np.asarray(z, dtype=np.float32)[::-1] - z_range[0]) / ((z_range[1] - z_range[0]) or 1.0)
-    # grid point i sits at the centre of source pixel i: the first and last centres are the plot's edges
-    box = (0.5, 0.5, len(xs) - 0.5, len(ys) - 0.5)
-    fine = np.asarray(Image.fromarray(np.ascontiguousarray(level), mode="F").resize((pixels, pixels),
-                                                                                 Image.BILINEAR, box=box))
-    band = np.rint(np.clip(np.nan_to_num(fine, nan=0.5), 0.0, 1.0) * bands).astype(np.uint8)
-    picture = Image.fromarray(band, mode="P")  # a palette picture: Pillow looks the colours up in C
-    picture.putpalette(scale_rgb(np.linspace(0, 1, bands + 1)).tobytes())
-    return np.asarray(picture.convert("RGB"))
+    """D's values on the grid (z[len(ys), len(xs)], evenly spaced from edge to edge of the view) as a
+    `pixels`-square plot (first row at the top), coloured with D_SCALE between z_range's ends in `bands` steps."""
+    return banded_surface(z, pixels, D_SCALE, *z_range, bands=bands, nan_level=0.5)
 
 
 def scale_rgb(level: np.ndarray) -> np.ndarray:
     """Levels in [0, 1] (NaN: the middle) to D_SCALE's colours, linear between its stops: uint8 RGB."""
-    stops = np.array([s for s, _ in D_SCALE])
-    colors = np.array([rgb(c) for _, c in D_SCALE], dtype=float)
-    level = np.clip(np.nan_to_num(level, nan=0.5), 0.0, 1.0)
-    return np.stack([np.interp(level, stops, colors[:, k]) for k in range(3)], axis=-1).round().astype(np.uint8)
+    return shared_scale_rgb(np.nan_to_num(np.asarray(level, dtype=float), nan=0.5), D_SCALE, 0.0, 1.0)
 
 
 def _arrow(draw, start, end, color, head: float = 6.0) -> None:

@@ -14,7 +14,8 @@ from typing import Sequence
 import numpy as np
 
 from ui.figures.basics.playground import diverging_rgb
-from ui.figures.chart_pictures import Series, dashed_line, label_font, line_chart_image, nice_ticks, rgb, tick_label
+from ui.figures.chart_pictures import (Series, dashed_line, label_font, line_chart_image, nice_ticks, rgb,
+                                       scale_colors, tick_label)
 from ui.figures.common import thinned_index
 from ui.figures.rl.cartpole import CART_H, CART_W, POLE, TRACK
 from ui.figures.rl.gridworld import CELL_COLORS, GREEDY_COLOR, PATH_COLOR, VALUE_SCALE
@@ -31,11 +32,9 @@ def blend(color: str, opacity: float, under: np.ndarray = _WHITE) -> np.ndarray:
 
 
 def value_rgb(level: np.ndarray) -> np.ndarray:
-    """Levels in [0, 1] to VALUE_SCALE's colours (pale → light blue → deep blue), linear between its stops."""
-    stops = np.array([s for s, _ in VALUE_SCALE])
-    colors = np.array([rgb(c) for _, c in VALUE_SCALE], dtype=float)
-    level = np.clip(np.nan_to_num(level, nan=0.0), 0.0, 1.0)
-    return np.stack([np.interp(level, stops, colors[:, k]) for k in range(3)], axis=-1)
+    """Levels in [0, 1] (NaN: 0) to VALUE_SCALE's colours (pale → light blue → deep blue), linear between its
+    stops, as floats (the caller blends them)."""
+    return scale_colors(np.nan_to_num(np.asarray(level, dtype=float), nan=0.0), VALUE_SCALE, 0.0, 1.0)
 
 
 def _luminance(color) -> float:

@@ -12,25 +12,13 @@ from typing import Sequence
 
 import numpy as np
 
-from ui.figures.chart_pictures import Series, label_font, line_chart_image, rgb
+from ui.figures.chart_pictures import Series, label_font, line_chart_image, rgb, scale_rgb
 from ui.figures.common import DIVERGING
 from ui.figures.sequences.charts import BACKWARD, FORWARD, GATE_SCALE, GOOD, INK, MUTED
 
 GATE_ROWS = ("i", "f", "g", "o", "c", "h")
 WARMUP_SHADE = "#f1f5f9"  # the chart's #e2e8f0 at half opacity on white
 _SCALE_OF = {"i": GATE_SCALE, "f": GATE_SCALE, "o": GATE_SCALE, "g": DIVERGING, "h": DIVERGING, "c": DIVERGING}
-
-
-def scale_rgb(values: np.ndarray, scale: Sequence[Sequence], low: float, high: float) -> np.ndarray:
-    """Values to the RGB colours of a Plotly-style colour scale [[stop, "#hex"], …] spanning low … high (linear
-    between stops, clipped at the ends; NaN white), as an (…, 3) uint8 array."""
-    values = np.asarray(values, dtype=float)
-    level = np.clip((np.nan_to_num(values, nan=low) - low) / ((high - low) or 1.0), 0.0, 1.0)
-    stops = np.array([float(s) for s, _ in scale])
-    colors = np.array([rgb(c) for _, c in scale], dtype=float)
-    out = np.stack([np.interp(level, stops, colors[:, k]) for k in range(3)], axis=-1)
-    out[np.isnan(values)] = 255
-    return np.round(out).astype(np.uint8)
 
 
 def accuracy_picture(steps: Sequence[float], accuracy: Sequence[float], *, color: str, goal: float, chance: float,
