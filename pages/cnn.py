@@ -115,7 +115,7 @@ def draw_panel(run, sample: int) -> None:
                      title=t(f"{NS}.filters_title"), caption=t(f"{NS}.filters_text"), where=left)
         show_picture(run.per_model_state("confusion", lambda: confusion_picture(trainer.confusion())),
                      title=t(f"{NS}.confusion_title"), where=right,
-                     caption=t("runner.axes", x=t(f"{NS}.predicted"), y=t(f"{NS}.true")))
+                     caption=t("runner.matrix_axes", x=t(f"{NS}.predicted"), y=t(f"{NS}.true")))
         st.caption(t("runner.live_picture"))
     else:
         with left:
