@@ -7,7 +7,7 @@ from core.generative.autoencoder import (KINDS, KNN_K, KNN_TARGET, AutoencoderCo
                               knn_accuracy, latent_box, pca_fit, pca_project)
 from core.digits import digit_split
 from ui.figures.generative.autoencoder import PATH_COLOR, code_scatter_figure, manifold_figure
-from ui.figures.chart_pictures import markdown_legend, show_picture
+from ui.figures.chart_pictures import live_png, markdown_legend, show_picture
 from ui.figures.common import CHART_CONFIG, PALETTE, curves_figure, png_data_uri, show, with_room
 from ui.figures.generative.digit_pictures import digit_art, digit_picture, thin
 from ui.figures.generative.live_pictures import code_scatter_picture, curves_picture, manifold_picture
@@ -206,7 +206,7 @@ def manifold_and_pca(run, box, lang: str) -> None:
         show(pca_figure(config.seed, lang), key="autoencoder.pca", where=pca_col)
         return
     axes = t("runner.axes", x=axis_names[0], y=axis_names[1])
-    show_picture(run.per_model_state("manifold_picture", lambda: manifold_picture(decoded, box), box),
+    show_picture(live_png(run, "manifold_picture", lambda: manifold_picture(decoded, box), box),
                  title=t("autoencoder.manifold_title"), caption=axes, where=grid_col)
     pca_col.markdown(f"**{t('autoencoder.pca_title', score=f'{100 * pca_score:.0f}')}**")
     pca_col.image(pca_picture(config.seed), width="stretch", caption=t(
@@ -243,7 +243,7 @@ def curves(run) -> None:
                                               t("autoencoder.curves.loss_title")),
                                              (knn_col, "knn", knn_steps, scores, t("autoencoder.curves.knn_title"))):
             legend = markdown_legend([(name, PALETTE[i]) for i, name in enumerate(named)])
-            show_picture(run.per_model_state(key, lambda: curves_picture(xs, list(named.values()))), title=title,
+            show_picture(live_png(run, key, lambda: curves_picture(xs, list(named.values()))), title=title,
                          caption=f"{legend}  \n{t('runner.axes', x=x_title, y=title)}", where=where)
         st.caption(t("runner.live_picture"))
         return

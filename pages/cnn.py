@@ -9,7 +9,7 @@ from core.vision.cnn import (ACTIVATIONS, FULL_BATCH, HIDDEN, KERNELS, OPTIMIZER
                       TEST_DIGITS, CNNConfig, CNNTrainer, drawing_to_digit)
 from core.vision.conv_vs_dense import parameter_counts
 from ui.canvas import drawing_canvas
-from ui.figures.chart_pictures import markdown_legend, show_picture
+from ui.figures.chart_pictures import live_png, markdown_legend, show_picture
 from ui.figures.common import show
 from ui.figures.vision.live_pictures import (ACCURACY_COLORS, LOSS_COLORS, accuracy_picture, confusion_picture,
                                              filters_picture, loss_picture)
@@ -80,10 +80,10 @@ def curve_pictures(run, names: dict[str, str]) -> None:
     loss_legend = markdown_legend([(names[key], color) for key, color in zip(("loss", "test_loss"), LOSS_COLORS)])
     acc_legend = markdown_legend([(names[key], color) for key, color in zip(("train_acc", "test_acc"),
                                                                             ACCURACY_COLORS)])
-    show_picture(run.per_model_state("loss", lambda: loss_picture(history)), title=t(f"{NS}.loss_title"),
+    show_picture(live_png(run, "loss", lambda: loss_picture(history)), title=t(f"{NS}.loss_title"),
                  where=loss_col, caption=f"{loss_legend}  \n"
                                          f"{t('runner.axes', x=t(f'{NS}.step_axis'), y=t(f'{NS}.loss_title'))}")
-    show_picture(run.per_model_state("accuracy", lambda: accuracy_picture(history, TARGET_ACCURACY)),
+    show_picture(live_png(run, "accuracy", lambda: accuracy_picture(history, TARGET_ACCURACY)),
                  title=t(f"{NS}.acc_title"), where=acc_col,
                  caption=f"{acc_legend} \u2003 :gray[╌╌] {TARGET_ACCURACY:.0%}  \n"
                          f"{t('runner.axes', x=t(f'{NS}.step_axis'), y=t(f'{NS}.acc_title'))}")
@@ -111,9 +111,9 @@ def draw_panel(run, sample: int) -> None:
                                  t(f"{NS}.step_axis")), key=f"{NS}.curves")
     left, right = st.columns(2, gap="medium")
     if run.running:  # live: pictures, which a browser redraws several times a second (ui/figures/chart_pictures.py)
-        show_picture(run.per_model_state("filters", lambda: filters_picture(trainer.first_layer_filters())),
+        show_picture(live_png(run, "filters", lambda: filters_picture(trainer.first_layer_filters())),
                      title=t(f"{NS}.filters_title"), caption=t(f"{NS}.filters_text"), where=left)
-        show_picture(run.per_model_state("confusion", lambda: confusion_picture(trainer.confusion())),
+        show_picture(live_png(run, "confusion", lambda: confusion_picture(trainer.confusion())),
                      title=t(f"{NS}.confusion_title"), where=right,
                      caption=t("runner.matrix_axes", x=t(f"{NS}.predicted"), y=t(f"{NS}.true")))
         st.caption(t("runner.live_picture"))

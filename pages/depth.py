@@ -5,7 +5,7 @@ import streamlit as st
 from core.basics.depth import ACTIVATIONS, START_LOSS, TARGET_LOSS, VARIANTS, DepthConfig, DepthTrainer
 from ui.figures.basics.depth import (VARIANT_COLORS, gradient_norms_by_layer_figure, gradient_norms_picture,
                                      variant_loss_figure, variant_loss_picture)
-from ui.figures.chart_pictures import markdown_legend, show_picture
+from ui.figures.chart_pictures import live_png, markdown_legend, show_picture
 from ui.figures.common import show
 from ui.i18n import options, t
 from ui.page import Page, seed
@@ -37,12 +37,14 @@ def draw(run) -> None:
     left, right = st.columns(2, gap="large")
     if run.running:  # live: pictures, which a browser redraws several times a second (ui/figures/chart_pictures.py)
         legend = markdown_legend([(labels[name], VARIANT_COLORS[name]) for name in VARIANTS])
-        show_picture(variant_loss_picture(trainer.curve_steps, trainer.curves, target=TARGET_LOSS),
+        show_picture(live_png(run, "loss", lambda: variant_loss_picture(trainer.curve_steps, trainer.curves,
+                                                                        target=TARGET_LOSS)),
                      title=t("depth.race.loss_chart"), where=left,
                      caption=f"{legend}  \n{t('runner.axes', x=t('depth.race.step_axis'), y=t('depth.race.loss_axis'))}"
                              f" · :green[╌╌] {t('depth.race.target_line')}")
-        show_picture(gradient_norms_picture(trainer.grad_norms), title=t("depth.race.grad_chart"), where=right,
-                     caption=f"{legend}  \n{t('runner.axes', x=t('depth.race.layer_axis'), y=t('depth.race.grad_axis'))}")
+        grad_axes = t("runner.axes", x=t("depth.race.layer_axis"), y=t("depth.race.grad_axis"))
+        show_picture(live_png(run, "grads", lambda: gradient_norms_picture(trainer.grad_norms)),
+                     title=t("depth.race.grad_chart"), where=right, caption=f"{legend}  \n{grad_axes}")
         st.caption(t("runner.live_picture"))
     else:
         _charts(trainer, left, right)

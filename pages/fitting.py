@@ -9,7 +9,7 @@ from core.basics.fitting_mlp import REMEDIES, RemedyConfig, remedy_trainer
 from ui.figures.common import show
 from ui.figures.basics.fitting import (MODEL_COLORS, TEST_COLOR, TRAIN_COLOR, error_curves_picture, error_figure_memo,
                                       fit_figure_memo, fit_picture)
-from ui.figures.chart_pictures import markdown_legend, show_picture
+from ui.figures.chart_pictures import live_png, markdown_legend, show_picture
 from ui.i18n import options, t
 from ui.page import Page, seed
 from ui.runner import live_training
@@ -140,12 +140,12 @@ def draw(run) -> None:
     series = {name: np.array(trainer.curves["test"][m]) for m, name in enumerate(names)} if curves_shown else {}
     if run.running:  # live: pictures, which a browser redraws several times a second (ui/figures/chart_pictures.py)
         legend = model_legend(names)
-        show_picture(run.per_model_state("fit", lambda: fit_picture(*fit_data, fits, MODEL_COLORS)),
+        show_picture(live_png(run, "fit", lambda: fit_picture(*fit_data, fits, MODEL_COLORS)),
                      title=t("fitting.network.fit_chart"), where=left,
                      caption=f":gray[●] {point_labels['test']} \u2003 :gray[╌╌] {point_labels['truth']} \u2003 "
                              f":blue[✕] {point_labels['train']}  \n{legend}  \n{t('runner.axes', x='x', y='y')}")
         if curves_shown:
-            show_picture(run.per_model_state("curves", lambda: error_curves_picture(trainer.curve_steps, series,
+            show_picture(live_png(run, "curves", lambda: error_curves_picture(trainer.curve_steps, series,
                                                                                     MODEL_COLORS, floor=floor)),
                          title=t("fitting.network.curve_chart"), where=right,
                          caption=f"{legend} \u2003 :green[╌╌] {t('fitting.sigma2')}  \n"

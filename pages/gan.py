@@ -6,7 +6,7 @@ from core.digits import digit_split
 from core.generative.digits_gan import DigitsGanConfig, DigitsGanTrainer
 from core.generative.gan import ACTIVATIONS, NOISES, OPTIMIZERS, GanConfig, GanTrainer
 from core.generative.gan_losses import DIGIT_LOSSES, GAN_LOSSES, LOSSES
-from ui.figures.chart_pictures import markdown_legend, show_picture
+from ui.figures.chart_pictures import live_png, markdown_legend, show_picture
 from ui.figures.common import CHART_CONFIG, PALETTE, curves_figure, png_data_uri, show, with_room
 from ui.figures.generative.gan import FAKE_COLOR, REAL_COLOR, coverage_figure, draw_pad_figure, gan_view_figure
 from ui.figures.generative.digit_pictures import digit_picture, thin
@@ -103,7 +103,7 @@ def loss_curves(run, where, key: str, x_title: str, height: int) -> None:
     steps, d_loss, g_loss = thin(h["step"], h["d_loss"], h["g_loss"])
     if run.running:
         legend = markdown_legend([(t("gan.curves.d_loss"), PALETTE[0]), (t("gan.curves.g_loss"), PALETTE[1])])
-        show_picture(run.per_model_state(key, lambda: curves_picture(steps, [d_loss, g_loss], height=height)),
+        show_picture(live_png(run, key, lambda: curves_picture(steps, [d_loss, g_loss], height=height)),
                      title=t("gan.curves.losses"), where=where,
                      caption=f"{legend}  \n{t('runner.axes', x=x_title, y=t('gan.curves.losses'))}")
         return
@@ -277,7 +277,7 @@ with digits_tab:
             loss_curves(run, curve_col, "gan_digits.losses", t("gan.digits.x"), 200)
             steps, one_nn = thin(h["step"], [100 * v for v in h["one_nn"]])
             if run.running:
-                show_picture(run.per_model_state("gan_digits.one_nn", lambda: curves_picture(steps, [one_nn],
+                show_picture(live_png(run, "gan_digits.one_nn", lambda: curves_picture(steps, [one_nn],
                                                                                              height=200)),
                              title=t("gan.digits.one_nn_title"), where=curve_col,
                              caption=t("runner.axes", x=t("gan.digits.x"), y=t("gan.digits.one_nn")))

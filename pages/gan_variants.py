@@ -6,7 +6,7 @@ import torch
 from core.digits import digit_split
 from core.generative import conditional, cyclegan, infogan, pix2pix
 from core.generative.digit_judge import JUDGE_SEED, ready_judge, start_judge
-from ui.figures.chart_pictures import NAMED_COLORS, markdown_legend, show_picture
+from ui.figures.chart_pictures import NAMED_COLORS, live_png, markdown_legend, show_picture
 from ui.figures.common import PALETTE, png_data_uri, show
 from ui.figures.generative.digit_pictures import digit_picture, thin
 from ui.figures.generative.gan_variants import (BACK_COLOR, DOMAIN_A, DOMAIN_B, THERE_COLOR,
@@ -58,7 +58,7 @@ def curves(where, key: str, run, history: dict[str, list[float]], series: dict[s
     if run.running:
         legend = markdown_legend([(series[name], PALETTE[i]) for i, name in enumerate(names)]) + "  \n" \
             if len(names) > 1 else ""
-        show_picture(run.per_model_state(key, lambda: variant_curves_picture(steps, values)), title=title,
+        show_picture(live_png(run, key, lambda: variant_curves_picture(steps, values)), title=title,
                      caption=legend + t("runner.axes", x=t("gan_variants.iterations"), y=title), where=where)
         return
     show(variant_curves_figure(steps, {series[name]: ys for name, ys in zip(names, values)},
@@ -116,7 +116,7 @@ with cond_tab:
             legend = (markdown_legend([(t("gan_variants.cond.chosen"), PALETTE[1])], mark="■")
                       + f" \u2003 :gray[╌╌] {t('gan_variants.cond.target', target=target)}")
             axes = t("runner.axes", x=t("gan_variants.cond.digit_axis"), y=t("gan_variants.cond.per_class"))
-            show_picture(run.per_model_state("per_class", lambda: per_class_picture(
+            show_picture(live_png(run, "per_class", lambda: per_class_picture(
                 tr.per_class, chosen=digit, target=conditional.TARGET_RECOGNISED), digit),
                 title=t("gan_variants.cond.per_class"), caption=f"{legend}  \n{axes}", where=side_col)
         else:
@@ -169,7 +169,7 @@ with info_tab:
         columns = st.columns(2, gap="medium")
         for name, where in zip(("info", "plain"), columns):
             if run.running:
-                show_picture(run.per_model_state(f"picture.{name}", lambda: info_picture(tr, name)),
+                show_picture(live_png(run, f"picture.{name}", lambda: info_picture(tr, name)),
                              title=t(f"gan_variants.info.{name}_title"), caption=info_legend(), where=where)
             else:
                 view = run.per_model_state(f"view.{name}", lambda: info_view(tr, name), lang)

@@ -144,3 +144,24 @@ def test_bars_rise_to_their_values_in_their_slots():
     assert not (img == rgb(PALETTE[2])).all(-1).any() and not (img == rgb(PALETTE[3])).all(-1).any()
     rows = np.where((img == rgb("#64748b")).all(-1).any(1))[0]
     assert rows.mean() == pytest.approx(8 + 0.1 * 200, abs=1)  # the target at 90
+
+
+def test_live_png_draws_and_encodes_once_per_model_state():
+    from core.trainer import Trainer
+    from ui.figures.chart_pictures import live_png
+    from ui.runner import Run
+
+    class Counter(Trainer):
+        def __init__(self):
+            super().__init__(max_steps=10)
+
+        def _advance(self, n):
+            return {"loss": 1.0}
+
+    run, drawn = Run(Counter(), config="c"), []
+    build = lambda: (drawn.append(1), np.full((4, 4, 3), 255, dtype=np.uint8))[1]  # noqa: E731
+    first = live_png(run, "p", build)
+    assert first.startswith("data:image/png;base64,") and live_png(run, "p", build) == first and len(drawn) == 1
+    run.trainer.step(1)
+    live_png(run, "p", build)
+    assert len(drawn) == 2  # a training step: drawn again

@@ -231,17 +231,26 @@ def markdown_legend(entries: Sequence[tuple[str, str]], mark: str = "━━") ->
     return " \u2003 ".join(f":{color_name(color)}[{mark}] {label}" for label, color in entries)
 
 
-def show_picture(pixels: np.ndarray, *, title: str, caption: str = "", where=None) -> None:
-    """A chart picture under its bold title, with a caption (axes, legend) below: the live twin of `show`."""
+def show_picture(pixels: np.ndarray | str, *, title: str, caption: str = "", where=None) -> None:
+    """A chart picture (pixels, or a PNG data URI from `live_png`) under its bold title, with a caption (axes,
+    legend) below: the live twin of `show`."""
     import streamlit as st
 
     from ui.figures.common import png_data_uri
 
     container = where or st
     container.markdown(f"**{title}**")
-    container.image(png_data_uri(pixels), width="stretch")
+    container.image(pixels if isinstance(pixels, str) else png_data_uri(pixels), width="stretch")
     if caption:
         container.caption(caption)
+
+
+def live_png(run, name: str, build, *key) -> str:
+    """`build()`'s picture as a PNG data URI, drawn and encoded once per state of `run`'s model (and of `key`):
+    a refresh that did not train (waiting for a slot in a class) sends the same bytes without redoing either."""
+    from ui.figures.common import png_data_uri
+
+    return run.per_model_state(f"{name}.png", lambda: png_data_uri(build()), *key)
 
 
 def plane_image(background: np.ndarray, x_range: tuple[float, float], y_range: tuple[float, float], *,
