@@ -2,8 +2,9 @@
 
 A class arrives: sessions open their page `--ramp` seconds apart (page-load times are reported). Trainers open the
 Playground (spiral, 4 hidden layers of 8) and press Start at once. When everyone is in, a window of `--seconds`
-is measured: slider users move a slider at a person's pace (move, look at the result for `--think` seconds, move
-again), trainers keep training (pressing Start again when a run pauses).
+is measured: slider users move a slider at a person's pace (move, look at the result for about `--think` seconds —
+each look between half and one and a half of it, seeded, see `pauses` — move again), trainers keep training
+(pressing Start again when a run pauses).
 Two measurements in one run:
 - the server's: `--sessions - 1` sessions speak Streamlit's websocket protocol from Python (`light_session.py`), `--training`
   of them training. Each is a full session on the server (script runs, widgets, models, fragment timers) without
@@ -35,6 +36,7 @@ import argparse
 import asyncio
 import contextlib
 import os
+import random
 import statistics
 import time
 import tomllib
@@ -101,6 +103,18 @@ WATCH_RERUN = """() => {
   return performance.now();
 }"""
 PROGRESS = "[data-testid='stProgress']"
+# A slider's value, lowest and highest: the element Playwright finds by the role "slider" is the range input
+# (Streamlit 1.67's slider), whose value is its `value`; a thumb drawn as a div says it in aria-valuenow.
+SLIDER_RANGE = """e => [Number(e.getAttribute('aria-valuenow') ?? e.value),
+  Number(e.getAttribute('aria-valuemin') ?? e.min), Number(e.getAttribute('aria-valuemax') ?? e.max)]"""
+# True when the slider shows a value other than `before` within 2 s.
+MOVED = """(e, before) => new Promise(resolve => {
+  const started = performance.now();
+  const poll = setInterval(() => {
+    if (Number(e.getAttribute('aria-valuenow') ?? e.value) !== before) { clearInterval(poll); resolve(true); }
+    else if (performance.now() - started > 2000) { clearInterval(poll); resolve(false); }
+  }, 5);
+})"""
 STATE = """() => { const app = document.querySelector("[data-testid='stApp']");
   return `script ${app.getAttribute('data-test-script-state')}, connection ${app.getAttribute('data-test-connection-state')}, `
     + `${document.querySelectorAll("[data-stale='true']").length} stale elements`; }"""
@@ -258,6 +272,20 @@ def epochs_shown(text: str) -> int:
     return int(text.split("epoch ")[1].split(" of")[0].replace(",", ""))
 
 
+def pauses(think: float, seed: int):
+    """A person's looks between moves: `think` on average, each between half and one and a half of it (seeded).
+
+    Why not exactly `think`: sessions that look for the same fixed time fall into step. A move made while the
+    server is busy finishes when the burst ends, together with the others of the burst; after the same pause they
+    all move again at once, and the burst grows until most of the class moves in the same instant, which no class
+    does; each move then waits for all the others. Measured, same code, same hour (2026-12-07 13:09 and 13:15, 20
+    sessions, 5 training, no tab): looks of exactly 3 s p50 927 / p95 1,484 ms; looks of 1.5–4.5 s p50 141 / p95
+    494 ms."""
+    rng = random.Random(seed)
+    while True:
+        yield think * rng.uniform(0.5, 1.5)
+
+
 async def student_tab(browser, url: str, delay: float, window: Window, think: float, stats: dict) -> None:
     """One student in Chromium: trains on the Playground and moves the batch-size slider while it trains."""
     await asyncio.sleep(delay)
@@ -271,20 +299,23 @@ async def student_tab(browser, url: str, delay: float, window: Window, think: fl
         await page.get_by_role("button", name="Start", exact=True).click(timeout=60_000)
         await window.opened.wait()
         first = epochs_shown(await page.locator(PROGRESS).first.inner_text())
-        started, direction = time.perf_counter(), "ArrowRight"
+        started, direction, looks = time.perf_counter(), "ArrowRight", pauses(think, seed=-1)
         while window.is_open():
             slider = page.locator("[data-testid='stSlider']").filter(has_text=BATCH_LABEL).get_by_role("slider")
-            value, low, high = await slider.evaluate("e => [Number(e.getAttribute('aria-valuenow')), "
-                                                     "Number(e.getAttribute('aria-valuemin')), "
-                                                     "Number(e.getAttribute('aria-valuemax'))]")
+            value, low, high = await slider.evaluate(SLIDER_RANGE)
             direction = "ArrowLeft" if value >= high else "ArrowRight" if value <= low else direction
             for _ in range(3):  # a re-render can take the focus away just before the key: then press again
                 start = await page.evaluate(WATCH_RERUN)
                 await slider.focus()
                 await page.keyboard.press(direction)
-                if await slider.evaluate("e => Number(e.getAttribute('aria-valuenow'))") != value:
+                # (the tab draws at idle priority: on a busy machine the slider may show the key a while later)
+                if moved := await slider.evaluate(MOVED, value):
                     break
                 stats["lost_keys"] += 1
+            if not moved:
+                state = await page.evaluate(STATE)
+                stats["errors"].append((replica, f"tab: the slider did not take a key in 3 presses ({state})"))
+                break
             try:
                 done = await asyncio.wait_for(page.evaluate("() => window.__nnpgRerun"), 30)
             except asyncio.TimeoutError:
@@ -300,7 +331,7 @@ async def student_tab(browser, url: str, delay: float, window: Window, think: fl
             if await start_button.count():  # the run paused (time budget): a student presses Start again
                 with contextlib.suppress(PlaywrightTimeout):  # it turned into Pause meanwhile
                     await start_button.click(timeout=5_000)
-            await page.wait_for_timeout(think * 1000)  # a person looks at the result before moving again
+            await page.wait_for_timeout(next(looks) * 1000)  # a person looks at the result before moving again
         stats["tab_epochs"].append((epochs_shown(await page.locator(PROGRESS).first.inner_text()) - first)
                                    / (time.perf_counter() - started))
     except Exception as err:  # a failed load or a hang counts as an error of the test, never a crash of it
@@ -328,6 +359,7 @@ async def light_slider_user(port: int, slug: str, delay: float, window: Window, 
         await session.open(timeout=240)
         stats["load"].append(time.perf_counter() - started)
         await window.opened.wait()
+        looks = pauses(think, seed=round(delay * 1000))  # delay differs per session
         await asyncio.sleep((delay * 0.37) % max(think, 0.1))
         sign = 1
         while window.is_open():
@@ -342,7 +374,7 @@ async def light_slider_user(port: int, slug: str, delay: float, window: Window, 
             if session.exceptions:
                 stats["errors"].append((session.replica, f"{slug}: exception {session.exceptions[0]}"))
                 break
-            await asyncio.sleep(think)
+            await asyncio.sleep(next(looks))
     except Exception as err:
         stats["errors"].append((session.replica, f"{slug}: {type(err).__name__}: {str(err)[:120]}"))
     finally:
@@ -602,7 +634,7 @@ def main() -> None:
     parser.add_argument("--training", type=int, default=5, help="protocol sessions that train")
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--ramp", type=float, default=3.0, help="seconds between two sessions' arrivals")
-    parser.add_argument("--think", type=float, default=3.0, help="seconds a slider user looks before moving again")
+    parser.add_argument("--think", type=float, default=3.0, help="seconds a slider user looks before moving again, on average")
     parser.add_argument("--no-tab", dest="tab", action="store_false", help="no Chromium tab: the server's view only")
     parser.add_argument("--replicas", type=int, help="run the class through N replicas behind nginx")
     parser.add_argument("--compare", action="store_true",
