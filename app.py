@@ -10,13 +10,15 @@ import torch
 import torch._dynamo  # noqa: F401  (torch.optim imports it at the first optimizer: seconds of one visitor's run)
 
 from core.device import configure_threads, device, device_label
-from ui import housekeeping
+from ui import housekeeping, run_log
 from ui.i18n import LANGUAGES, t
 from ui.nav import HOME, PAGES
 from ui.page import DEFAULT_SEED, Page
 from ui.reconnect import lost_session_notice
 from ui.runner import mark_activity
 from ui.share import share_box
+
+RUN = run_log.started()  # this run's clocks, for benchmarks only (NNPG_RUN_LOG)
 
 FAVICON = Path(__file__).resolve().parent / "assets" / "favicon.png"
 configure_threads()
@@ -42,6 +44,8 @@ for spec in PAGES:
     sections.setdefault(t(f"nav.{spec.section}"), []).append(
         st.Page(spec.path, title=t(f"{spec.slug}.nav"), icon=spec.icon, url_path=spec.slug))
 lost_session_notice()  # above the page: a reconnect into a new session lost the live model, not the settings
-st.navigation(sections, expanded=True).run()
+page = st.navigation(sections, expanded=True)
+page.run()
 with st.sidebar:  # after the page ran, so the link carries the page's settings of this run
     share_box()
+run_log.finished(RUN, page.url_path or "home")

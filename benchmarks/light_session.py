@@ -48,6 +48,7 @@ class LightSession:
         self._finished = asyncio.Event()
         self._timers: dict[str, asyncio.Task] = {}
         self._registered: set[str] = set()  # fragment timers the current run asked for
+        self.last_run: tuple[float, float] | None = None  # the last rerun: change sent, "script finished" received
         self._ws = None
         self._reader: asyncio.Task | None = None
 
@@ -118,7 +119,7 @@ class LightSession:
             if not change.HasField("trigger_value"):
                 self._states[change.id] = change
         self._finished.clear()
-        started = time.perf_counter()
+        started, sent_at = time.perf_counter(), time.time()
         if self.lost.is_set():
             raise ConnectionError("no connection to the server")
         await self._send(list(self._states.values()) + [c for c in changes if c.HasField("trigger_value")])
@@ -132,6 +133,7 @@ class LightSession:
             if self.lost.is_set():
                 raise ConnectionError("the server went away during the run")
             raise asyncio.TimeoutError
+        self.last_run = (sent_at, time.time())  # Unix times: matched with the server's run log (load_test.py)
         return time.perf_counter() - started
 
     async def move_slider(self, step_sign: int = 1) -> float:

@@ -17,8 +17,10 @@ Two measurements in one run:
   machine of its own, while the tab renders on what is left of the same two cores.
 Targets (issue 23): slider → updated page p95 < 1 s in the tab and in the server's view, zero errors, server
 memory back within 10 % after the class leaves (closed tabs are dropped after the server's disconnectedSessionTTL).
-Reports p50/p95 of both (and per page), errors, the trainers' epochs and refreshes per second, where the cores went
-(server processes, nginx, Chromium, Playwright's driver, this process with the protocol clients), memory.
+Reports p50/p95 of both (and per page); where the server's view went (the servers log each full run's clocks,
+NNPG_RUN_LOG / ui/run_log.py: before the script started, the script, after it); errors, the trainers' epochs and
+refreshes per second, where the cores went (server processes, nginx, Chromium, Playwright's driver, this process
+with the protocol clients), memory.
 
 Replicas (issue 25): `--replicas N` runs the class through `deploy/serve.py`'s cluster — N app processes behind
 nginx with cookie affinity; `--compare` runs the same class twice back to back, one server direct and then
@@ -38,6 +40,7 @@ import contextlib
 import os
 import random
 import statistics
+import tempfile
 import time
 import tomllib
 
@@ -370,6 +373,7 @@ async def light_slider_user(port: int, slug: str, delay: float, window: Window, 
                 continue
             stats["latency"].append(latency)
             stats["by_page"].setdefault(slug, []).append(latency)
+            stats["moves"].append((*session.last_run, slug))
             sign = -sign
             if session.exceptions:
                 stats["errors"].append((session.replica, f"{slug}: exception {session.exceptions[0]}"))
@@ -423,15 +427,18 @@ class Target:
 
     def __init__(self, replicas: int, balanced: bool) -> None:
         self.replicas, self.balanced = replicas, balanced
+        handle, self.run_log = tempfile.mkstemp(prefix="nnpg-runs-", suffix=".log")  # every full run, timed (ui/run_log.py)
+        os.close(handle)
+        env = {"NNPG_RUN_LOG": self.run_log}
         self.name = f"{replicas} replica{'s' if replicas > 1 else ''} behind nginx" if balanced else "1 server direct"
         self.port = _free_port()
         if balanced:
             while self.port + replicas > 65535:
                 self.port = _free_port()
-            self.cluster = Cluster(replicas, self.port, restart=True, log=lambda text: print(f"  [{text}]"))
+            self.cluster = Cluster(replicas, self.port, restart=True, env=env, log=lambda text: print(f"  [{text}]"))
             self.cluster.start()
         else:
-            self.server = start_server(self.port)
+            self.server = start_server(self.port, env)
 
     def ports(self) -> list[int]:
         return [r.port for r in self.cluster.replicas] if self.balanced else [self.port]
@@ -451,7 +458,18 @@ class Target:
         self.cluster.kill(0)
         return self.cluster.replicas[0].name
 
+    def server_runs(self) -> list[tuple[float, float, float, str]]:
+        """The servers' full runs so far: (start, end) in Unix time, CPU seconds of the script, page."""
+        runs = []
+        with open(self.run_log, encoding="utf-8") as log:
+            for line in log:
+                end, wall_ms, cpu_ms, page = line.split()
+                runs.append((float(end) - float(wall_ms) / 1000, float(end), float(cpu_ms) / 1000, page))
+        return runs
+
     def stop(self) -> None:
+        with contextlib.suppress(OSError):
+            os.unlink(self.run_log)
         if self.balanced:
             self.cluster.stop()
         else:
@@ -480,7 +498,7 @@ async def run_class(target: Target, browser, args) -> dict:
     if args.memory:
         await asyncio.sleep(TTL_S + 15)  # the warm-up sessions are dropped: the baseline holds no session
     stats = {"latency": [], "tab_latency": [], "errors": [], "epochs": [], "refreshes": [], "tab_epochs": [],
-             "load": [], "lost_keys": 0, "by_page": {}, "reconnects": [], "rss_start": target.rss()}
+             "load": [], "lost_keys": 0, "by_page": {}, "reconnects": [], "moves": [], "rss_start": target.rss()}
     url = f"http://127.0.0.1:{target.port}"
     window, users = Window(), []
     protocol = args.sessions - (1 if browser else 0)
@@ -515,7 +533,7 @@ async def run_class(target: Target, browser, args) -> dict:
     (m0, t0), (m1, t1) = cpu["start"], cpu["end"]
     used, started, ended = cpu_by_program(cpu["processes"])
     stats.update(peak=peak[0], machine=(m1 - m0) / (t1 - t0), cores={k: v / (t1 - t0) for k, v in used.items()},
-                 churn=(started, ended), uptime=os.getloadavg())
+                 churn=(started, ended), uptime=os.getloadavg(), split=split_moves(stats["moves"], target.server_runs()))
     if args.memory:
         left = time.time()
         stats["after"] = []
@@ -523,6 +541,25 @@ async def run_class(target: Target, browser, args) -> dict:
             await asyncio.sleep(max(0.0, left + wait - time.time()))
             stats["after"].append((wait, target.rss()))
     return stats
+
+
+def split_moves(moves: list, runs: list) -> dict[str, list[float]]:
+    """Each slider move (change sent → "script finished" received, Unix times, page) split by the server's own log
+    of its full runs: the time before its script started, the script (wall and CPU) and after it (the run's
+    messages delivered). A move is matched with the last run of its page that started after the change was sent
+    and ended before the client heard it was finished (a millisecond's slack for the clocks' rounding)."""
+    by_page: dict[str, list] = {}
+    for run in runs:
+        by_page.setdefault(run[3], []).append(run)
+    split = {"before": [], "script": [], "cpu": [], "after": []}
+    for sent, heard, page in moves:
+        inside = [r for r in by_page.get(page, []) if r[0] >= sent - 0.001 and r[1] <= heard + 0.001]
+        if not inside:
+            continue
+        start, end, cpu, _ = max(inside, key=lambda r: r[1])
+        for name, value in (("before", start - sent), ("script", end - start), ("cpu", cpu), ("after", heard - end)):
+            split[name].append(value)
+    return split
 
 
 def ms(values: list, q: float) -> str:
@@ -542,6 +579,13 @@ def report(target: Target, stats: dict, args, tab: bool) -> None:
         if lat:
             print(f"slider → update, {what}: p50 {ms(lat, 0.5)}, p95 {ms(lat, 0.95)}, max {max(lat) * 1000:.0f} ms "
                   f"({len(lat)} moves)")
+    split = stats.get("split") or {}
+    if split.get("script"):
+        print(f"  where the server's view went ({len(split['script'])} of {len(stats['latency'])} moves matched with the "
+              "server's run log), p50 / p95: " + ", ".join(
+                  f"{label} {ms(split[key], 0.5)} / {ms(split[key], 0.95)}" for key, label in (
+                      ("before", "before the script started"), ("script", "script"), ("cpu", "its CPU time"),
+                      ("after", "after it (messages delivered)"))))
     if stats["by_page"]:
         print("protocol sessions by page (p50 / max ms): " + ", ".join(
             f"{slug} {statistics.median(v) * 1000:.0f} / {max(v) * 1000:.0f}" for slug, v in sorted(stats["by_page"].items())))

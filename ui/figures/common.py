@@ -101,8 +101,10 @@ def curves_figure(x: Sequence[float], series: dict[str, Sequence[float]], *, tit
 
 
 def matrix_figure(values, *, row_labels=None, col_labels=None, title: str | None = None, text: bool = True,
-                  colorscale=None, zmid: float | None = None, height: int = 260, fmt: str = ".2f") -> go.Figure:
-    """A small matrix as a heat map with its numbers written in (attention, kernels, gates, confusion)."""
+                  colorscale=None, zmid: float | None = None, height: int = 260, fmt: str = ".2f",
+                  trace: dict | None = None, layout: dict | None = None) -> go.Figure:
+    """A small matrix as a heat map with its numbers written in (attention, kernels, gates, confusion).
+    `trace` and `layout` add (or override) properties of the heat map and of the layout."""
     import numpy as np
 
     from plotly.colors import get_colorscale
@@ -117,7 +119,9 @@ def matrix_figure(values, *, row_labels=None, col_labels=None, title: str | None
             heatmap[name] = list(value) if name != "zmid" else value
     if text:
         heatmap.update(text=[[format(v, fmt) for v in row] for row in arr.tolist()], texttemplate="%{text}")
-    return lean_figure([heatmap], dict(yaxis=dict(autorange="reversed")), title=title, height=height, legend=False)
+    heatmap.update(trace or {})
+    return lean_figure([heatmap], _merged(dict(yaxis=dict(autorange="reversed")), layout or {}), title=title,
+                       height=height, legend=False)
 
 
 def figure_csv(fig: go.Figure) -> str:

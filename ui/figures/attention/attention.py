@@ -6,8 +6,8 @@ Token axes are numeric positions with the tokens as tick labels, so a word that 
 the") keeps two rows instead of being merged into one category.
 
 Speed: these pages draw up to a dozen figures per run, several times a second while training. Each
-figure is built in one `go.Figure(data, layout)` call (every `update_*` call re-validates), with the
-app's look from `ui.figures.common.base_layout`.
+figure is one `lean_figure(data, layout)` call from plain dicts, in the app's look: plotly's per-property
+validation cost ~5 ms a figure (tests validate them instead).
 """
 from __future__ import annotations
 
@@ -15,18 +15,14 @@ from typing import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
+from plotly.colors import get_colorscale
 
-from ui.figures.common import PALETTE, base_layout
+from ui.figures.common import PALETTE, lean_figure
 
-ATTENTION_SCALE = "Blues"
+ATTENTION_SCALE = "Blues"  # a name: figures get its colour list (`get_colorscale`), plotly.js knows fewer names
 VALUE_SCALE = [[0.0, "#f97316"], [0.5, "#f8fafc"], [1.0, "#2563eb"]]  # negative orange, positive blue
 MINUS_INFINITY = "−∞"
 _LEGEND_BELOW = dict(orientation="h", yanchor="top", y=-0.28, xanchor="left", x=0.0)
-
-
-def _layout(title: str | None, height: int, revision: str | None, *, legend: bool | dict = True, **extra) -> dict:
-    """The app's chart look (`common.base_layout`) plus this figure's own layout properties."""
-    return {**base_layout(title=title, height=height, revision=revision, legend=legend), **extra}
 
 
 def _cell_text(values: np.ndarray, fmt: str) -> list[list[str]]:
@@ -37,45 +33,49 @@ def _hover_pairs(rows: Sequence[str], cols: Sequence[str]) -> list[list[str]]:
     return [[f"{r} → {c}" for c in cols] for r in rows]
 
 
-def _token_heatmap_trace(arr: np.ndarray, rows, cols, *, diverging: bool, text: bool, fmt: str, **kw) -> go.Heatmap:
+def _token_heatmap_trace(arr: np.ndarray, rows, cols, *, diverging: bool, text: bool, fmt: str) -> dict:
     finite = np.where(np.isfinite(arr), arr, np.nan)
     bound = float(np.nanmax(np.abs(finite))) if np.isfinite(finite).any() else 1.0
-    return go.Heatmap(
-        z=finite, x=list(range(arr.shape[1])), y=list(range(arr.shape[0])),
-        colorscale=VALUE_SCALE if diverging else ATTENTION_SCALE,
+    trace = dict(
+        type="heatmap", z=finite, x=list(range(arr.shape[1])), y=list(range(arr.shape[0])),
+        colorscale=VALUE_SCALE if diverging else get_colorscale(ATTENTION_SCALE),
         zmin=-bound if diverging else 0.0, zmax=bound if diverging else max(bound, 1.0),  # weights: 0..1 fixed
-        text=_cell_text(arr, fmt) if text else None, texttemplate="%{text}" if text else None,
         customdata=_hover_pairs(rows, cols), hovertemplate="%{customdata}: %{z:.4f}<extra></extra>",
-        showscale=False, xgap=1, ygap=1, **kw)
+        showscale=False, xgap=1, ygap=1)
+    if text:
+        trace.update(text=_cell_text(arr, fmt), texttemplate="%{text}")
+    return trace
 
 
 def token_heatmap(values, row_labels: Sequence[str], col_labels: Sequence[str], *, title: str | None = None,
                   text: bool = True, fmt: str = ".2f", diverging: bool = False, height: int | None = None,
                   x_title: str = "", y_title: str = "", revision: str | None = None,
-                  extra_traces: Sequence[go.Scatter] = ()) -> go.Figure:
-    """A labelled matrix; −∞ cells (masked scores) are left blank and written as −∞.
+                  extra_traces: Sequence[dict] = ()) -> go.Figure:
+    """A labelled matrix; −∞ cells (masked scores) are left blank and written as −∞. `extra_traces`: plain
+    trace dicts drawn over it (with a legend).
 
     Columns are labelled on top, so their axis name goes under the title instead of colliding with it.
     """
     arr = np.asarray(values, dtype=float)
     longest = max((len(c) for c in col_labels), default=1)
-    layout = _layout(title, height or max(180, 80 + 34 * len(row_labels)), revision, legend=bool(extra_traces),
-                     margin=dict(l=10, r=10, t=(58 if x_title else 40) + (6 * longest if longest > 4 else 20), b=10),
-                     xaxis=dict(tickmode="array", tickvals=list(range(len(col_labels))), ticktext=list(col_labels),
-                                side="top", showgrid=False, zeroline=False),
-                     yaxis=dict(tickmode="array", tickvals=list(range(len(row_labels))), ticktext=list(row_labels),
-                                title=dict(text=y_title), autorange="reversed", showgrid=False, zeroline=False))
+    layout = dict(margin=dict(l=10, r=10, t=(58 if x_title else 40) + (6 * longest if longest > 4 else 20),
+                              b=40 if extra_traces else 10),
+                  xaxis=dict(tickmode="array", tickvals=list(range(len(col_labels))), ticktext=list(col_labels),
+                             side="top", showgrid=False, zeroline=False),
+                  yaxis=dict(tickmode="array", tickvals=list(range(len(row_labels))), ticktext=list(row_labels),
+                             title=dict(text=y_title), autorange="reversed", showgrid=False, zeroline=False))
     if title and x_title:
-        layout["title"]["subtitle"] = dict(text=x_title)
-    if extra_traces:  # the x axis is on top, so a legend goes underneath
-        layout["legend"] = dict(orientation="h", yanchor="top", y=-0.02, xanchor="left", x=0.0)
-        layout["margin"]["b"] = 40
+        layout["title"] = dict(subtitle=dict(text=x_title))
+    # the x axis is on top, so a legend goes underneath
+    legend = dict(orientation="h", yanchor="top", y=-0.02, xanchor="left", x=0.0) if extra_traces else False
     traces = [_token_heatmap_trace(arr, row_labels, col_labels, diverging=diverging, text=text, fmt=fmt)]
     masked = np.isneginf(arr)
     if masked.any():  # masked cells in a flat grey underneath, so they read as "nothing here"
-        traces.insert(0, go.Heatmap(z=np.where(masked, 0.0, np.nan), x=traces[0].x, y=traces[0].y, showscale=False,
-                                    colorscale=[[0, "#e5e7eb"], [1, "#e5e7eb"]], hoverinfo="skip", xgap=1, ygap=1))
-    return go.Figure([*traces, *extra_traces], layout)
+        traces.insert(0, dict(type="heatmap", z=np.where(masked, 0.0, np.nan), x=traces[0]["x"], y=traces[0]["y"],
+                              showscale=False, colorscale=[[0, "#e5e7eb"], [1, "#e5e7eb"]], hoverinfo="skip", xgap=1,
+                              ygap=1))
+    return lean_figure([*traces, *extra_traces], layout, title=title,
+                       height=height or max(180, 80 + 34 * len(row_labels)), revision=revision, legend=legend)
 
 
 def alignment_figure(alpha, src_tokens: Sequence[str], out_tokens: Sequence[str], *, title: str,
@@ -83,9 +83,9 @@ def alignment_figure(alpha, src_tokens: Sequence[str], out_tokens: Sequence[str]
                      revision: str = "alignment") -> go.Figure:
     """Source words across, output words down, α_ij as shade; gold links (when known) as open squares."""
     links = [(i, j) for i, j in gold if i < len(out_tokens) and j < len(src_tokens)]
-    marks = [go.Scatter(x=[j for _, j in links], y=[i for i, _ in links], mode="markers", name=gold_name,
-                        hoverinfo="skip", marker=dict(symbol="square-open", size=24, color=PALETTE[1],
-                                                      line=dict(width=2)))] if links else []
+    marks = [dict(type="scatter", x=[j for _, j in links], y=[i for i, _ in links], mode="markers", name=gold_name,
+                  hoverinfo="skip", marker=dict(symbol="square-open", size=24, color=PALETTE[1],
+                                                line=dict(width=2)))] if links else []
     return token_heatmap(alpha, out_tokens, src_tokens, title=title, text=len(src_tokens) <= 14, fmt=".1f",
                          x_title=x_title, y_title=y_title, revision=revision, extra_traces=marks)
 
@@ -120,19 +120,21 @@ def head_view_figure(tokens: Sequence[str], weights, heads: Sequence[int], *, ti
                 continue
             xs = np.tile([0.0, 1.0, np.nan], len(i_idx))
             ys = np.column_stack([-i_idx, -j_idx, np.full(len(i_idx), np.nan)]).ravel()
-            traces.append(go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=first,
-                                     name=f"{head_name} {h + 1}", legendgroup=str(h),
-                                     line=dict(color=_rgba(color, crowd * (0.15 + 0.85 * (lo + hi) / 2)),
-                                               width=0.5 + 3 * hi * crowd)))
+            traces.append(dict(type="scatter", x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=first,
+                               name=f"{head_name} {h + 1}", legendgroup=str(h),
+                               line=dict(color=_rgba(color, crowd * (0.15 + 0.85 * (lo + hi) / 2)),
+                                         width=float(0.5 + 3 * hi * crowd))))
             first = False
     positions = [-float(i) for i in range(n)]
     for x, side in ((0.0, "middle left"), (1.0, "middle right")):
-        traces.append(go.Scatter(x=[x] * n, y=positions, mode="text", text=list(tokens), textposition=side,
-                                 showlegend=False, hoverinfo="skip", textfont=dict(size=13)))
-    below = dict(orientation="h", yanchor="top", y=-0.02, xanchor="center", x=0.5, font=dict(size=11))
-    layout = _layout(title, max(300, 130 + 22 * n), revision, legend=below if len(heads) > 1 else False,
-                     xaxis=dict(visible=False, range=[-0.6, 1.6]), yaxis=dict(visible=False, range=[-n + 0.5, 0.5]))
-    return go.Figure(traces, layout)
+        traces.append(dict(type="scatter", x=[x] * n, y=positions, mode="text", text=list(tokens), textposition=side,
+                           showlegend=False, hoverinfo="skip", textfont=dict(size=13)))
+    layout = dict(xaxis=dict(visible=False, range=[-0.6, 1.6]), yaxis=dict(visible=False, range=[-n + 0.5, 0.5]))
+    below = False
+    if len(heads) > 1:  # the legend's font goes in the layout: `lean_figure` takes a flat placement only
+        below = dict(orientation="h", yanchor="top", y=-0.02, xanchor="center", x=0.5)
+        layout["legend"] = dict(font=dict(size=11))
+    return lean_figure(traces, layout, title=title, height=max(300, 130 + 22 * n), revision=revision, legend=below)
 
 
 def heads_grid_figure(maps, row_tokens: Sequence[str], col_tokens: Sequence[str], *, title: str,
@@ -146,14 +148,15 @@ def heads_grid_figure(maps, row_tokens: Sequence[str], col_tokens: Sequence[str]
     width, height = (1 - gap_x * (cols - 1)) / cols, (1 - gap_y * (rows - 1)) / rows
     x, y = list(range(len(col_tokens))), list(range(len(row_tokens)))
     hover = _hover_pairs(row_tokens, col_tokens)
+    scale = get_colorscale(ATTENTION_SCALE)
     traces, axes, labels = [], {}, []
     for i in range(h):
         r, c = divmod(i, cols)
         n = "" if i == 0 else str(i + 1)
         x0, y1 = c * (width + gap_x), 1 - r * (height + gap_y)
-        traces.append(go.Heatmap(z=maps[i], x=x, y=y, xaxis=f"x{n}", yaxis=f"y{n}", colorscale=ATTENTION_SCALE,
-                                 zmin=0, zmax=1, showscale=False, customdata=hover,
-                                 hovertemplate="%{customdata}: %{z:.3f}<extra></extra>"))
+        traces.append(dict(type="heatmap", z=maps[i], x=x, y=y, xaxis=f"x{n}", yaxis=f"y{n}", colorscale=scale,
+                           zmin=0, zmax=1, showscale=False, customdata=hover,
+                           hovertemplate="%{customdata}: %{z:.3f}<extra></extra>"))
         axes[f"xaxis{n}"] = dict(domain=[x0, x0 + width], anchor=f"y{n}", tickmode="array", tickvals=x,
                                  ticktext=list(col_tokens), tickangle=-60, tickfont=dict(size=10), showgrid=False)
         axes[f"yaxis{n}"] = dict(domain=[y1 - height, y1], anchor=f"x{n}", tickmode="array", tickvals=y,
@@ -162,43 +165,44 @@ def heads_grid_figure(maps, row_tokens: Sequence[str], col_tokens: Sequence[str]
         labels.append(dict(text=f"{head_name} {i + 1}", x=x0 + width / 2, y=y1, xref="paper", yref="paper",
                            xanchor="center", yanchor="bottom", showarrow=False, font=dict(size=12)))
     per_row = max(200, 90 + 18 * len(row_tokens))
-    layout = _layout(title, 80 + rows * per_row, revision, legend=False, annotations=labels,
-                     margin=dict(l=10, r=10, t=75, b=10), **axes)
-    layout["title"].update(y=0.99, yanchor="top")
-    return go.Figure(traces, layout)
+    layout = dict(annotations=labels, margin=dict(l=10, r=10, t=75, b=10), title=dict(y=0.99, yanchor="top"), **axes)
+    return lean_figure(traces, layout, title=title, height=80 + rows * per_row, revision=revision, legend=False)
 
 
 def positional_encoding_figure(pe, *, title: str, x_title: str, y_title: str) -> go.Figure:
     """PE as a picture: position down, dimension across; sin/cos waves slow down as the dimension grows."""
-    trace = go.Heatmap(z=np.asarray(pe, dtype=float), colorscale=VALUE_SCALE, zmin=-1, zmax=1, showscale=True,
-                       colorbar=dict(thickness=10, len=0.8, orientation="h", y=-0.25, yanchor="top"),  # a phone keeps the width
-                       hovertemplate=f"{y_title} %{{y}}, {x_title} %{{x}}: %{{z:.3f}}<extra></extra>")
-    return go.Figure(trace, _layout(title, 360, "pe", legend=False, xaxis=dict(title=dict(text=x_title)),
-                                    yaxis=dict(title=dict(text=y_title), autorange="reversed")))
+    trace = dict(type="heatmap", z=np.asarray(pe, dtype=float), colorscale=VALUE_SCALE, zmin=-1, zmax=1,
+                 showscale=True,  # the colour bar lies under the map: a phone keeps the width
+                 colorbar=dict(thickness=10, len=0.8, orientation="h", y=-0.25, yanchor="top"),
+                 hovertemplate=f"{y_title} %{{y}}, {x_title} %{{x}}: %{{z:.3f}}<extra></extra>")
+    return lean_figure([trace], dict(xaxis=dict(title=dict(text=x_title)),
+                                     yaxis=dict(title=dict(text=y_title), autorange="reversed")),
+                       title=title, height=360, revision="pe", legend=False)
 
 
 def positional_waves_figure(pe, dims: Sequence[int], *, title: str, x_title: str, dim_name: str) -> go.Figure:
     """A few columns of PE over positions: each dimension is a wave of its own wavelength."""
     pe = np.asarray(pe, dtype=float)
-    traces = [go.Scatter(x=list(range(pe.shape[0])), y=pe[:, d], mode="lines+markers", marker=dict(size=4),
-                         name=f"{dim_name} {d}", line=dict(color=PALETTE[k % len(PALETTE)], width=2))
+    traces = [dict(type="scatter", x=list(range(pe.shape[0])), y=pe[:, d], mode="lines+markers", marker=dict(size=4),
+                   name=f"{dim_name} {d}", line=dict(color=PALETTE[k % len(PALETTE)], width=2))
               for k, d in enumerate(dims)]
-    return go.Figure(traces, _layout(title, 340, "pe-waves", legend=_LEGEND_BELOW,
-                                     xaxis=dict(title=dict(text=x_title)), yaxis=dict(range=[-1.1, 1.1])))
+    return lean_figure(traces, dict(xaxis=dict(title=dict(text=x_title)), yaxis=dict(range=[-1.1, 1.1])),
+                       title=title, height=340, revision="pe-waves", legend=_LEGEND_BELOW)
 
 
 def metric_curves_figure(series: Sequence[tuple[str, Sequence[float], Sequence[float]]], *, title: str,
                          x_title: str, y_range: tuple[float, float] | None = None, log_y: bool = False,
                          height: int = 300) -> go.Figure:
     """Training curves, each with its own x (per-step training metrics beside held-out evaluations)."""
-    traces = [go.Scatter(x=list(xs), y=list(ys), name=name, mode="lines+markers" if len(xs) < 40 else "lines",
-                         line=dict(color=PALETTE[k % len(PALETTE)], width=2), marker=dict(size=5))
+    # list(): copies, as a trainer's history lists keep growing
+    traces = [dict(type="scatter", x=list(xs), y=list(ys), name=name, mode="lines+markers" if len(xs) < 40 else "lines",
+                   line=dict(color=PALETTE[k % len(PALETTE)], width=2), marker=dict(size=5))
               for k, (name, xs, ys) in enumerate(series)]
     yaxis = dict(type="log" if log_y else "linear")
     if y_range:
-        yaxis["range"] = list(y_range)
-    return go.Figure(traces, _layout(title, height, title, legend=_LEGEND_BELOW,
-                                     xaxis=dict(title=dict(text=x_title), rangemode="tozero"), yaxis=yaxis))
+        yaxis["range"] = [float(v) for v in y_range]
+    return lean_figure(traces, dict(xaxis=dict(title=dict(text=x_title), rangemode="tozero"), yaxis=yaxis),
+                       title=title, height=height, revision=title, legend=_LEGEND_BELOW)
 
 
 def metric_curves_picture(series: Sequence[tuple[Sequence[float], Sequence[float]]], *, y_range=None,

@@ -1,7 +1,7 @@
 """Figures of the activation page: functions with their derivatives, batch histograms, deep-stack spread.
 
-Each figure is built in one `go.Figure(data, layout)` call: adding traces and shapes one by one costs plotly
-several milliseconds per call, and these charts are redrawn on every slider move.
+Each figure is one `lean_figure(data, layout)` call, from plain dicts: plotly's validated objects cost several
+milliseconds per figure, and these charts are redrawn on every slider move (tests validate them instead).
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.basics.activations import CUSTOM, NAMES
-from ui.figures.common import PALETTE, styled
+from ui.figures.common import PALETTE, lean_figure
 
 
 LEGEND_BELOW = dict(orientation="h", yanchor="top", y=-0.28, xanchor="left", x=0.0)  # titles stay readable
@@ -51,9 +51,7 @@ def curve_figure(x: np.ndarray, curves: dict[str, np.ndarray], vanishing: dict[s
                          hovertemplate="x=%{x:.3f}<br>%{y:.4f}<extra>" + labels[name] + "</extra>"))
     layout = dict(xaxis=dict(title=dict(text="x"), zeroline=True), yaxis=dict(title=dict(text=y_title), zeroline=True),
                   shapes=[_band(-eps, eps, "#94a3b8", 0.3)] if eps is not None else [])
-    fig = styled(go.Figure(data=data, layout=layout), title=title, height=360)
-    fig.layout.legend = LEGEND_BELOW
-    return fig
+    return lean_figure(data, layout, title=title, height=360, legend=LEGEND_BELOW)
 
 
 def histogram_figure(edges: np.ndarray, shares: dict[str, np.ndarray], *, title: str, x_title: str,
@@ -66,9 +64,7 @@ def histogram_figure(edges: np.ndarray, shares: dict[str, np.ndarray], *, title:
             for i, (label, share) in enumerate(shares.items())]
     layout = dict(xaxis=dict(title=dict(text=x_title)),
                   yaxis=dict(title=dict(text=y_title), tickformat=".0%", rangemode="tozero"))
-    fig = styled(go.Figure(data=data, layout=layout), title=title, height=320, legend=len(shares) > 1)
-    fig.layout.legend = LEGEND_BELOW
-    return fig
+    return lean_figure(data, layout, title=title, height=320, legend=LEGEND_BELOW if len(shares) > 1 else False)
 
 
 def spread_figure(series: dict[str, Sequence[float]], *, title: str, x_title: str, y_title: str,
@@ -88,6 +84,4 @@ def spread_figure(series: dict[str, Sequence[float]], *, title: str, x_title: st
     layout = dict(xaxis=dict(title=dict(text=x_title)),
                   yaxis=dict(title=dict(text=y_title), type="log", exponentformat="power"),
                   shapes=[_band(0.1, 10, "#16a34a", 0.08)])
-    fig = styled(go.Figure(data=data, layout=layout), title=title, height=360)
-    fig.layout.legend = LEGEND_BELOW
-    return fig
+    return lean_figure(data, layout, title=title, height=360, legend=LEGEND_BELOW)

@@ -1,12 +1,12 @@
 """Figures of the over/underfitting page: fits over the data, and error curves against capacity, training-set
-size, the L2 penalty or training steps. One `go.Figure(data, layout)` call each."""
+size, the L2 penalty or training steps. One `lean_figure(data, layout)` call each."""
 from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
 
 from ui.figures.memo import memoized
-from ui.figures.common import PALETTE, styled
+from ui.figures.common import PALETTE, lean_figure
 
 TRAIN_COLOR, TEST_COLOR = PALETTE[0], PALETTE[1]
 # The theme's named colours (a Markdown legend matches them), and near-black for no remedy: the text's own colour.
@@ -34,8 +34,7 @@ def fit_figure(x_train, y_train, x_test, y_test, grid_x, truth_y, fits: dict[str
                          hovertemplate="%{x:.2f}: %{y:.3f}<extra>" + labels[name] + "</extra>"))
     layout = dict(xaxis=dict(title=dict(text="x"), range=list(FIT_X_RANGE)),
                   yaxis=dict(title=dict(text="y"), range=list(fit_y_range(truth_y))))
-    fig = styled(go.Figure(data=data, layout=layout), title=title, height=420)
-    return fig.update_layout(legend=dict(LEGEND_BELOW, y=-0.26))  # clear of the x axis's title
+    return lean_figure(data, layout, title=title, height=420, legend=dict(LEGEND_BELOW, y=-0.26))  # clear of the x axis's title
 
 
 def fit_y_range(truth_y) -> tuple[float, float]:
@@ -69,11 +68,10 @@ def error_figure(axis, series: dict[str, np.ndarray], labels: dict[str, str], *,
     categorical = any(isinstance(a, str) for a in axis)
     x_type = "category" if categorical else "log" if log_x else "linear"
     layout = dict(xaxis=dict(title=dict(text=x_title), type=x_type),
-                  yaxis=dict(title=dict(text=y_title), type="log", range=[np.log10(bottom), np.log10(Y_CAP)],
+                  yaxis=dict(title=dict(text=y_title), type="log", range=[float(np.log10(bottom)), float(np.log10(Y_CAP))],
                              exponentformat="power"),
                   shapes=shapes)
-    fig = styled(go.Figure(data=data, layout=layout), title=title, height=height + 30)
-    return fig.update_layout(legend=LEGEND_BELOW)
+    return lean_figure(data, layout, title=title, height=height + 30, legend=LEGEND_BELOW)
 
 
 def fit_picture(x_train, y_train, x_test, y_test, grid_x, truth_y, fits: dict[str, np.ndarray],

@@ -1,12 +1,12 @@
 """Figures of the loss-function page: loss and gradient curves, line fits with outliers, and the
-confidently-wrong comparison of cross-entropy and squared error. One `go.Figure(data, layout)` call each."""
+confidently-wrong comparison of cross-entropy and squared error. One `lean_figure(data, layout)` call each."""
 from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
 
 from ui.figures.memo import memoized
-from ui.figures.common import PALETTE, styled
+from ui.figures.common import PALETTE, lean_figure
 
 COLORS = {"mse": PALETTE[0], "mae": PALETTE[1], "huber": PALETTE[2], "bce": PALETTE[4], "cce": PALETTE[1],
           "kl": PALETTE[2], "sq": PALETTE[3]}
@@ -34,10 +34,9 @@ def curves_with_marker(x: np.ndarray, curves: dict[str, np.ndarray], labels: dic
                                       + labels[name] + "</extra>")
         data.append(trace)
     layout = dict(xaxis=dict(title=dict(text=x_title), zeroline=False),
-                  yaxis=dict(title=dict(text=y_title), range=y_range, zeroline=True),
+                  yaxis=dict(title=dict(text=y_title), zeroline=True, **({} if y_range is None else {"range": y_range})),
                   shapes=[_marker_line(marker, marker_label)])
-    fig = styled(go.Figure(data=data, layout=layout), title=title, height=360)
-    return fig.update_layout(legend=LEGEND_BELOW)
+    return lean_figure(data, layout, title=title, height=360, legend=LEGEND_BELOW)
 
 
 def outlier_fit_figure(x: np.ndarray, y: np.ndarray, is_outlier: np.ndarray, lines: dict[str, tuple[float, float]],
@@ -58,8 +57,7 @@ def outlier_fit_figure(x: np.ndarray, y: np.ndarray, is_outlier: np.ndarray, lin
     low, high = min(-2.0, float(y.min()) - 0.5), max(4.0, float(y.max()) + 0.5)
     layout = dict(xaxis=dict(title=dict(text="x"), range=[-3.8, 3.8]),
                   yaxis=dict(title=dict(text="y"), range=[low, high]))
-    fig = styled(go.Figure(data=data, layout=layout), title=title, height=420)
-    return fig.update_layout(legend=LEGEND_BELOW)
+    return lean_figure(data, layout, title=title, height=420, legend=LEGEND_BELOW)
 
 
 def race_figure(steps: np.ndarray, series: dict[str, np.ndarray], labels: dict[str, str], *, title: str,
@@ -73,8 +71,7 @@ def race_figure(steps: np.ndarray, series: dict[str, np.ndarray], labels: dict[s
     layout = dict(xaxis=dict(title=dict(text=x_title)),
                   yaxis=dict(title=dict(text=y_title), type="log" if log_y else "linear", exponentformat="power"),
                   shapes=[_marker_line(marker, marker_label)] if marker is not None else [])
-    fig = styled(go.Figure(data=data, layout=layout), title=title, height=height)
-    return fig.update_layout(legend=LEGEND_BELOW)
+    return lean_figure(data, layout, title=title, height=height, legend=LEGEND_BELOW)
 
 
 # For the page: rebuilt only when their inputs change.

@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 
 from core.basics.optimizer_race import OPTIMIZERS
 from ui.figures.memo import memoized
-from ui.figures.common import PALETTE, styled
+from ui.figures.common import PALETTE, lean_figure
 
 COLORS = dict(zip(OPTIMIZERS, [PALETTE[3], PALETTE[1], PALETTE[4], PALETTE[5], PALETTE[2], PALETTE[0]]))
 FLOOR = 1e-16
@@ -58,10 +58,10 @@ def race_figure(xs: np.ndarray, ys: np.ndarray, values: np.ndarray, paths: dict[
         data.append(dict(type="scatter", x=[minimum[0]], y=[minimum[1]], mode="markers", name=names["minimum"],
                          marker=dict(size=17, color="#facc15", symbol="star", line=dict(color="#111827", width=1)),
                          hoverinfo="skip"))
-    layout = dict(xaxis=dict(title=dict(text="x"), range=[xs[0], xs[-1]], constrain="domain"),
-                  yaxis=dict(title=dict(text="y"), range=[ys[0], ys[-1]], scaleanchor="x", constrain="domain",
+    layout = dict(xaxis=dict(title=dict(text="x"), range=[float(xs[0]), float(xs[-1])], constrain="domain"),
+                  yaxis=dict(title=dict(text="y"), range=[float(ys[0]), float(ys[-1])], scaleanchor="x", constrain="domain",
                              constraintoward="top"))
-    return styled(go.Figure(data=data, layout=layout), title=title, height=race_height(xs, ys), legend=LEGEND_ABOVE)
+    return lean_figure(data, layout, title=title, height=race_height(xs, ys), legend=LEGEND_ABOVE)
 
 
 def race_height(xs: np.ndarray, ys: np.ndarray) -> int:
@@ -84,7 +84,7 @@ def loss_figure(losses: dict[str, np.ndarray], labels: dict[str, str], *, log: b
                          hovertemplate="%{x}: %{y:.4g}<extra>" + labels[name] + "</extra>"))
     layout = dict(xaxis=dict(title=dict(text=x_title)),
                   yaxis=dict(title=dict(text=y_title), type="log" if log else "linear", exponentformat="power"))
-    return styled(go.Figure(data=data, layout=layout), title=title, height=360)
+    return lean_figure(data, layout, title=title, height=360)
 
 
 # For the page: rebuilt only when their inputs change.

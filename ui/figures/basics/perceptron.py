@@ -1,20 +1,17 @@
 """Figures of the perceptron page: points with the separating line, mistakes per pass, the (w, b) loss bowl
-with the gradient-descent path, and the fitted line over the data. Each is one `go.Figure(data, layout)`
-call (adding traces one by one costs milliseconds per call on every slider move)."""
+with the gradient-descent path, and the fitted line over the data. Each is one `lean_figure(data, layout)` call,
+from plain dicts: plotly's validated objects cost several milliseconds per figure on every slider move (tests
+validate them instead)."""
 from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
+from plotly.colors import get_colorscale
 
 from ui.figures.memo import memoized
-from ui.figures.common import PALETTE, curves_figure, styled
+from ui.figures.common import PALETTE, curves_figure, lean_figure
 
-LEGEND_BELOW = dict(orientation="h", yanchor="top", y=-0.14, xanchor="center", x=0.5)
-
-
-def legend_below(fig: go.Figure) -> go.Figure:
-    """Legend under the plot, where a long title cannot collide with it."""
-    return fig.update_layout(legend=LEGEND_BELOW)
+LEGEND_BELOW = dict(orientation="h", yanchor="top", y=-0.14, xanchor="center", x=0.5)  # a long title cannot hit it
 
 POSITIVE, NEGATIVE = PALETTE[0], PALETTE[1]
 BOX = (-1.8, 1.8)
@@ -54,12 +51,14 @@ def perceptron_figure(x: np.ndarray, y: np.ndarray, weights: np.ndarray, previou
     data.append(dict(type="scatter", x=lx, y=ly, mode="lines", name=names["line"], hoverinfo="skip",
                      line=dict(color="#111827", width=3)))
     if culprit is not None:
-        data.append(dict(type="scatter", x=[x[culprit, 0]], y=[x[culprit, 1]], mode="markers", name=names["culprit"],
+        data.append(dict(type="scatter", x=[float(x[culprit, 0])], y=[float(x[culprit, 1])], mode="markers",
+                         name=names["culprit"],
                          marker=dict(size=22, color="rgba(0,0,0,0)", line=dict(color=PALETTE[3], width=3)),
                          hoverinfo="skip"))
-    axis = dict(range=list(BOX), zeroline=False, showgrid=False, constrain="domain")
-    layout = dict(xaxis=dict(axis, title=dict(text="x₁")), yaxis=dict(axis, title=dict(text="x₂"), scaleanchor="x"))
-    return legend_below(styled(go.Figure(data=data, layout=layout), title=title, height=470))
+    axis = dict(zeroline=False, showgrid=False, constrain="domain")
+    layout = dict(xaxis=dict(axis, range=list(BOX), title=dict(text="x₁")),
+                  yaxis=dict(axis, range=list(BOX), title=dict(text="x₂"), scaleanchor="x"))
+    return lean_figure(data, layout, title=title, height=470, legend=LEGEND_BELOW)
 
 
 def mistakes_figure(mistakes: list[int], current_epoch: int | None, *, title: str, x_title: str,
@@ -71,27 +70,28 @@ def mistakes_figure(mistakes: list[int], current_epoch: int | None, *, title: st
                  hovertemplate="%{x}: %{y}<extra></extra>")]
     layout = dict(xaxis=dict(title=dict(text=x_title)), yaxis=dict(title=dict(text=y_title), rangemode="tozero"),
                   bargap=0.15)
-    return styled(go.Figure(data=data, layout=layout), title=title, height=250, legend=False)
+    return lean_figure(data, layout, title=title, height=250, legend=False)
 
 
 def loss_surface_figure(ws: np.ndarray, bs: np.ndarray, loss_grid: np.ndarray, path: np.ndarray,
                         optimum: tuple[float, float], names: dict[str, str], *, title: str) -> go.Figure:
     """log₁₀ of the loss over (w, b) as filled contours, the descent path so far, and the least-squares point."""
-    data = [dict(type="contour", x=ws, y=bs, z=np.log10(loss_grid), colorscale="Blues", reversescale=True,
+    data = [dict(type="contour", x=ws, y=bs, z=np.log10(loss_grid), colorscale=get_colorscale("Blues"),
+                 reversescale=True,
                  ncontours=24, showscale=False, contours=dict(coloring="heatmap", showlines=True),
                  line=dict(width=0.5, color="rgba(255,255,255,0.5)"), customdata=loss_grid,
                  hovertemplate="w=%{x:.2f}, b=%{y:.2f}<br>L=%{customdata:.4g}<extra></extra>"),
             dict(type="scatter", x=path[:, 0], y=path[:, 1], mode="lines+markers", name=names["path"],
                  line=dict(color=PALETTE[1], width=2), marker=dict(size=4),
                  hovertemplate="w=%{x:.3f}, b=%{y:.3f}<extra></extra>"),
-            dict(type="scatter", x=[path[-1, 0]], y=[path[-1, 1]], mode="markers", name=names["now"],
+            dict(type="scatter", x=[float(path[-1, 0])], y=[float(path[-1, 1])], mode="markers", name=names["now"],
                  marker=dict(size=12, color=PALETTE[1], line=dict(color="white", width=2)), hoverinfo="skip"),
-            dict(type="scatter", x=[optimum[0]], y=[optimum[1]], mode="markers", name=names["optimum"],
+            dict(type="scatter", x=[float(optimum[0])], y=[float(optimum[1])], mode="markers", name=names["optimum"],
                  marker=dict(size=16, symbol="star", color=PALETTE[2], line=dict(color="white", width=1)),
                  hovertemplate="w*=%{x:.3f}, b*=%{y:.3f}<extra></extra>")]
-    layout = dict(xaxis=dict(title=dict(text="w"), range=[ws[0], ws[-1]]),
-                  yaxis=dict(title=dict(text="b"), range=[bs[0], bs[-1]]))
-    return legend_below(styled(go.Figure(data=data, layout=layout), title=title, height=430))
+    layout = dict(xaxis=dict(title=dict(text="w"), range=[float(ws[0]), float(ws[-1])]),
+                  yaxis=dict(title=dict(text="b"), range=[float(bs[0]), float(bs[-1])]))
+    return lean_figure(data, layout, title=title, height=430, legend=LEGEND_BELOW)
 
 
 def regression_fit_figure(x: np.ndarray, y: np.ndarray, now: tuple[float, float], optimum: tuple[float, float],
@@ -107,8 +107,8 @@ def regression_fit_figure(x: np.ndarray, y: np.ndarray, now: tuple[float, float]
                          line=dict(color=PALETTE[1], width=3), hoverinfo="skip"))
     pad = 0.15 * (y.max() - y.min() + 1e-9)
     layout = dict(xaxis=dict(title=dict(text="x")),
-                  yaxis=dict(title=dict(text="y"), range=[y.min() - pad, y.max() + pad]))
-    return legend_below(styled(go.Figure(data=data, layout=layout), title=title, height=430))
+                  yaxis=dict(title=dict(text="y"), range=[float(y.min() - pad), float(y.max() + pad)]))
+    return lean_figure(data, layout, title=title, height=430, legend=LEGEND_BELOW)
 
 
 # For the page: rebuilt only when their inputs change.

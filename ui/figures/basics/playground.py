@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.figures.common import DIVERGING, png_data_uri, styled
+from ui.figures.common import DIVERGING, lean_figure, png_data_uri
 
 CLASS_COLORS = ["#f97316", "#2563eb", "#16a34a", "#9333ea"]  # class 0 orange, 1 blue (TF Playground), 2, 3
 
@@ -28,30 +28,29 @@ def boundary_figure(grid: np.ndarray, extent: float, points: np.ndarray, labels:
     """
     axis = np.linspace(-extent, extent, grid.shape[0])
     if regression or classes == 2:
-        heat = go.Heatmap(x=axis, y=axis, z=grid, zmin=-1, zmax=1, colorscale=DIVERGING, showscale=False,
-                          opacity=0.75, hovertemplate="x1 %{x:.2f}, x2 %{y:.2f}: %{z:.2f}<extra></extra>")
+        heat = dict(type="heatmap", x=axis, y=axis, z=grid, zmin=-1, zmax=1, colorscale=DIVERGING, showscale=False,
+                    opacity=0.75, hovertemplate="x1 %{x:.2f}, x2 %{y:.2f}: %{z:.2f}<extra></extra>")
     else:
-        heat = go.Heatmap(x=axis, y=axis, z=grid, zmin=-0.5, zmax=classes - 0.5,
-                          colorscale=_class_colorscale(classes), showscale=False, hoverinfo="skip")
-    fig = go.Figure(heat)
+        heat = dict(type="heatmap", x=axis, y=axis, z=grid, zmin=-0.5, zmax=classes - 0.5,
+                    colorscale=_class_colorscale(classes), showscale=False, hoverinfo="skip")
+    data = [heat]
     groups = [("train", train_idx, dict(line=dict(color="white", width=1)))]
     if show_test:
         groups.append(("test", test_idx, dict(line=dict(color="#111827", width=1.5))))
     for group, idx, marker in groups:
         pts = points[idx]
         if regression:
-            fig.add_trace(go.Scatter(
-                x=pts[:, 0], y=pts[:, 1], mode="markers", name=names[group],
-                marker=dict(size=6, color=labels[idx], cmin=-1, cmax=1, colorscale=DIVERGING, **marker)))
+            data.append(dict(type="scatter", x=pts[:, 0], y=pts[:, 1], mode="markers", name=names[group],
+                             marker=dict(size=6, color=labels[idx], cmin=-1, cmax=1, colorscale=DIVERGING, **marker)))
             continue
         for k in range(classes):
             sel = pts[labels[idx] == k]
-            fig.add_trace(go.Scatter(
-                x=sel[:, 0], y=sel[:, 1], mode="markers", name=f"{names[group]} · {names['class']} {k}",
-                marker=dict(size=6, color=CLASS_COLORS[k], **marker), showlegend=False))
-    fig.update_xaxes(range=[-extent, extent], constrain="domain", title_text="x1", zeroline=False)
-    fig.update_yaxes(range=[-extent, extent], scaleanchor="x", title_text="x2", zeroline=False)
-    return styled(fig, height=height, legend=False, revision="playground.boundary")
+            data.append(dict(type="scatter", x=sel[:, 0], y=sel[:, 1], mode="markers",
+                             name=f"{names[group]} · {names['class']} {k}",
+                             marker=dict(size=6, color=CLASS_COLORS[k], **marker), showlegend=False))
+    layout = dict(xaxis=dict(range=[-extent, extent], constrain="domain", title=dict(text="x1"), zeroline=False),
+                  yaxis=dict(range=[-extent, extent], scaleanchor="x", title=dict(text="x2"), zeroline=False))
+    return lean_figure(data, layout, height=height, legend=False, revision="playground.boundary")
 
 
 def neuron_mosaic(hidden: list[np.ndarray], gap: int = 3) -> tuple[np.ndarray, list[tuple[int, int, int]]]:
@@ -82,16 +81,13 @@ def neuron_mosaic(hidden: list[np.ndarray], gap: int = 3) -> tuple[np.ndarray, l
 def neurons_figure(hidden: list[np.ndarray], layer_label: str, height: int = 300) -> go.Figure:
     """What every hidden neuron computes over the input plane (orange negative, blue positive)."""
     mosaic, _ = neuron_mosaic(hidden)
-    fig = go.Figure(go.Heatmap(z=mosaic, zmin=-1, zmax=1, colorscale=DIVERGING, showscale=False,
-                               hoverinfo="skip"))
+    heat = dict(type="heatmap", z=mosaic, zmin=-1, zmax=1, colorscale=DIVERGING, showscale=False, hoverinfo="skip")
     res = hidden[0].shape[0] if hidden else 1
     ticks = [layer * (res + 3) + res / 2 for layer in range(len(hidden))]
-    fig.update_xaxes(tickvals=ticks, ticktext=[f"{layer_label} {i + 1}" for i in range(len(hidden))],
-                     showgrid=False, zeroline=False)
-    fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=False, scaleanchor="x")
-    return styled(fig, height=height, legend=False, revision="playground.neurons")
-
-
+    layout = dict(xaxis=dict(tickvals=ticks, ticktext=[f"{layer_label} {i + 1}" for i in range(len(hidden))],
+                             showgrid=False, zeroline=False),
+                  yaxis=dict(showticklabels=False, showgrid=False, zeroline=False, scaleanchor="x"))
+    return lean_figure([heat], layout, height=height, legend=False, revision="playground.neurons")
 
 
 # ----- live view: pictures instead of Plotly charts while training runs -----

@@ -1,7 +1,9 @@
 """Figures of the GAN page: the 2-D view (data, samples, D's opinion, G's pull, warped noise) and the drawing pad.
 
 Builders take plain NumPy arrays and translated labels and return `go.Figure`s; line collections are
-single traces with NaN gaps (one trace draws fast; a trace per arrow would not).
+single traces with NaN gaps (one trace draws fast; a trace per arrow would not). Each figure is one
+`lean_figure(data, layout)` call from plain dicts: plotly's per-property validation cost several milliseconds
+a figure, on every live refresh (tests validate them instead).
 """
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.generative.gan import GanView
-from ui.figures.common import styled
+from ui.figures.common import lean_figure
 
 REAL_COLOR = "#16a34a"  # green: the data (as in GAN Lab)
 FAKE_COLOR = "#9333ea"  # purple: the generator's samples
@@ -64,48 +66,49 @@ def gan_view_figure(view: GanView, names: dict[str, str], *, height: int = 520) 
     if view.surface is not None:
         xs, ys, z = view.surface
         lo, hi = view.surface_range
-        traces.append(go.Heatmap(x=xs, y=ys, z=z, zmin=lo, zmax=hi, colorscale=D_SCALE, showscale=True, zsmooth="fast",
-                                 colorbar=dict(title=dict(text=names["surface"], side="top"), thickness=10, len=0.8,
-                                               orientation="h", y=-0.06, yanchor="top"),  # under: a phone keeps the width
-                                 hovertemplate="x=%{x:.2f}, y=%{y:.2f}: %{z:.2f}<extra></extra>",
-                                 name=names["surface"]))
+        traces.append(dict(type="heatmap", x=xs, y=ys, z=z, zmin=float(lo), zmax=float(hi), colorscale=D_SCALE,
+                           showscale=True, zsmooth="fast",
+                           colorbar=dict(title=dict(text=names["surface"], side="top"), thickness=10, len=0.8,
+                                         orientation="h", y=-0.06, yanchor="top"),  # under: a phone keeps the width
+                           hovertemplate="x=%{x:.2f}, y=%{y:.2f}: %{z:.2f}<extra></extra>", name=names["surface"]))
     if view.modes is not None and view.mode_radius > 0:
         ring = circles(view.modes, view.mode_radius)
-        traces.append(go.Scatter(x=ring[:, 0], y=ring[:, 1], mode="lines", name=names["modes"],
-                                 line=dict(color=MODE_COLOR, width=1, dash="dot"), hoverinfo="skip"))
-    traces.append(go.Scatter(x=view.real[:, 0], y=view.real[:, 1], mode="markers", name=names["real"],
-                             marker=dict(color=REAL_COLOR, size=4, opacity=0.55), hoverinfo="skip"))
+        traces.append(dict(type="scatter", x=ring[:, 0], y=ring[:, 1], mode="lines", name=names["modes"],
+                           line=dict(color=MODE_COLOR, width=1, dash="dot"), hoverinfo="skip"))
+    traces.append(dict(type="scatter", x=view.real[:, 0], y=view.real[:, 1], mode="markers", name=names["real"],
+                       marker=dict(color=REAL_COLOR, size=4, opacity=0.55), hoverinfo="skip"))
     if view.warped is not None:
         mesh = polylines(view.warped)
-        traces.append(go.Scatter(x=mesh[:, 0], y=mesh[:, 1], mode="lines", name=names["warped"],
-                                 line=dict(color=GRID_COLOR, width=1), hoverinfo="skip"))
-    traces.append(go.Scatter(x=view.fake[:, 0], y=view.fake[:, 1], mode="markers", name=names["fake"],
-                             marker=dict(color=FAKE_COLOR, size=4, opacity=0.8), hoverinfo="skip"))
+        traces.append(dict(type="scatter", x=mesh[:, 0], y=mesh[:, 1], mode="lines", name=names["warped"],
+                           line=dict(color=GRID_COLOR, width=1), hoverinfo="skip"))
+    traces.append(dict(type="scatter", x=view.fake[:, 0], y=view.fake[:, 1], mode="markers", name=names["fake"],
+                       marker=dict(color=FAKE_COLOR, size=4, opacity=0.8), hoverinfo="skip"))
     arrows = None if view.pull is None else arrow_ends(*view.pull, 0.1 * view.box)
     if arrows is not None:
         xy, sizes = arrow_segments(*arrows)
-        traces.append(go.Scatter(x=xy[:, 0], y=xy[:, 1], mode="lines+markers", name=names["arrows"],
-                                 line=dict(color=ARROW_COLOR, width=1.2),
-                                 marker=dict(symbol="arrow", angleref="previous", size=sizes, color=ARROW_COLOR),
-                                 hoverinfo="skip"))
-    b = view.box
-    fig = go.Figure(traces, layout=dict(
+        traces.append(dict(type="scatter", x=xy[:, 0], y=xy[:, 1], mode="lines+markers", name=names["arrows"],
+                           line=dict(color=ARROW_COLOR, width=1.2),
+                           marker=dict(symbol="arrow", angleref="previous", size=sizes, color=ARROW_COLOR),
+                           hoverinfo="skip"))
+    b = float(view.box)
+    layout = dict(
         xaxis=dict(range=[-b, b], zeroline=False, showgrid=False, constrain="domain"),
-        yaxis=dict(range=[-b, b], zeroline=False, showgrid=False, scaleanchor="x", scaleratio=1, constrain="domain")))
-    return styled(fig, height=height, revision="gan.view")
+        yaxis=dict(range=[-b, b], zeroline=False, showgrid=False, scaleanchor="x", scaleratio=1, constrain="domain"))
+    return lean_figure(traces, layout, height=height, revision="gan.view")
 
 
 def draw_pad_figure(centers: np.ndarray, box: float, title: str, hint: str, *, height: int = 380) -> go.Figure:
     """The drawing grid: one faint dot per cell; the user clicks, boxes or lassoes the cells of a shape."""
-    pad = go.Scatter(x=centers[:, 0], y=centers[:, 1], mode="markers",
-                     marker=dict(size=9, color="#cbd5e1", symbol="square"),
-                     selected=dict(marker=dict(color=REAL_COLOR)),
-                     unselected=dict(marker=dict(opacity=0.6)), hovertemplate=hint + "<extra></extra>")
-    fig = go.Figure(pad, layout=dict(
+    pad = dict(type="scatter", x=centers[:, 0], y=centers[:, 1], mode="markers",
+               marker=dict(size=9, color="#cbd5e1", symbol="square"),
+               selected=dict(marker=dict(color=REAL_COLOR)),
+               unselected=dict(marker=dict(opacity=0.6)), hovertemplate=hint + "<extra></extra>")
+    box = float(box)
+    layout = dict(
         xaxis=dict(range=[-box, box], showgrid=False, zeroline=False, constrain="domain"),
         yaxis=dict(range=[-box, box], showgrid=False, zeroline=False, scaleanchor="x", scaleratio=1),
-        dragmode="lasso", clickmode="event+select"))
-    return styled(fig, title=title, height=height, legend=False, revision="gan.pad")
+        dragmode="lasso", clickmode="event+select")
+    return lean_figure([pad], layout, title=title, height=height, legend=False, revision="gan.pad")
 
 
 def coverage_figure(steps: list[float], left: dict[str, list[float]], *, title: str, x_title: str,
@@ -113,12 +116,13 @@ def coverage_figure(steps: list[float], left: dict[str, list[float]], *, title: 
                     height: int = 230) -> go.Figure:
     """Coverage measures over training: counts on the left axis, percentages (0–100) on the right one."""
     colors = iter([REAL_COLOR, FAKE_COLOR, "#0891b2", "#f97316"])
-    traces = [go.Scatter(x=steps, y=ys, name=name, mode="lines", line=dict(color=next(colors), width=2))
+    steps = list(steps)  # a copy: short histories come as the trainer's own (growing) list
+    traces = [dict(type="scatter", x=steps, y=list(ys), name=name, mode="lines", line=dict(color=next(colors), width=2))
               for name, ys in left.items()]
-    traces += [go.Scatter(x=steps, y=ys, name=name, mode="lines", yaxis="y2",
-                          line=dict(color=next(colors), width=2, dash="dot")) for name, ys in (right or {}).items()]
-    layout = dict(xaxis=dict(title=dict(text=x_title)), yaxis=dict(range=list(left_range)))
+    traces += [dict(type="scatter", x=steps, y=list(ys), name=name, mode="lines", yaxis="y2",
+                    line=dict(color=next(colors), width=2, dash="dot")) for name, ys in (right or {}).items()]
+    layout = dict(xaxis=dict(title=dict(text=x_title)), yaxis=dict(range=[float(v) for v in left_range]))
     if right:
         layout["yaxis2"] = dict(range=[0, 100], overlaying="y", side="right", showgrid=False, ticksuffix="%",
                                 tickmode="array", tickvals=[0, 25, 50, 75, 100])
-    return styled(go.Figure(traces, layout=layout), title=title, height=height)
+    return lean_figure(traces, layout, title=title, height=height)

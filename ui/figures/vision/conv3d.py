@@ -1,11 +1,14 @@
 """Pictures and charts of the 3-D convolution page: clips as rows of frames, kernels slice by slice, one voxel
-by hand, the three-model race and the cost comparison. Pure functions: data in, array / figure / LaTeX out."""
+by hand, the three-model race and the cost comparison. Pure functions: data in, array / figure / LaTeX out.
+
+Each figure is one `lean_figure(data, layout)` call from plain dicts: plotly's per-property validation cost
+several milliseconds a figure (tests validate them instead)."""
 from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.figures.common import DIVERGING, PALETTE, styled
+from ui.figures.common import DIVERGING, PALETTE, lean_figure
 from ui.figures.memo import memoized
 from ui.figures.vision.pictures import BOX_COLOR, as_rgb, draw_box, latex_matrix, number, to_display
 
@@ -50,12 +53,12 @@ def kernel_slices_figure(kernel: np.ndarray, titles: list[str]) -> go.Figure:
     for a in range(kt):
         sheet[:, a * (kw + 1):a * (kw + 1) + kw] = kernel[a]
         text[:, a * (kw + 1):a * (kw + 1) + kw] = np.vectorize(number, otypes=[object])(kernel[a])
-    fig = go.Figure(go.Heatmap(z=sheet, zmin=-top, zmax=top, colorscale=DIVERGING, showscale=False, text=text,
-                               texttemplate="%{text}", xgap=2, ygap=2, hovertemplate="%{z:.4f}<extra></extra>"))
-    fig.update_xaxes(tickvals=[a * (kw + 1) + (kw - 1) / 2 for a in range(kt)], ticktext=titles, side="top",
-                     showgrid=False, zeroline=False)
-    fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x")
-    return styled(fig, height=min(260, 70 + 40 * kh), legend=False)
+    heatmap = dict(type="heatmap", z=sheet, zmin=-top, zmax=top, colorscale=DIVERGING, showscale=False,
+                   text=text.tolist(), texttemplate="%{text}", xgap=2, ygap=2, hovertemplate="%{z:.4f}<extra></extra>")
+    layout = dict(xaxis=dict(tickvals=[a * (kw + 1) + (kw - 1) / 2 for a in range(kt)], ticktext=list(titles),
+                             side="top", showgrid=False, zeroline=False),
+                  yaxis=dict(visible=False, autorange="reversed", scaleanchor="x"))
+    return lean_figure([heatmap], layout, height=min(260, 70 + 40 * kh), legend=False)
 
 
 def voxel_latex(values: np.ndarray, weights: np.ndarray, products: np.ndarray, inside: np.ndarray,
@@ -80,45 +83,38 @@ def race_figure(history: dict[str, list[float]], names: dict[str, str], metric: 
                 reference: float, legend: bool = True) -> go.Figure:
     """One metric of the three models over the lock-step updates: "test_acc" (x = the evaluation steps, in %)
     or "loss" (x = every recorded step); `reference` is drawn dotted (chance, or the loss of answering 1/4 each)."""
-    x = history.get("test_step" if metric == "test_acc" else "step", [])
-    fig = go.Figure()
-    for view, name in names.items():
-        fig.add_trace(go.Scatter(x=x, y=history.get(f"{metric}_{view}", []), name=name, mode="lines",
-                                 line=dict(color=MODEL_COLORS[view], width=2)))
-    fig.add_hline(y=reference, line=dict(color=PALETTE[8], dash="dot", width=1))
-    fig.update_xaxes(title_text=x_title)
-    if metric == "test_acc":
-        fig.update_yaxes(range=[0, 1.02], tickformat=".0%")
-    else:
-        fig.update_yaxes(rangemode="tozero")
-    return styled(fig, height=280, legend=legend, revision=f"conv3d.race.{metric}")
+    x = list(history.get("test_step" if metric == "test_acc" else "step", []))  # copies: the history grows
+    data = [dict(type="scatter", x=x, y=list(history.get(f"{metric}_{view}", [])), name=name, mode="lines",
+                 line=dict(color=MODEL_COLORS[view], width=2)) for view, name in names.items()]
+    reference_line = dict(type="line", xref="x domain", x0=0, x1=1, yref="y", y0=float(reference), y1=float(reference),
+                          line=dict(color=PALETTE[8], dash="dot", width=1))  # as `add_hline` draws it
+    yaxis = dict(range=[0, 1.02], tickformat=".0%") if metric == "test_acc" else dict(rangemode="tozero")
+    layout = dict(xaxis=dict(title=dict(text=x_title)), yaxis=yaxis, shapes=[reference_line])
+    return lean_figure(data, layout, height=280, legend=legend, revision=f"conv3d.race.{metric}")
 
 
 def predictions_figure(probs: dict[str, np.ndarray], names: dict[str, str], directions: list[str],
                        title: str) -> go.Figure:
     """Each model's probabilities over the four directions for one clip, as grouped bars."""
-    fig = go.Figure()
+    data = []
     for view, name in names.items():
         p = np.nan_to_num(np.asarray(probs[view], dtype=float))
-        fig.add_trace(go.Bar(x=directions, y=p, name=name, marker_color=MODEL_COLORS[view],
-                             text=[f"{v:.0%}" for v in p], textposition="outside",
-                             hovertemplate="%{x}: %{y:.3f}<extra></extra>"))
-    fig.update_xaxes(type="category")
-    fig.update_yaxes(range=[0, 1.15], tickformat=".0%")
-    return styled(fig, title=title, height=280, revision="conv3d.predictions")
+        data.append(dict(type="bar", x=list(directions), y=p, name=name, marker=dict(color=MODEL_COLORS[view]),
+                         text=[f"{v:.0%}" for v in p], textposition="outside",
+                         hovertemplate="%{x}: %{y:.3f}<extra></extra>"))
+    layout = dict(xaxis=dict(type="category"), yaxis=dict(range=[0, 1.15], tickformat=".0%"))
+    return lean_figure(data, layout, title=title, height=280, revision="conv3d.predictions")
 
 
 def costs_figure(names: list[str], params: list[float], macs: list[float], titles: tuple[str, str],
                  y_title: str) -> go.Figure:
     """Parameters and multiply-adds of each kernel kind relative to the 2-D kernel's (grouped bars)."""
-    fig = go.Figure()
-    for i, (title, values) in enumerate(zip(titles, (params, macs))):
-        fig.add_trace(go.Bar(x=names, y=values, name=title, marker_color=PALETTE[i],
-                             text=[f"{v:.2f}×" for v in values], textposition="outside",
-                             hovertemplate="%{x}: %{y:.3f}×<extra></extra>"))
-    fig.update_xaxes(type="category")
-    fig.update_yaxes(title_text=y_title, rangemode="tozero")
-    return styled(fig, height=300)
+    data = [dict(type="bar", x=list(names), y=list(values), name=title, marker=dict(color=PALETTE[i]),
+                 text=[f"{v:.2f}×" for v in values], textposition="outside",
+                 hovertemplate="%{x}: %{y:.3f}×<extra></extra>")
+            for i, (title, values) in enumerate(zip(titles, (params, macs)))]
+    layout = dict(xaxis=dict(type="category"), yaxis=dict(title=dict(text=y_title), rangemode="tozero"))
+    return lean_figure(data, layout, height=300)
 
 
 kernel_slices_memo = memoized(kernel_slices_figure)

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
+from plotly.colors import get_colorscale
 from plotly.subplots import make_subplots
 
-from ui.figures.common import DIVERGING, PALETTE, matrix_figure, styled
+from ui.figures.common import DIVERGING, PALETTE, lean_figure, matrix_figure, styled
 
 BOX_COLOR = (249, 115, 22)  # orange, as the "negative" end of the app's diverging scale
 DISPLAY_SIDE = 320  # pixels on screen for the main images
@@ -137,11 +138,9 @@ def pool_latex(kind: str, values: np.ndarray, result: float, pad_symbol: str) ->
 def kernel_figure(kernel: np.ndarray, title: str) -> go.Figure:
     """The kernel's weights as a heat map (negative orange, positive blue) with the numbers written in."""
     top = float(np.abs(kernel).max()) or 1.0
-    fig = matrix_figure(kernel, title=title, colorscale=DIVERGING, zmid=0.0, height=260, fmt=".3g")
-    fig.update_traces(zmin=-top, zmax=top, xgap=2, ygap=2)
-    fig.update_xaxes(showticklabels=False)
-    fig.update_yaxes(showticklabels=False, scaleanchor="x")
-    return fig
+    return matrix_figure(kernel, title=title, colorscale=DIVERGING, zmid=0.0, height=260, fmt=".3g",
+                         trace=dict(zmin=-top, zmax=top, xgap=2, ygap=2),
+                         layout=dict(xaxis=dict(showticklabels=False), yaxis=dict(showticklabels=False, scaleanchor="x")))
 
 
 def pool_grid_figure(padded: np.ndarray, out: np.ndarray, window: tuple[int, int, int, int],
@@ -161,22 +160,21 @@ def pool_grid_figure(padded: np.ndarray, out: np.ndarray, window: tuple[int, int
     text[:padded.shape[0], :padded.shape[1]] = np.where(np.isnan(padded), pad_text,
                                                         np.vectorize(number, otypes=[object])(np.nan_to_num(padded)))
     text[offset_y:offset_y + out.shape[0], offset_x:] = np.vectorize(number, otypes=[object])(out)
-    fig = go.Figure(go.Heatmap(z=z, text=text, texttemplate="%{text}", colorscale="Blues", showscale=False,
-                               xgap=2, ygap=2, hoverinfo="skip"))
-    fig.add_shape(type="rect", x0=-0.5, x1=padded.shape[1] - 0.5, y0=-0.5, y1=padded.shape[0] - 0.5,
-                  line=dict(color=PALETTE[8], width=1, dash="dot"), fillcolor="rgba(226,232,240,0.5)", layer="below")
+    heat = dict(type="heatmap", z=z, text=text.tolist(), texttemplate="%{text}", colorscale=get_colorscale("Blues"),
+                showscale=False, xgap=2, ygap=2, hoverinfo="skip")
+    shapes = [dict(type="rect", x0=-0.5, x1=padded.shape[1] - 0.5, y0=-0.5, y1=padded.shape[0] - 0.5,
+                   line=dict(color=PALETTE[8], width=1, dash="dot"), fillcolor="rgba(226,232,240,0.5)", layer="below")]
     top, left, h, w = window
     outlines = [(left, top, w, h), (offset_x + cell[1], offset_y + cell[0], 1, 1)]
     for x, y, width, height in outlines:
-        fig.add_shape(type="rect", x0=x - 0.5, x1=x + width - 0.5, y0=y - 0.5, y1=y + height - 0.5,
-                      line=dict(color=PALETTE[1], width=4))
-    for x, title in ((padded.shape[1] / 2 - 0.5, titles[0]), (offset_x + out.shape[1] / 2 - 0.5, titles[1])):
-        fig.add_annotation(x=x, y=-0.9, text=title, showarrow=False, yanchor="bottom", font=dict(color=PALETTE[8]))
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x")
-    fig = styled(fig, height=360, legend=False)
-    fig.update_layout(margin=dict(t=30))  # room for the two titles
-    return fig
+        shapes.append(dict(type="rect", x0=x - 0.5, x1=x + width - 0.5, y0=y - 0.5, y1=y + height - 0.5,
+                           line=dict(color=PALETTE[1], width=4)))
+    annotations = [dict(x=x, y=-0.9, text=title, showarrow=False, yanchor="bottom", font=dict(color=PALETTE[8]))
+                   for x, title in ((padded.shape[1] / 2 - 0.5, titles[0]),
+                                    (offset_x + out.shape[1] / 2 - 0.5, titles[1]))]
+    layout = dict(xaxis=dict(visible=False), yaxis=dict(visible=False, autorange="reversed", scaleanchor="x"),
+                  shapes=shapes, annotations=annotations, margin=dict(t=30))  # room for the two titles
+    return lean_figure([heat], layout, height=360, legend=False)
 
 
 def training_figure(history: dict[str, list[float]], names: dict[str, str], titles: tuple[str, str],
@@ -247,12 +245,11 @@ def probabilities_figure(probs: np.ndarray, title: str) -> go.Figure:
 
 def shift_figure(shifts: list[int], series: dict[str, list[float]], title: str, x_title: str,
                  y_title: str) -> go.Figure:
-    fig = go.Figure()
-    for i, (name, ys) in enumerate(series.items()):
-        fig.add_trace(go.Scatter(x=shifts, y=ys, name=name, mode="lines+markers", line=dict(color=PALETTE[i], width=2)))
-    fig.update_xaxes(title_text=x_title, dtick=1)
-    fig.update_yaxes(title_text=y_title, rangemode="tozero")
-    return styled(fig, title=title, height=300)
+    data = [dict(type="scatter", x=list(shifts), y=list(ys), name=name, mode="lines+markers",
+                 line=dict(color=PALETTE[i], width=2)) for i, (name, ys) in enumerate(series.items())]
+    layout = dict(xaxis=dict(title=dict(text=x_title), dtick=1),
+                  yaxis=dict(title=dict(text=y_title), rangemode="tozero"))
+    return lean_figure(data, layout, title=title, height=300)
 
 
 def architecture_figure(names: list[str], params: list[int], macs: list[int], titles: tuple[str, str]) -> go.Figure:
