@@ -7,7 +7,7 @@ the") keeps two rows instead of being merged into one category.
 
 Speed: these pages draw up to a dozen figures per run, several times a second while training. Each
 figure is one `lean_figure(data, layout)` call from plain dicts, in the app's look: plotly's per-property
-validation cost ~5 ms a figure (tests validate them instead).
+validation cost milliseconds a figure (tests validate them instead).
 """
 from __future__ import annotations
 
