@@ -2,9 +2,12 @@
 
 One command (`make bench-browser`) starts the app on 127.0.0.1, opens Debian's Chromium and, for the Playground
 (TF Playground's default 4-2 circle and 6 layers of 8 on the spiral) and the GAN page (2-D ring), measures:
-  - the trainer alone, no UI, in this process (one torch thread, as the server runs it), for a few seconds;
-  - then the same setup trained in the page for ~15 s: steps/s read from the page's progress line, refreshes/s
+  - the trainer alone, no UI, in this process (one torch thread, as the server runs it), for a few seconds, half
+    before and half after the page's run (the mean: a load that changed during the run counts on both sides);
+  - the same setup trained in the page for ~15 s: steps/s read from the page's progress line, refreshes/s
     (changes of that line) and the ratio to the no-UI rate — measured one right after the other, in one run;
+  - then the same setup trained by a session that draws nothing (the app's protocol from Python): what the server
+    and its training reach when the learner's browser runs on another machine, not on these two cores;
   - Start → first trained step shown (click to the progress line showing a step > 0, in the page's clock);
   - slider move → page settled (key press → the server's "script finished" arrived and nothing is stale),
     median and p95 per page.
@@ -15,6 +18,7 @@ Run: .venv/bin/python benchmarks/browser_speed.py [--seconds 15] [--moves 10] [-
 from __future__ import annotations
 
 import argparse
+import asyncio
 import datetime
 import random
 import re
@@ -22,6 +26,7 @@ import socket
 import statistics
 import subprocess
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import _util  # noqa: F401  (puts the project on sys.path)
 
@@ -30,6 +35,7 @@ import torch
 from core.basics.playground import Hyper, PlaygroundConfig, PlaygroundTrainer
 from core.generative.gan import GanConfig, GanTrainer
 from core.generative.gan_targets import ring
+from light_session import LightSession
 from load_test import COUNT_FINISHED_RUNS, IDLE, WATCH_RERUN
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, start_server
 from core.trainer import train_for
@@ -119,6 +125,28 @@ def in_browser(browser, url: str, seconds: float) -> dict:
         context.close()
 
 
+async def without_a_browser(port: int, path: str, seconds: float) -> dict:
+    """The same setup trained by a session that draws nothing (the app's protocol spoken from Python,
+    light_session.py): the server's side alone, as when the learner's browser runs on another machine."""
+    slug, _, query = path.lstrip("/").partition("?")
+    session = LightSession(port, slug, query)
+    await session.open()
+    try:
+        await session.press("Start")
+        await asyncio.sleep(1.5)  # settle, as in the browser
+
+        def steps() -> int:
+            return int(re.search(r"([\d,]+) of", session.progress).group(1).replace(",", ""))
+
+        steps0, updates0, t0 = steps(), session.progress_updates, time.perf_counter()
+        await asyncio.sleep(seconds)
+        steps1, updates1, t1 = steps(), session.progress_updates, time.perf_counter()
+        await session.press("Pause")
+        return {"steps_s": (steps1 - steps0) / (t1 - t0), "refresh_s": (updates1 - updates0) / (t1 - t0)}
+    finally:
+        await session.close()
+
+
 def slider_settle(browser, url: str, moves: int) -> list[float]:
     """Key press on the page's first slider → the page settled (ms), `moves` times, left and right."""
     context = browser.new_context(viewport={"width": 1366, "height": 768})
@@ -151,7 +179,7 @@ def p95(values: list[float]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=15.0, help="training time per setup in the browser")
-    parser.add_argument("--no-ui-seconds", type=float, default=4.0)
+    parser.add_argument("--no-ui-seconds", type=float, default=6.0, help="half before, half after the page")
     parser.add_argument("--moves", type=int, default=10, help="slider moves per page")
     parser.add_argument("--slider-pages", nargs="*", default=["playground", "gan"])
     args = parser.parse_args()
@@ -166,13 +194,18 @@ def main() -> None:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             in_browser(browser, url + SETUPS["playground 4-2 circle"][0], 2.0)  # warm the server's imports
+            print(f"{'':22s} {'':13s} {'in Chromium':-^56s} {'no browser (protocol)':-^32s}")
             print(f"{'setup':22s} {'no-UI steps/s':>13s} {'page steps/s':>12s} {'ratio':>6s} {'refreshes/s':>11s} "
-                  f"{'start→first step':>17s}")
+                  f"{'start→first step':>17s} {'page steps/s':>12s} {'ratio':>6s} {'refreshes/s':>11s}")
             for name, (path, build) in SETUPS.items():
-                alone = no_ui_rate(build, args.no_ui_seconds)
+                before = no_ui_rate(build, args.no_ui_seconds / 2)
                 shown = in_browser(browser, url + path, args.seconds)
+                with ThreadPoolExecutor(1) as pool:  # Playwright's sync API holds this thread's event loop
+                    served = pool.submit(asyncio.run, without_a_browser(port, path, args.seconds)).result()
+                alone = (before + no_ui_rate(build, args.no_ui_seconds / 2)) / 2  # the same load before and after
                 print(f"{name:22s} {alone:13.1f} {shown['steps_s']:12.1f} {shown['steps_s'] / alone:6.0%} "
-                      f"{shown['refresh_s']:11.1f} {shown['first_ms']:14.0f} ms", flush=True)
+                      f"{shown['refresh_s']:11.1f} {shown['first_ms']:14.0f} ms {served['steps_s']:12.1f} "
+                      f"{served['steps_s'] / alone:6.0%} {served['refresh_s']:11.1f}", flush=True)
             print("(Playground: one step = one epoch of 250 points in batches of 10; GAN: one step = one network "
                   "update, 3 per iteration)")
             print(f"slider move → page settled, {args.moves} moves (ms): median | p95")

@@ -171,6 +171,18 @@ def train_for(trainer: Trainer, seconds: float, *, steps: int | None = None, liv
         sec_per_step = per_step if sec_per_step is None else 0.5 * sec_per_step + 0.5 * per_step
 
 
+def why_done(trainer: Trainer) -> str | None:
+    """Why a run stops by itself now: the trainer's problem, "goal" (met and not trained past), "steps" (budget
+    spent), or None to go on."""
+    if trainer.problem is not None:
+        return trainer.problem
+    if trainer.goal_reached() and not trainer.past_goal:
+        return "goal"
+    if trainer.steps_done >= trainer.max_steps:
+        return "steps"
+    return None
+
+
 def named_model_tensors(models: dict[str, torch.nn.Module]) -> dict[str, torch.Tensor]:
     """The tensors of several models in one model file: "<model>.<parameter>" -> tensor."""
     return {f"{name}.{key}": value.detach() for name, model in models.items()

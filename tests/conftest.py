@@ -8,6 +8,9 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["HF_DATASETS_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 os.environ.setdefault("HF_HOME", tempfile.mkdtemp(prefix="nnpg-hf-"))
+# AppTests run pages in this process and simulate timer refreshes: they train in threads. The training worker is
+# tested on its own (tests/unit/test_train_process.py, test_offload.py) and by the real servers of tests/e2e.
+os.environ["NNPG_TRAINING_PROCESS"] = "0"
 
 import torch  # noqa: E402
 

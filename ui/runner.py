@@ -5,9 +5,10 @@ cache, so two tabs never share a model. Buttons change state in `on_click` callb
 the script, because `run_every` of the fragment is fixed by the full rerun that creates it. The live
 panel is `st.fragment(panel, run_every=interval if running else None)`: a timer only while running.
 Each tick trains for about `tick_s` seconds, then draws; when the run stops by itself (budget, goal,
-NaN) a full rerun removes the timer. After a refresh (a fragment rerun, in a browser) the run trains on in a
-thread until the next refresh, which then only draws (see BETWEEN_MAX_S); anything that reads or changes the
-model first `hold`s that thread.
+NaN) a full rerun removes the timer. After a refresh (a fragment rerun, in a browser) the run trains on until the
+next refresh, which then only draws (see BETWEEN_MAX_S): in a worker process when the session trains alone (the
+refresh draws the worker's latest snapshot while the worker goes on, ui/offload.py), else in a thread. Anything
+that reads or changes the model first `hold`s the run: the worker sends the trainer back, or the thread stops.
 """
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ from typing import Any, Callable, Hashable
 
 import streamlit as st
 
-from core.trainer import Trainer, train_for
+from core.trainer import Trainer, train_for, why_done
+from ui import offload
 from ui.checkpoints import model_file_panel, restore_into
 from ui.compat.streamlit_internals import fragment_rerun, set_fragment_interval
 from ui.i18n import t
@@ -55,6 +57,8 @@ _queue_lock = threading.Lock()
 # thread of its own, in chunks of a tick's training time, when no other session waits for a slot; the next refresh
 # waits for the chunk in progress and draws. For at most BETWEEN_MAX_S after a refresh: a closed tab's run stops.
 # (Shorter chunks would answer sooner, but each chunk ends with the trainer's metrics: a GAN's cost ~20 ms.)
+# A session training alone does this in a worker process instead (one is enough: only one session trains alone), which trains on while the page draws (the
+# thread shares the server's interpreter lock with the drawing): `_train_in_worker`, `_draw_from_worker`.
 BETWEEN_MAX_S = 2.0
 BETWEEN_POLL_S = 0.02  # how often a run waiting for a free slot between refreshes looks again
 BETWEEN_MARGIN_S = 0.01  # a chunk between refreshes ends this long before the next refresh is due
@@ -63,6 +67,7 @@ _waiting_for_slot = 0  # refreshes blocked in _tick_in_a_slot right now: trainin
 # ... and only a session training alone does it: with several, the slots are busy anyway, and training in the gaps
 # only took interpreter time from the class's page runs (load test, 5 training: slider p95 323 vs 170 ms without).
 ALONE_AFTER_S = 1.0  # a session is training alone when no other one ticked for this long
+WORKERS = 1  # training worker processes (ui/offload.py): only a session training alone uses one
 # A crowd: more sessions training (ticked in the last CROWD_WINDOW_S) than there are slots. Then most refreshes
 # would wait for a slot and redraw the same model, and each costs the server a page fragment's run that the
 # class's slider moves wait behind: a live panel refreshes once every CROWDED_INTERVAL_S and trains CROWDED_TICK_S
@@ -94,6 +99,8 @@ class Run:
     trained_between: bool = False  # it trained since the last refresh
     crowded: bool = False  # its panel refreshes at the crowd's pace (see CROWD_WINDOW_S)
     between_stop: threading.Event = field(default_factory=threading.Event)
+    remote: offload.Lease | None = None  # training between refreshes in a worker process, while it goes on
+    ship: dict = field(default_factory=dict)  # whether this run's trainer is worth shipping to a worker (offload)
 
     @property
     def trained_seconds(self) -> float | None:
@@ -147,6 +154,8 @@ def live_training(ns: str, build: Callable[[], Trainer], config: Hashable, draw:
     run.live, run.steps_per_tick = live, steps_per_tick  # from this full run on, for every step and tick
     _apply_live(run)  # and at once: what the page shows of the run reflects the learner's settings
 
+    if run.running:
+        offload.warm(WORKERS)  # the worker that trains between refreshes starts now (~1–2 s)
     _buttons(key, build, config, steps_per_click, time_budget_s, run)
     session = st.session_state.setdefault("_session_id", uuid.uuid4().hex)
 
@@ -157,7 +166,8 @@ def live_training(ns: str, build: Callable[[], Trainer], config: Hashable, draw:
     def panel() -> None:
         began = time.monotonic()
         live = st.session_state[key]
-        hold(live)
+        if not _draw_from_worker(live, session, time_budget_s):
+            hold(live)
         if timed and not live.running:  # stopped between refreshes (goal, budget): a full run drops the timer
             st.rerun(scope="app")
         if live.running:
@@ -173,7 +183,7 @@ def live_training(ns: str, build: Callable[[], Trainer], config: Hashable, draw:
             full_tick = CROWDED_TICK_S if live.crowded else tick_s
             tick = full_tick if by_timer and not live.just_started else min(tick_s, FIRST_TICK_S)
             live.just_started = False
-            if live.trained_between:  # the gap since the last refresh was used: this one only shows it
+            if live.trained_between or live.remote is not None:  # trained since the last refresh: only show it
                 live.trained_between, waiting = False, 0
             else:
                 waiting = _tick_in_a_slot(session, lambda: _train_for(live, tick, time_budget_s),
@@ -188,7 +198,9 @@ def live_training(ns: str, build: Callable[[], Trainer], config: Hashable, draw:
         _progress(live, time_budget_s)
         draw(live)
         if live.running and live.steps_per_tick is None and fragment_rerun():  # (slow motion stays one step a refresh)
-            _train_between_refreshes(live, session, began + interval_s, tick_s, time_budget_s)
+            offload.warm(WORKERS)
+            if not _train_in_worker(live, session, interval_s, tick_s, time_budget_s):
+                _train_between_refreshes(live, session, began + interval_s, tick_s, time_budget_s)
 
     st.fragment(panel, run_every=declared if run.running else None)()
     model_file_panel(ns, run)
@@ -209,6 +221,7 @@ def _tick_in_a_slot(session: str, work: Callable[[], None], wait_s: float = QUEU
     """Run `work` if a training slot is (or within `wait_s` becomes) free and return 0; otherwise return this
     session's place in the queue (1-based, first come first served)."""
     global _waiting_for_slot
+    offload.reclaim_expired()  # a closed tab's worker (and its slot) comes back
     with _queue_lock:
         _waiting_for_slot += 1
         _last_ticks[session] = time.monotonic()
@@ -292,8 +305,67 @@ def _train_between_refreshes(run: Run, session: str, due: float, chunk_s: float,
     run.between.start()
 
 
+def _train_in_worker(run: Run, session: str, interval_s: float, chunk_s: float, time_budget_s: float) -> bool:
+    """Keep `run` training in a worker process until its next refresh (and BETWEEN_MAX_S past it): lend it one
+    when `session` trains alone, nobody waits and a slot is free, or extend the lease it has. False: not there."""
+    for_s = interval_s + BETWEEN_MAX_S
+    if run.remote is not None:
+        if offload.extend(run.remote, for_s):
+            return True
+        _lost_worker(run)
+        return False
+    if _waiting_for_slot or not _training_alone(session):
+        return False
+    offload.reclaim_expired()
+    if not _slots.acquire(blocking=False):
+        return False
+    run.remote = offload.lend(run.trainer, run.live, session=session, release=_slots.release, chunk_s=chunk_s,
+                              sec_per_step=run.sec_per_step, for_s=for_s,
+                              budget_s=time_budget_s - run.seconds, base_seconds=run.seconds, verdict=run.ship)
+    if run.remote is None:
+        _slots.release()
+    return run.remote is not None
+
+
+def _draw_from_worker(run: Run, session: str, time_budget_s: float) -> bool:
+    """In a timer refresh of a run training in a worker, while `session` still trains alone and nobody waits:
+    take the worker's latest snapshot as the run's trainer (its bookkeeping too) and leave the worker training.
+    False when there is no such worker (the caller then `hold`s the run, which takes the trainer back)."""
+    lease = run.remote
+    if lease is None or not fragment_rerun() or _waiting_for_slot or not _training_alone(session):
+        return False
+    with _queue_lock:
+        _last_ticks[session] = time.monotonic()  # it trains: the crowd count sees it
+    snapshot = offload.latest(lease)
+    if lease.lost:
+        _lost_worker(run)
+        return False
+    if snapshot is not None:
+        _take_snapshot(run, snapshot)
+        if snapshot.reason is not None:  # the worker stopped by itself: the trainer comes home
+            hold(run)
+            run.running, run.stop_reason = False, snapshot.reason
+    return True
+
+
+def _take_snapshot(run: Run, snapshot: offload.Snapshot) -> None:
+    run.trainer, run.sec_per_step = snapshot.trainer, snapshot.sec_per_step
+    run.seconds = run.remote.base_seconds + snapshot.seconds
+
+
+def _lost_worker(run: Run) -> None:
+    """The worker is gone or was taken over: the run goes on from its latest snapshot, here."""
+    run.remote = None
+
+
 def hold(run: Run) -> None:
     """Stop `run`'s training between refreshes and wait for its chunk to end: the caller reads or changes the model."""
+    lease = run.remote
+    if lease is not None:
+        final = offload.take_back(lease, HOLD_WAIT_S)
+        if final is not None:
+            _take_snapshot(run, final)
+        run.remote = None
     thread = run.between
     if thread is not None:
         run.between_stop.set()
@@ -351,7 +423,7 @@ def _step(key: str, n: int) -> None:
     _apply_live(run)
     run.trainer.step(n)
     run.seconds += time.perf_counter() - started
-    run.stop_reason = _why_done(run.trainer)
+    run.stop_reason = why_done(run.trainer)
 
 
 def _reset(key: str, build, config) -> None:
@@ -373,22 +445,12 @@ def _train_for(run: Run, tick_s: float, time_budget_s: float) -> None:
     run.sec_per_step = train_for(run.trainer, tick_s, steps=steps, live=run.live,
                                  sec_per_step=run.sec_per_step)
     run.seconds += time.perf_counter() - started
-    reason = _why_done(run.trainer)
+    reason = why_done(run.trainer)
     if reason is None and run.seconds >= time_budget_s:
         reason = "budget"
     if reason is not None:
         run.running = False
         run.stop_reason = reason
-
-
-def _why_done(trainer: Trainer) -> str | None:
-    if trainer.problem is not None:
-        return trainer.problem
-    if trainer.goal_reached() and not trainer.past_goal:
-        return "goal"
-    if trainer.steps_done >= trainer.max_steps:
-        return "steps"
-    return None
 
 
 def _progress(run: Run, time_budget_s: float) -> None:

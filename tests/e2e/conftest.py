@@ -30,7 +30,10 @@ def _free_port() -> int:
 
 def start_server(port: int, extra_env: dict | None = None) -> subprocess.Popen:
     """Start the app on 127.0.0.1:port and wait for its health check."""
-    env = {**os.environ, "NNPG_STRICT_I18N": "1", **(extra_env or {})}
+    # A real server trains as in production: between refreshes in a worker process (unless a benchmark says
+    # NNPG_SERVER_TRAINING_PROCESS=0); the test process itself turned it off for its AppTests (tests/conftest.py).
+    env = {**os.environ, "NNPG_STRICT_I18N": "1",
+           "NNPG_TRAINING_PROCESS": os.environ.get("NNPG_SERVER_TRAINING_PROCESS", "1"), **(extra_env or {})}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],

@@ -1,7 +1,7 @@
 """A run computes what it shows once per state of its model: again after a step or a new display setting."""
 import time
 
-from core.trainer import Trainer
+from core.trainer import Trainer, why_done
 from ui.runner import Run
 
 
@@ -40,9 +40,9 @@ def test_start_after_the_target_trains_on(monkeypatch):
     run = Run(Reached(), config="c")
     monkeypatch.setattr(runner.st, "session_state", {"p.run": run})
     run.trainer.step(2)
-    assert runner._why_done(run.trainer) == "goal" and not run.trainer.finished
+    assert why_done(run.trainer) == "goal" and not run.trainer.finished
     runner._set_running("p.run", True)
-    assert run.running and runner._why_done(run.trainer) is None
+    assert run.running and why_done(run.trainer) is None
     runner._train_for(run, tick_s=0.05, time_budget_s=60)
     assert run.trainer.steps_done == 10 and run.stop_reason == "steps"
 
