@@ -164,7 +164,7 @@ def rss_mb(pid: int) -> float:
         for line in fh:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
-    return float("nan")
+    return 0.0  # a process that has ended and not yet been reaped (a zombie) holds no memory
 
 
 def name_and_cpu_seconds(pid: int) -> tuple[str, float]:

@@ -78,6 +78,8 @@ def reclaim_expired() -> None:
     """Take back leases whose owners stopped refreshing (their runs keep their last snapshot)."""
     now = time.monotonic()
     for slot in list(_slots):
+        if slot.worker is not None:
+            slot.worker.alive  # noqa: B018  (a worker that exited idle is reaped, not left a zombie)
         lease = slot.lease
         if lease is not None and now > lease.until + LEASE_GRACE_S and slot.lock.acquire(blocking=False):
             try:

@@ -154,10 +154,10 @@ def live_training(ns: str, build: Callable[[], Trainer], config: Hashable, draw:
     run.live, run.steps_per_tick = live, steps_per_tick  # from this full run on, for every step and tick
     _apply_live(run)  # and at once: what the page shows of the run reflects the learner's settings
 
-    if run.running:
-        offload.warm(WORKERS)  # the worker that trains between refreshes starts now (~1–2 s)
     _buttons(key, build, config, steps_per_click, time_budget_s, run)
     session = st.session_state.setdefault("_session_id", uuid.uuid4().hex)
+    if run.running and _training_alone(session):
+        offload.warm(WORKERS)  # the worker that trains between refreshes starts now (~1–2 s)
 
     timed = run.running  # this panel refreshes on a timer until the next full run
     run.crowded = crowded = _crowded()
@@ -198,7 +198,8 @@ def live_training(ns: str, build: Callable[[], Trainer], config: Hashable, draw:
         _progress(live, time_budget_s)
         draw(live)
         if live.running and live.steps_per_tick is None and fragment_rerun():  # (slow motion stays one step a refresh)
-            offload.warm(WORKERS)
+            if _training_alone(session):  # (a class trains in the slots: no worker kept waiting for it)
+                offload.warm(WORKERS)
             if not _train_in_worker(live, session, interval_s, tick_s, time_budget_s):
                 _train_between_refreshes(live, session, began + interval_s, tick_s, time_budget_s)
 
