@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
 import pickle
 import queue
@@ -100,7 +101,7 @@ class TrainingWorker:
                 ready, _, _ = select.select([self.process.stdout], [], [], 0)
                 if ready:
                     header, _ = _read(self.process.stdout, time.monotonic() + ANSWER_GRACE_S)
-                    self._ready = pickle.loads(header)["kind"] == "ready"
+                    self._ready = json.loads(header)["kind"] == "ready"
         return self._ready and self.alive
 
     @property
@@ -159,7 +160,7 @@ class TrainingWorker:
 
     def _send(self, header: dict, body: bytes) -> None:
         try:
-            _write(self.process.stdin, pickle.dumps(header), body)
+            _write(self.process.stdin, json.dumps(header).encode(), body)
         except (OSError, ValueError) as error:
             raise WorkerGone(str(error)) from error
 
@@ -171,7 +172,7 @@ class TrainingWorker:
                 if not ready:
                     return None
                 header, body = _read(self.process.stdout, time.monotonic() + ANSWER_GRACE_S)
-                header = pickle.loads(header)
+                header = json.loads(header)
                 if header["run"] != self._run:
                     continue
                 if header["kind"] == "raised":  # the run goes on in the server, where the error shows as usual
@@ -187,7 +188,7 @@ class TrainingWorker:
 
 
 def _write(pipe, header: bytes, body: bytes) -> None:
-    """One message: two lengths, then the two parts."""
+    """One message: two lengths, then the two parts (a JSON header of plain values; the body is `pack`ed)."""
     pipe.write(struct.pack(">II", len(header), len(body)) + header + body)
     pipe.flush()
 
@@ -233,7 +234,7 @@ class _Serving:
                 return
 
     def answer(self, kind: str, payload: Any) -> None:
-        self.outbox.put((pickle.dumps({"kind": kind, "run": self.run}), pack(payload)))
+        self.outbox.put((json.dumps({"kind": kind, "run": self.run}).encode(), pack(payload)))
 
     def state(self) -> tuple:
         return self.trainer, self.sec_per_step, self.seconds, self.reason
@@ -293,7 +294,7 @@ def serve() -> None:
             except (EOFError, OSError):
                 break
             try:
-                serving.handle(pickle.loads(header), body)
+                serving.handle(json.loads(header), body)
             except Exception as error:  # the server trains on itself, where the error shows as usual
                 serving.answer("raised", repr(error))
                 serving.trainer = None
