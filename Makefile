@@ -21,7 +21,7 @@ $(VENV)/.test-installed: $(VENV)/.app-installed requirements-test.txt
 	touch $@
 
 run: $(VENV)/.app-installed
-	$(PY) -m streamlit run app.py --server.port $(PORT)
+	$(PY) -m streamlit run asgi.py --server.port $(PORT)
 
 # Debian's Chromium for the real-browser tests (Playwright's own browser download does not work offline),
 # and a CJK font so the 中文 screenshots show characters, not boxes.

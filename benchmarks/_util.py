@@ -93,7 +93,7 @@ def watch_training(page, address: str, seconds: float = 10.0, settle_ms: int = 1
     page.get_by_role("button", name="Start").first.click()
     page.get_by_role("button", name="Pause").first.wait_for()
     page.wait_for_timeout(settle_ms)
-    progress = page.locator('[data-testid="stProgress"]').first
+    progress = page.locator('[data-testid="stProgress"], [data-testid="nnpgLiveProgress"]').first
     first = progress.inner_text()
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
     pause = page.get_by_role("button", name="Pause")

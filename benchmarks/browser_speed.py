@@ -48,7 +48,8 @@ SETUPS = {  # name -> (page path, trainer the page builds with its defaults)
                               lambda: PlaygroundTrainer(PlaygroundConfig(dataset="spiral", hidden=(8,) * 6), Hyper())),
     "gan 2-D ring": ("/gan", lambda: GanTrainer(GanConfig(), ring())),
 }
-PROGRESS = '[data-testid="stProgress"]'
+# Streamlit's progress line, or the live panel's (ui/live_feed.py) while it draws a run training in the worker
+PROGRESS = '[data-testid="stProgress"], [data-testid="nnpgLiveProgress"]'
 # In the page: every change of the (first) progress line is one refresh; the first one that shows a step > 0
 # after the click on Start is "first step". performance.now() is the page's clock.
 WATCH_TRAINING = """() => {

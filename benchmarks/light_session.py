@@ -13,6 +13,7 @@ Protocol: streamlit/proto (BackMsg, ClientState, WidgetStates, ForwardMsg) as th
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 import urllib.request
 from http.cookies import SimpleCookie
@@ -51,6 +52,8 @@ class LightSession:
         self.last_run: tuple[float, float] | None = None  # the last rerun: change sent, "script finished" received
         self._ws = None
         self._reader: asyncio.Task | None = None
+        self._feed: asyncio.Task | None = None  # following a live panel's frames (ui/live_feed.py)
+        self._feed_token: str | None = None
 
     @property
     def replica(self) -> str | None:
@@ -106,7 +109,7 @@ class LightSession:
         self._reader = asyncio.create_task(self._read())
 
     async def close(self) -> None:
-        for task in self._timers.values():
+        for task in [*self._timers.values(), *([self._feed] if self._feed else [])]:
             task.cancel()
         if self._ws is not None:
             await self._ws.close()
@@ -211,10 +214,40 @@ class LightSession:
         elif kind == "progress":
             self.progress = element.progress.text
             self.progress_updates += 1
+        elif kind == "bidi_component" and element.bidi_component.component_name == "nnpg_live_panel":
+            token = json.loads(element.bidi_component.json).get("token")
+            if token != self._feed_token or self._feed is None or self._feed.done():
+                if self._feed is not None:
+                    self._feed.cancel()
+                self._feed_token, self._feed = token, asyncio.create_task(self._follow_feed(token))
         elif kind == "exception":
             self.exceptions.append(element.exception.type)
         elif kind == "alert" and element.alert.format == element.alert.INFO:
             self.notices.append(element.alert.body)
+
+    async def _follow_feed(self, token: str, every: float = 0.1) -> None:
+        """What the live panel's script does in a browser: ask for the next frame, again and again, and show its
+        progress line (ui/live_feed.py, assets/live_feed/live.js)."""
+        while not self.lost.is_set():
+            started = time.monotonic()
+            try:
+                body = await asyncio.to_thread(self._fetch, f"/_nnpg/live/{token}")
+            except OSError:
+                body = None
+            frame = json.loads(body) if body else {}
+            if frame.get("state") in ("ended", "gone"):
+                return
+            for block in frame.get("blocks", []):
+                if block["k"] == "progress":
+                    self.progress = block["text"]
+                    self.progress_updates += 1
+            await asyncio.sleep(max(0.0, every - (time.monotonic() - started)) if frame.get("state") in (
+                "live", "same") else 0.3)
+
+    def _fetch(self, path: str) -> bytes:
+        request = urllib.request.Request(self.http + path, headers=self._cookie_header())
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.read()
 
     async def _tick(self, fragment_id: str, every: float) -> None:
         while not self.lost.is_set():

@@ -51,7 +51,7 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 from websockets.exceptions import ConnectionClosed
 
 from deploy.serve import Cluster
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, _free_port, start_server
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, _free_port, count_script_finished, start_server
 
 SLIDER_PAGES = ["activation", "playground", "optimizers", "convolution", "losses", "pooling", "fitting", "rnn"]
 TRAINING_URL = "/playground?data=spiral&layers=4&n1=8&n2=8&n3=8&n4=8"
@@ -61,33 +61,9 @@ TTL_S = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())["server
 VIEWPORT = {"width": 1366, "height": 768}  # the commonest laptop screen
 IDLE = """() => document.querySelector("[data-testid='stApp']")?.getAttribute('data-test-script-state') === 'notRunning'
   && !document.querySelector("[data-stale='true']")"""
-# In every tab before the app loads: count the server's "script finished" messages of full runs. The websocket
-# carries protobuf ForwardMsg; its top-level field 6 is script_finished (0 = finished, 1 = compile error; 2 and 3
-# are a run cut short by a rerun and a fragment run): streamlit/proto/ForwardMsg.proto.
-COUNT_FINISHED_RUNS = """(() => {
-  window.__nnpgFinished = 0;
-  const finishedRun = data => {
-    if (!(data instanceof ArrayBuffer)) return false;
-    const b = new Uint8Array(data); let i = 0;
-    const varint = () => { let x = 0, s = 0, c; do { c = b[i++]; x += (c & 0x7f) * 2 ** s; s += 7; } while (c & 0x80); return x; };
-    while (i < b.length) {
-      const key = varint(), field = Math.floor(key / 8), wire = key & 7;
-      if (wire === 0) { const v = varint(); if (field === 6) return v === 0 || v === 1; }
-      else if (wire === 2) { const length = varint(); i += length; }  // (not `i += varint()`: i is read first)
-      else if (wire === 1) i += 8;
-      else if (wire === 5) i += 4;
-      else return false;
-    }
-    return false;
-  };
-  const Native = window.WebSocket;
-  window.WebSocket = class extends Native {
-    constructor(...args) {
-      super(...args);
-      this.addEventListener('message', e => { if (finishedRun(e.data)) window.__nnpgFinished++; });
-    }
-  };
-})();"""
+# In every tab before the app loads: count the server's "script finished" messages of full runs (0 = finished,
+# 1 = compile error; 2 and 3 are a run cut short by a rerun and a fragment run).
+COUNT_FINISHED_RUNS = count_script_finished("__nnpgFinished", "v === 0 || v === 1")
 # Installed before a move: resolves (with performance.now()) once the server has finished the run the move caused
 # and the page has rendered it (script state back to "notRunning", no stale element left). It also notes when the
 # key press reached the page (the event's own time stamp, same clock): the latency starts there, as for a person,
@@ -105,7 +81,7 @@ WATCH_RERUN = """() => {
   });
   return performance.now();
 }"""
-PROGRESS = "[data-testid='stProgress']"
+PROGRESS = "[data-testid='stProgress'], [data-testid='nnpgLiveProgress']"
 # A slider's value, lowest and highest: the element Playwright finds by the role "slider" is the range input
 # (Streamlit 1.67's slider), whose value is its `value`; a thumb drawn as a div says it in aria-valuenow.
 SLIDER_RANGE = """e => [Number(e.getAttribute('aria-valuenow') ?? e.value),

@@ -62,7 +62,7 @@ def in_browser(query: str, seconds: float = 10.0) -> tuple[float, float]:
         page.wait_for_selector(".js-plotly-plot")
         page.get_by_role("button", name="Start", exact=True).click()
         page.get_by_role("button", name="Pause", exact=True).wait_for()
-        progress = page.locator('[data-testid="stProgress"]').first
+        progress = page.locator('[data-testid="stProgress"], [data-testid="nnpgLiveProgress"]').first
 
         def epochs():
             return int(re.search(r"epoch ([\d,]+) of", progress.inner_text()).group(1).replace(",", ""))

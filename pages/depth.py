@@ -6,6 +6,7 @@ from core.basics.depth import ACTIVATIONS, START_LOSS, TARGET_LOSS, VARIANTS, De
 from ui.figures.basics.depth import (VARIANT_COLORS, gradient_norms_by_layer_figure, gradient_norms_picture,
                                      variant_loss_figure, variant_loss_picture)
 from ui.figures.chart_pictures import live_png, markdown_legend, show_picture
+from ui import live_feed
 from ui.figures.common import show
 from ui.i18n import options, t
 from ui.page import Page, seed
@@ -32,23 +33,37 @@ config = DepthConfig(depth=depth, activation=activation, lr=lr, seed=seed())
 labels = {name: t(f"depth.variant.{name}") for name in VARIANTS}
 
 
+def live_charts(run) -> list[tuple[str, str, str]]:
+    """The race while it trains, as (title, PNG data URI, caption) pairs: loss curves, gradient norms by layer."""
+    trainer: DepthTrainer = run.trainer
+    legend = markdown_legend([(labels[name], VARIANT_COLORS[name]) for name in VARIANTS])
+    loss = live_png(run, "loss", lambda: variant_loss_picture(trainer.curve_steps, trainer.curves, target=TARGET_LOSS))
+    grads = live_png(run, "grads", lambda: gradient_norms_picture(trainer.grad_norms))
+    return [(t("depth.race.loss_chart"), loss,
+             f"{legend}  \n{t('runner.axes', x=t('depth.race.step_axis'), y=t('depth.race.loss_axis'))}"
+             f" · :green[╌╌] {t('depth.race.target_line')}"),
+            (t("depth.race.grad_chart"), grads,
+             f"{legend}  \n{t('runner.axes', x=t('depth.race.layer_axis'), y=t('depth.race.grad_axis'))}")]
+
+
 def draw(run) -> None:
     trainer: DepthTrainer = run.trainer
     left, right = st.columns(2, gap="large")
     if run.running:  # live: pictures, which a browser redraws several times a second (ui/figures/chart_pictures.py)
-        legend = markdown_legend([(labels[name], VARIANT_COLORS[name]) for name in VARIANTS])
-        show_picture(live_png(run, "loss", lambda: variant_loss_picture(trainer.curve_steps, trainer.curves,
-                                                                        target=TARGET_LOSS)),
-                     title=t("depth.race.loss_chart"), where=left,
-                     caption=f"{legend}  \n{t('runner.axes', x=t('depth.race.step_axis'), y=t('depth.race.loss_axis'))}"
-                             f" · :green[╌╌] {t('depth.race.target_line')}")
-        grad_axes = t("runner.axes", x=t("depth.race.layer_axis"), y=t("depth.race.grad_axis"))
-        show_picture(live_png(run, "grads", lambda: gradient_norms_picture(trainer.grad_norms)),
-                     title=t("depth.race.grad_chart"), where=right, caption=f"{legend}  \n{grad_axes}")
+        for (title, src, caption), where in zip(live_charts(run), (left, right)):
+            show_picture(src, title=title, where=where, caption=caption)
         st.caption(t("runner.live_picture"))
     else:
         _charts(trainer, left, right)
-    _table(trainer)
+    st.dataframe(pd.DataFrame(_rows(trainer)), hide_index=True, width="stretch")
+
+
+def live_frame(run) -> list[dict]:
+    """`draw` while training, as live-panel blocks (ui/live_feed.py)."""
+    loss, grads = (live_feed.picture(src, title=title, caption=caption, stretch=True)
+                   for title, src, caption in live_charts(run))
+    return [live_feed.columns([1, 1], [loss], [grads]), live_feed.note(t("runner.live_picture")),
+            live_feed.table(_rows(run.trainer))]
 
 
 def _charts(trainer: DepthTrainer, left, right) -> None:
@@ -63,7 +78,7 @@ def _charts(trainer: DepthTrainer, left, right) -> None:
              key="depth.chart_grads")
 
 
-def _table(trainer: DepthTrainer) -> None:
+def _rows(trainer: DepthTrainer) -> list[dict]:
     rows = []
     for name in VARIANTS:
         loss, reached = trainer.curves[name][-1], trainer.reached_at[name]
@@ -72,11 +87,11 @@ def _table(trainer: DepthTrainer) -> None:
                      t("depth.table.accuracy"): f"{trainer.accuracy[name] * 100:.1f} %",
                      t("depth.table.first_grad"): f"{trainer.grad_norms[name][0]:.2g}",
                      t("depth.table.reached"): "–" if reached is None else f"{reached:,}"})
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    return rows
 
 
 live_training("depth", lambda: DepthTrainer(config), config, draw, steps_per_click=10, interval_s=LIGHT_INTERVAL_S,
-              tick_s=SHORT_TICK_S)
+              tick_s=SHORT_TICK_S, live_frame=live_frame)
 st.markdown(t("depth.race.explain"))
 takeaway("depth", "race")
 

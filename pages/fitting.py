@@ -6,6 +6,7 @@ import streamlit as st
 from core.basics.fitting import (FUNCTIONS, L2_LADDER, MAX_DEGREE, average_degree_curve, degree_curve, fit_polynomial,
                           l2_curve, learning_curve, make_data, mse, predict, truth)
 from core.basics.fitting_mlp import REMEDIES, RemedyConfig, remedy_trainer
+from ui import live_feed
 from ui.figures.common import show
 from ui.figures.basics.fitting import (MODEL_COLORS, TEST_COLOR, TRAIN_COLOR, error_curves_picture, error_figure_memo,
                                       fit_figure_memo, fit_picture)
@@ -129,41 +130,61 @@ def model_legend(names) -> str:
                             for name in names)
 
 
+def live_charts(run) -> list[tuple[str, str, str]]:
+    """The networks while they train, as (title, PNG data URI, caption) pairs: the fits, and once there are two
+    points on them, the test-error curves."""
+    trainer, names = run.trainer, config.remedies
+    legend = model_legend(names)
+    charts = [(t("fitting.network.fit_chart"), live_png(run, "fit", lambda: fit_picture(
+                  *fit_data(trainer), dict(zip(names, trainer.predict(GRID))), MODEL_COLORS)),
+               f":gray[●] {point_labels['test']} \u2003 :gray[╌╌] {point_labels['truth']} \u2003 "
+               f":blue[✕] {point_labels['train']}  \n{legend}  \n{t('runner.axes', x='x', y='y')}")]
+    if len(trainer.curve_steps) >= 2:
+        charts.append((t("fitting.network.curve_chart"),
+                       live_png(run, "curves", lambda: error_curves_picture(trainer.curve_steps, test_curves(trainer),
+                                                                            MODEL_COLORS, floor=floor)),
+                       f"{legend} \u2003 :green[╌╌] {t('fitting.sigma2')}  \n"
+                       f"{t('runner.axes', x=t('fitting.network.step_axis'), y=t('fitting.test_error'))}"))
+    return charts
+
+
+def fit_data(trainer) -> tuple:
+    base = trainer.data
+    return base.x_train[:n_train], base.y_train[:n_train], base.x_test, base.y_test, GRID, truth(function, GRID)
+
+
+def test_curves(trainer) -> dict:
+    return {name: np.array(trainer.curves["test"][m]) for m, name in enumerate(config.remedies)}
+
+
 def draw(run) -> None:
     trainer = run.trainer
     names = config.remedies
-    fits = dict(zip(names, trainer.predict(GRID)))
     left, right = st.columns([1.1, 1], gap="large")
-    base = trainer.data
-    fit_data = (base.x_train[:n_train], base.y_train[:n_train], base.x_test, base.y_test, GRID, truth(function, GRID))
     curves_shown = len(trainer.curve_steps) >= 2  # one point at step 0: the curves chart would look empty
-    series = {name: np.array(trainer.curves["test"][m]) for m, name in enumerate(names)} if curves_shown else {}
     if run.running:  # live: pictures, which a browser redraws several times a second (ui/figures/chart_pictures.py)
-        legend = model_legend(names)
-        show_picture(live_png(run, "fit", lambda: fit_picture(*fit_data, fits, MODEL_COLORS)),
-                     title=t("fitting.network.fit_chart"), where=left,
-                     caption=f":gray[●] {point_labels['test']} \u2003 :gray[╌╌] {point_labels['truth']} \u2003 "
-                             f":blue[✕] {point_labels['train']}  \n{legend}  \n{t('runner.axes', x='x', y='y')}")
-        if curves_shown:
-            show_picture(live_png(run, "curves", lambda: error_curves_picture(trainer.curve_steps, series,
-                                                                                    MODEL_COLORS, floor=floor)),
-                         title=t("fitting.network.curve_chart"), where=right,
-                         caption=f"{legend} \u2003 :green[╌╌] {t('fitting.sigma2')}  \n"
-                                 f"{t('runner.axes', x=t('fitting.network.step_axis'), y=t('fitting.test_error'))}")
+        for (title, src, caption), where in zip(live_charts(run), (left, right)):
+            show_picture(src, title=title, where=where, caption=caption)
         st.caption(t("runner.live_picture"))
     else:
-        show(fit_figure_memo(*fit_data, fits, {**point_labels, **remedy_labels}, title=t("fitting.network.fit_chart"),
-                             colors=MODEL_COLORS), key="fitting.chart_net_fit", where=left)
+        fits = dict(zip(names, trainer.predict(GRID)))
+        show(fit_figure_memo(*fit_data(trainer), fits, {**point_labels, **remedy_labels},
+                             title=t("fitting.network.fit_chart"), colors=MODEL_COLORS), key="fitting.chart_net_fit",
+             where=left)
     if not curves_shown:
         right.info(t("fitting.network.press_start"), icon=":material/play_arrow:")
     elif not run.running:
-        show(error_figure_memo(trainer.curve_steps, series, remedy_labels, title=t("fitting.network.curve_chart"),
-                               x_title=t("fitting.network.step_axis"), y_title=t("fitting.test_error"), floor=floor,
-                               floor_label=t("fitting.sigma2"),
+        show(error_figure_memo(trainer.curve_steps, test_curves(trainer), remedy_labels,
+                               title=t("fitting.network.curve_chart"), x_title=t("fitting.network.step_axis"),
+                               y_title=t("fitting.test_error"), floor=floor, floor_label=t("fitting.sigma2"),
                                styles={name: {"color": MODEL_COLORS[name], "mode": "lines"} for name in names}),
              key="fitting.chart_net_curves", where=right)
+    st.dataframe(pd.DataFrame(network_rows(trainer)), hide_index=True, width="stretch")
+
+
+def network_rows(trainer) -> list[dict]:
     rows = []
-    for m, name in enumerate(names):
+    for m, name in enumerate(config.remedies):
         stopped = trainer.stopped_at[m]
         rows.append({t("fitting.network.model"): remedy_labels[name],
                      t("fitting.train_error"): f"{trainer.curves['train'][m][-1]:.4f}",
@@ -171,10 +192,19 @@ def draw(run) -> None:
                      t("fitting.network.best"): f"{trainer.best_test[m]:.4f}",
                      t("fitting.network.best_step"): str(trainer.best_step[m]),
                      t("fitting.network.stopped"): "–" if stopped is None else str(stopped)})
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    return rows
 
 
-live_training("fitting", lambda: remedy_trainer(config), config, draw, steps_per_click=100)
+def live_frame(run) -> list[dict]:
+    """`draw` while training, as live-panel blocks (ui/live_feed.py)."""
+    pictures = [live_feed.picture(src, title=title, caption=caption, stretch=True)
+                for title, src, caption in live_charts(run)]
+    right = pictures[1:] or [live_feed.note(t("fitting.network.press_start"))]
+    return [live_feed.columns([1.1, 1], pictures[:1], right), live_feed.note(t("runner.live_picture")),
+            live_feed.table(network_rows(run.trainer))]
+
+
+live_training("fitting", lambda: remedy_trainer(config), config, draw, steps_per_click=100, live_frame=live_frame)
 st.markdown(t("fitting.network.explain"))
 
 takeaway("fitting", "network")

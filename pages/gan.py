@@ -14,6 +14,7 @@ from ui.figures.generative.live_pictures import coverage_picture, curves_picture
 from ui.i18n import error_text, options, t
 from ui.page import Page, seed
 from ui.runner import INTERVAL_S, live_training
+from ui import live_feed
 from ui.teaching import takeaway
 
 LR_LADDER = [1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1]
@@ -132,6 +133,90 @@ def coverage_live(run, where) -> None:
     show_picture(picture, title=title, where=where, caption=f"{legend}  \n{t('runner.axes', x=x_title, y=y_title)}")
 
 
+VIOLET, GRAY = "#9333ea", "#6b7280"  # .streamlit/config.toml's Markdown colours, as `view_legend` uses them
+_LIVE_TEXTS = ("gan.metrics.iterations", "gan.metrics.precision_recall", "gan.metrics.modes", "gan.metrics.modes_value",
+               "gan.metrics.high_quality", "gan.metrics.first_all", "gan.curves.losses", "gan.curves.d_loss",
+               "gan.curves.g_loss", "gan.curves.x", "runner.axes", "gan.curves.coverage", "gan.curves.modes",
+               "gan.curves.high_quality", "gan.curves.precision", "gan.curves.recall", "gan.curves.pr",
+               "gan.view.surface_bar", "gan.view.warped_slice", "runner.live_picture")
+
+
+def gan_live_frame(names: dict, surface: bool, arrows: bool, grid: bool, noise_dim: int):
+    """`draw_points`' live view as live-panel blocks: the same pictures, numbers and legends. The texts are
+    translated here, in the page's run; the blocks are made later, outside it."""
+    text = {key: t(key) for key in _LIVE_TEXTS}  # templates: their {placeholders} are filled below
+
+    def frame(run) -> list[dict]:
+        trainer: GanTrainer = run.trainer
+        view = run.per_model_state("view", lambda: trainer.view(surface=surface, arrows=arrows, warped=grid),
+                                   surface, arrows, grid)
+        src = run.per_model_state("picture.png", lambda: png_data_uri(gan_view_picture(view)), surface, arrows, grid)
+        legend = [("●", names["real"], REAL_COLOR), ("●", names["fake"], FAKE_COLOR)]
+        legend += [(mark, names[name], color) for mark, name, color, shown in (
+            ("→", "arrows", VIOLET, view.pull), ("┼", "warped", VIOLET, view.warped), ("◌", "modes", GRAY, view.modes))
+                   if shown is not None]
+        notes = [text["gan.view.surface_bar"].format(name=names["surface"])] if view.surface is not None else []
+        if grid and noise_dim > 2:
+            notes.append(text["gan.view.warped_slice"].format(dim=noise_dim))
+        view_col = [live_feed.picture(src, legend=legend, caption="\n".join(notes), stretch=True)]
+        return [live_feed.columns([3, 2], view_col, live_metrics(trainer, text) + live_history(run, text)),
+                live_feed.note(text["runner.live_picture"])]
+
+    return frame
+
+
+def live_metrics(trainer: GanTrainer, text: dict) -> list[dict]:
+    """`metric_row` as blocks."""
+    latest = trainer.latest()
+    iterations = (text["gan.metrics.iterations"], f"{trainer.iterations:,}")
+    pr = (text["gan.metrics.precision_recall"],
+          f"{100 * latest.get('precision', 0):.0f}% · {100 * latest.get('recall', 0):.0f}%")
+    if trainer.modes is None:
+        return [live_feed.metrics(iterations, pr)]
+    total = len(trainer.modes)
+    modes = (text["gan.metrics.modes"], text["gan.metrics.modes_value"].format(covered=int(latest.get("modes", 0)),
+                                                                               total=total))
+    blocks = [live_feed.metrics(iterations, modes),
+              live_feed.metrics((text["gan.metrics.high_quality"], f"{100 * latest.get('high_quality', 0):.0f}%"), pr)]
+    if trainer.first_all_modes_seconds is not None:
+        blocks.append(live_feed.note(text["gan.metrics.first_all"].format(
+            total=total, seconds=f"{trainer.first_all_modes_seconds:.1f}",
+            iteration=f"{trainer.first_all_modes_step // trainer.updates_per_iteration:,}")))
+    return blocks
+
+
+def live_history(run, text: dict) -> list[dict]:
+    """`history_charts` while training, as blocks: the loss and coverage pictures with their legends."""
+    trainer: GanTrainer = run.trainer
+    h, x_title = trainer.history, text["gan.curves.x"]
+    if not h["step"] or "d_loss" not in h:
+        return []
+    steps, d_loss, g_loss = thin(h["step"], h["d_loss"], h["g_loss"])
+    losses = live_png(run, "gan.losses", lambda: curves_picture(steps, [d_loss, g_loss], height=220))
+    blocks = [live_feed.picture(losses, title=text["gan.curves.losses"], stretch=True,
+                                legend=[("━━", text["gan.curves.d_loss"], PALETTE[0]),
+                                        ("━━", text["gan.curves.g_loss"], PALETTE[1])],
+                                caption=text["runner.axes"].format(x=x_title, y=text["gan.curves.losses"]))]
+    if trainer.modes is not None:
+        total = len(trainer.modes)
+        steps, modes, hq = thin(h["step"], h["modes"], h["high_quality"])
+        picture = run.per_model_state("gan.coverage", lambda: coverage_picture(
+            steps, [list(modes)], (0, total + 0.5), [[100 * v for v in hq]]))
+        modes_label = text["gan.curves.modes"].format(total=total)
+        legend = [("━━", modes_label, REAL_COLOR), ("╌╌", text["gan.curves.high_quality"], FAKE_COLOR)]
+        title, y_title = text["gan.curves.coverage"], modes_label
+    else:
+        steps, precision, recall = thin(h["step"], h["precision"], h["recall"])
+        picture = run.per_model_state("gan.coverage", lambda: coverage_picture(
+            steps, [[100 * v for v in precision], [100 * v for v in recall]], (0, 100)))
+        legend = [("━━", text["gan.curves.precision"], REAL_COLOR), ("━━", text["gan.curves.recall"], FAKE_COLOR)]
+        title = y_title = text["gan.curves.pr"]
+    src = run.per_model_state("gan.coverage.png", lambda: png_data_uri(picture))
+    blocks.append(live_feed.picture(src, title=title, legend=legend, stretch=True,
+                                    caption=text["runner.axes"].format(x=x_title, y=y_title)))
+    return blocks
+
+
 def history_charts(run, where) -> None:
     trainer: GanTrainer = run.trainer
     h = trainer.history
@@ -238,7 +323,8 @@ with points_tab:
         k = d_steps + 1
         live_training("gan", lambda: GanTrainer(config, chosen), config, draw_points,
                       steps_per_click=1 if slow else k, steps_per_tick=1 if slow else None,
-                      interval_s=SLOW_INTERVAL_S if slow else INTERVAL_S)
+                      interval_s=SLOW_INTERVAL_S if slow else INTERVAL_S,
+                      live_frame=gan_live_frame(names, show_surface, show_arrows, show_grid, noise_dim))
         st.caption(t("gan.step_note", k=k, d=d_steps))
 
     with st.expander(t("gan.explain.heading"), icon=":material/school:"):

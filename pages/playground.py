@@ -10,6 +10,7 @@ from ui.figures.basics.playground import boundary_figure, live_view_pictures, ne
 from ui.i18n import options, t
 from ui.page import Page, seed
 from ui.runner import LIGHT_INTERVAL_S, live_training
+from ui import live_feed
 from ui.teaching import takeaway
 
 LR_LADDER = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]  # TF Playground's choices
@@ -108,8 +109,27 @@ with out_col:
                     show(neurons_figure(neuron_maps, t("playground.layer"), height=60 * max(hidden) + 50),
                          key="playground.neurons")
 
+        labels = {name: t(f"playground.{name}") for name in ("epoch", "test_loss", "train_loss", "live_caption",
+                                                                  "curves_caption", "neurons_heading")}
+
+        def live_frame(run) -> list[dict]:
+            """`draw`'s live view as live-panel blocks (made outside the page run: labels translated above)."""
+            trainer = run.trainer
+            metrics = trainer.latest() or trainer.evaluate()
+            pictures = run.per_model_state("pictures", lambda: live_view_pictures(trainer, EXTENT, show_test,
+                                                                                 PALETTE[:2]), show_test)
+            blocks = [live_feed.metrics((labels["epoch"], f"{trainer.steps_done:,}"),
+                                        (labels["test_loss"], f"{metrics['test_loss']:.3f}"),
+                                        (labels["train_loss"], f"{metrics['train_loss']:.3f}")),
+                      live_feed.picture(pictures["boundary"], caption=labels["live_caption"])]
+            if "curves" in pictures:
+                blocks.append(live_feed.picture(pictures["curves"], caption=labels["curves_caption"]))
+            if "neurons" in pictures:
+                blocks += [live_feed.text(labels["neurons_heading"]), live_feed.picture(pictures["neurons"])]
+            return blocks
+
         live_training("playground", lambda: PlaygroundTrainer(config, hyper), config, draw, live=hyper,
-                      steps_per_click=1, tick_s=0.1, interval_s=LIGHT_INTERVAL_S)
+                      steps_per_click=1, tick_s=0.1, interval_s=LIGHT_INTERVAL_S, live_frame=live_frame)
 
 takeaway("playground", "train")
 with st.expander(t("playground.explain_heading"), icon=":material/school:"):

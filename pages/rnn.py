@@ -11,7 +11,8 @@ from core.sequences.sequence_tasks import WARMUP, SequenceInputError, parse_numb
 from core.sequences.sequence_trainers import SOLVED_RMSE, SineConfig, SineTrainer
 from core.trainer import seeded_rng
 from ui import i18n
-from ui.figures.chart_pictures import markdown_legend, show_picture
+from ui import live_feed
+from ui.figures.chart_pictures import live_png, markdown_legend, show_picture
 from ui.figures.common import show
 from ui.figures.sequences.equations import rnn_step_tex
 from ui.figures.sequences.charts import (BACKWARD, FORWARD, GOOD, INK, MUTED, clipping_figure, error_curves_figure,
@@ -124,24 +125,36 @@ config = SineConfig(hidden=units, layers=layers, act=train_act, lr=lr, noise=noi
                     seed=seed())
 
 
+def status_line(trainer: SineTrainer) -> str:
+    """How far the run is, in words (Markdown)."""
+    baseline = math.sqrt(trainer.baseline_mse)
+    if not trainer.history.get("test_mse"):
+        return t("rnn.train.untrained", baseline=f"{baseline:.3f}", goal=f"{SOLVED_RMSE:g}")
+    numbers = dict(rmse=f"{math.sqrt(trainer.history['test_mse'][-1]):.3f}", goal=f"{SOLVED_RMSE:g}",
+                   baseline=f"{baseline:.3f}", grad=f"{trainer.history['grad_norm'][-1]:.3g}")
+    if trainer.solved_at is not None:
+        return t("rnn.train.solved", step=f"{trainer.solved_at:,}", **numbers)
+    return t("rnn.train.status", **numbers)
+
+
 def draw_training(live) -> None:
     trainer: SineTrainer = live.trainer
-    baseline = math.sqrt(trainer.baseline_mse)
-    if trainer.history.get("test_mse"):
-        numbers = dict(rmse=f"{math.sqrt(trainer.history['test_mse'][-1]):.3f}", goal=f"{SOLVED_RMSE:g}",
-                       baseline=f"{baseline:.3f}", grad=f"{trainer.history['grad_norm'][-1]:.3g}")
-        if trainer.solved_at is not None:
-            st.markdown(t("rnn.train.solved", step=f"{trainer.solved_at:,}", **numbers))
-        else:
-            st.markdown(t("rnn.train.status", **numbers))
-    else:
-        st.markdown(t("rnn.train.untrained", baseline=f"{baseline:.3f}", goal=f"{SOLVED_RMSE:g}"))
+    st.markdown(status_line(trainer))
     left, right = st.columns(2)
     # live: pictures, which a browser redraws several times a second (ui/figures/chart_pictures.py); paused: Plotly
-    (_training_pictures if live.running else _training_charts)(trainer, left, right)
+    (_training_pictures if live.running else _training_charts)(live, left, right)
 
 
-def _training_charts(trainer: SineTrainer, left, right) -> None:
+def live_frame(live) -> list[dict]:
+    """`draw_training` while it trains, as live-panel blocks (ui/live_feed.py)."""
+    forecast, curve = (live_feed.picture(src, title=title, caption=caption, stretch=True)
+                       for title, src, caption in live_charts(live))
+    return [live_feed.text(status_line(live.trainer)), live_feed.columns([1, 1], [forecast], [curve]),
+            live_feed.note(t("runner.live_picture"))]
+
+
+def _training_charts(live, left, right) -> None:
+    trainer: SineTrainer = live.trainer
     k = wave - 1
     with left:
         show(forecast_figure(trainer.test.inputs[k, :, 0].numpy(), trainer.test.clean[k, :, 0].numpy(),
@@ -157,26 +170,36 @@ def _training_charts(trainer: SineTrainer, left, right) -> None:
              key="rnn.fig.curves")
 
 
-def _training_pictures(trainer: SineTrainer, left, right) -> None:
-    """The forecast and the error curve as pictures, their legends and axes in text."""
+def live_charts(live) -> list[tuple[str, str, str]]:
+    """The forecast and the error curve as (title, PNG data URI, caption) pairs: legends and axes in text."""
+    trainer: SineTrainer = live.trainer
     k = wave - 1
     legend = (f"{markdown_legend([(t('rnn.train.noisy'), MUTED)], mark='●')} \u2003 "
               f"{markdown_legend([(t('rnn.train.truth'), INK), (t('rnn.train.forecast'), BACKWARD)])}")
-    show_picture(forecast_picture(trainer.test.inputs[k, :, 0].numpy(), trainer.test.clean[k, :, 0].numpy(),
-                                  trainer.predictions(k), warmup=WARMUP), where=left,
-                 title=t("rnn.train.forecast_title", wave=wave),
-                 caption=f"{legend}  \n{t('rnn.train.warmup_band', warmup=WARMUP)} · "
-                         f"{t('runner.axes', x=t('rnn.diagram.time'), y=t('rnn.train.value_axis'))}")
+    forecast = live_png(live, "rnn.forecast", lambda: forecast_picture(
+        trainer.test.inputs[k, :, 0].numpy(), trainer.test.clean[k, :, 0].numpy(), trainer.predictions(k),
+        warmup=WARMUP), wave)
+    curve = live_png(live, "rnn.curve", lambda: error_curves_picture(
+        trainer.history["step"], trainer.history.get("test_mse", []), baseline=trainer.baseline_mse,
+        goal=SOLVED_RMSE**2))
     marks = markdown_legend([(t("rnn.train.baseline"), MUTED), (t("rnn.train.goal"), GOOD)], mark="╌╌")
-    show_picture(error_curves_picture(trainer.history["step"], trainer.history.get("test_mse", []),
-                                      baseline=trainer.baseline_mse, goal=SOLVED_RMSE**2), where=right,
-                 title=t("rnn.train.curve_title"),
-                 caption=f"{markdown_legend([(t('rnn.train.test_mse'), FORWARD)])} \u2003 {marks}  \n"
-                         f"{t('runner.axes', x=t('rnn.train.steps'), y=t('rnn.train.mse_axis'))}")
+    return [(t("rnn.train.forecast_title", wave=wave), forecast,
+             f"{legend}  \n{t('rnn.train.warmup_band', warmup=WARMUP)} · "
+             f"{t('runner.axes', x=t('rnn.diagram.time'), y=t('rnn.train.value_axis'))}"),
+            (t("rnn.train.curve_title"), curve,
+             f"{markdown_legend([(t('rnn.train.test_mse'), FORWARD)])} \u2003 {marks}  \n"
+             f"{t('runner.axes', x=t('rnn.train.steps'), y=t('rnn.train.mse_axis'))}")]
+
+
+def _training_pictures(live, left, right) -> None:
+    """The forecast and the error curve as pictures, their legends and axes in text."""
+    for (title, src, caption), where in zip(live_charts(live), (left, right)):
+        show_picture(src, title=title, where=where, caption=caption)
     st.caption(t("runner.live_picture"))
 
 
-live_training("rnn", build=lambda: SineTrainer(config), config=config, draw=draw_training, steps_per_click=10)
+live_training("rnn", build=lambda: SineTrainer(config), config=config, draw=draw_training, steps_per_click=10,
+              live_frame=live_frame)
 
 takeaway("rnn", "train")
 # ----- 3. backpropagation through time -----

@@ -10,7 +10,9 @@ import functools
 import logging
 import os
 import re
+import threading
 import tomllib
+from contextlib import contextmanager
 from pathlib import Path
 
 import streamlit as st
@@ -39,8 +41,24 @@ def _flatten(prefix: str, table: dict, out: dict[str, str]) -> None:
             out[f"{prefix}.{key}"] = value
 
 
+_speaking = threading.local()
+
+
+@contextmanager
+def speaking(lang: str):
+    """`t` in `lang` in this thread, outside any page run (a live panel's frames are made in a server thread)."""
+    before = getattr(_speaking, "lang", None)
+    _speaking.lang = lang
+    try:
+        yield
+    finally:
+        _speaking.lang = before
+
+
 def current_language() -> str:
-    lang = st.session_state.get("app.lang", DEFAULT_LANGUAGE)  # the sidebar switch (key "app.lang")
+    lang = getattr(_speaking, "lang", None)
+    if lang is None:
+        lang = st.session_state.get("app.lang", DEFAULT_LANGUAGE)  # the sidebar switch (key "app.lang")
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
 
 

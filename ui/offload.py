@@ -142,14 +142,15 @@ def latest(lease: Lease, wait_s: float = SNAPSHOT_WAIT_S) -> Snapshot | None:
         return snapshot
 
 
-def extend(lease: Lease, for_s: float) -> bool:
-    """Train on until `for_s` from now and send a snapshot after the chunk in progress; False if the lease is lost."""
+def extend(lease: Lease, for_s: float, *, snapshot: bool = True) -> bool:
+    """Train on until `for_s` from now and (unless not `snapshot`) send a snapshot after the chunk in progress;
+    False if the lease is lost."""
     with lease.slot.lock:
         if lease.slot.lease is not lease:
             lease.lost = True
             return False
         try:
-            lease.slot.worker.extend(for_s)
+            lease.slot.worker.extend(for_s, snapshot=snapshot)
         except WorkerGone:
             _lose(lease)
             return False

@@ -9,6 +9,8 @@ NaN) a full rerun removes the timer. After a refresh (a fragment rerun, in a bro
 next refresh, which then only draws (see BETWEEN_MAX_S): in a worker process when the session trains alone (the
 refresh draws the worker's latest snapshot while the worker goes on, ui/offload.py), else in a thread. Anything
 that reads or changes the model first `hold`s the run: the worker sends the trainer back, or the thread stops.
+While a run trains in the worker, a page that gives `live_frame` is drawn by a live panel that fetches its frames
+itself (ui/live_feed.py): no rerun per frame; the fragment's timer then only keeps watch (FEED_WATCHDOG_S).
 """
 from __future__ import annotations
 
@@ -22,10 +24,10 @@ from typing import Any, Callable, Hashable
 import streamlit as st
 
 from core.trainer import Trainer, train_for, why_done
-from ui import offload
+from ui import live_feed, offload
 from ui.checkpoints import model_file_panel, restore_into
 from ui.compat.streamlit_internals import fragment_rerun, set_fragment_interval
-from ui.i18n import t
+from ui.i18n import current_language, speaking, t
 
 TICK_S = 0.12  # training time per refresh: leaves room to draw ~4+ times a second
 SHORT_TICK_S = 0.06  # for pages whose steps are slow: a refresh waits for at most this much training in progress
@@ -76,6 +78,17 @@ CROWD_WINDOW_S = 2.0
 CROWDED_INTERVAL_S = 1.0
 CROWDED_TICK_S = 0.25
 _last_ticks: dict[str, float] = {}  # session -> when its refresh last asked for a slot
+# A run training in the worker, on a page that gives `live_frame`, is drawn by a live panel that fetches its frames
+# itself (ui/live_feed.py) instead of by fragment reruns, which cost the browser far more than the frame. The
+# fragment's own timer then only keeps watch (budget, idle pause, a crowd, a lost worker) every FEED_WATCHDOG_S.
+FEED_WATCHDOG_S = 1.5
+FEED_WAIT_S = 0.25  # a live panel's request waits this long at most for the worker's next snapshot
+FEED_POLL_S = 0.01
+# A frame costs the worker a snapshot: packing the trainer stops its training for about as long as reading it here
+# takes. The next snapshot is asked for only FEED_COST_FACTOR times that long after the last one was read, so a big
+# trainer (the depth race: four 30-layer networks) spends most of its time training, not being copied. (Drawing
+# the frame is the server's work, on another core, and is not counted.)
+FEED_COST_FACTOR = 4.0
 
 
 @dataclass
@@ -101,6 +114,9 @@ class Run:
     between_stop: threading.Event = field(default_factory=threading.Event)
     remote: offload.Lease | None = None  # training between refreshes in a worker process, while it goes on
     ship: dict = field(default_factory=dict)  # whether this run's trainer is worth shipping to a worker (offload)
+    timer_s: float | None = None  # the panel's fragment timer as the browser has it now
+    feed: str | None = None  # the live panel's token while one draws this run (ui/live_feed.py)
+    lock: threading.RLock = field(default_factory=threading.RLock)  # the live panel's requests vs. the page's runs
 
     @property
     def trained_seconds(self) -> float | None:
@@ -130,7 +146,7 @@ def live_training(ns: str, build: Callable[[], Trainer], config: Hashable, draw:
                   live: Any = None, steps_per_click: int = 1,
                   steps_per_tick: int | Callable[[Trainer], int] | None = None,
                   time_budget_s: float = DEFAULT_TIME_BUDGET_S, tick_s: float = TICK_S,
-                  interval_s: float = INTERVAL_S) -> Run:
+                  interval_s: float = INTERVAL_S, live_frame: Callable[[Run], list[dict]] | None = None) -> Run:
     """Render the controls and the live panel for the trainer `build()` makes from `config`.
 
     A new `config` (the settings that define the model and data) starts a fresh run, paused. `live` holds the
@@ -138,7 +154,9 @@ def live_training(ns: str, build: Callable[[], Trainer], config: Hashable, draw:
     to `trainer.apply_live(live)` on every full run and before every step, without a restart. Each refresh trains for about `tick_s`
     seconds, or exactly `steps_per_tick` steps when given (slow motion; a function of the trainer sets a pace that
     may change as the run goes on). `draw(run)` renders the page's live
-    charts from `run.trainer`; it is called on every refresh and changes nothing in the trainer.
+    charts from `run.trainer`; it is called on every refresh and changes nothing in the trainer. `live_frame(run)`,
+    when given, is the same live view as blocks of ui/live_feed (made in a server thread, where `t` speaks the
+    page's language); while the run trains in the worker, a live panel draws it without reruns.
     """
     key = f"{ns}.run"
     run: Run | None = st.session_state.get(key)
@@ -162,11 +180,13 @@ def live_training(ns: str, build: Callable[[], Trainer], config: Hashable, draw:
     timed = run.running  # this panel refreshes on a timer until the next full run
     run.crowded = crowded = _crowded()
     declared = CROWDED_INTERVAL_S if crowded else interval_s
+    run.timer_s = declared if run.running else None
 
     def panel() -> None:
         began = time.monotonic()
         live = st.session_state[key]
-        if not _draw_from_worker(live, session, time_budget_s):
+        from_worker = _draw_from_worker(live, session, time_budget_s)
+        if not from_worker:
             hold(live)
         if timed and not live.running:  # stopped between refreshes (goal, budget): a full run drops the timer
             st.rerun(scope="app")
@@ -195,8 +215,15 @@ def live_training(ns: str, build: Callable[[], Trainer], config: Hashable, draw:
                         icon=":material/hourglass_top:")
             if not live.running:  # stopped by itself during this tick: drop the timer
                 st.rerun(scope="app")
-        _progress(live, time_budget_s)
-        draw(live)
+        fed = from_worker and live.running and live_frame is not None and live_feed.available()
+        if fed:
+            _show_feed(live, session, live_frame, time_budget_s, f"{key}.live")
+        else:
+            _close_feed(live)
+            _progress(live, time_budget_s)
+            draw(live)
+        if live.running and fragment_rerun():
+            _retime(live, FEED_WATCHDOG_S if fed else CROWDED_INTERVAL_S if live.crowded else interval_s)
         if live.running and live.steps_per_tick is None and fragment_rerun():  # (slow motion stays one step a refresh)
             if _training_alone(session):  # (a class trains in the slots: no worker kept waiting for it)
                 offload.warm(WORKERS)
@@ -252,7 +279,15 @@ def _follow_the_crowd(run: Run, interval_s: float) -> None:
     timer to the crowd's pace or back to the page's own (`interval_s`)."""
     if _crowded() != run.crowded:
         run.crowded = not run.crowded
-        set_fragment_interval(CROWDED_INTERVAL_S if run.crowded else interval_s)
+        run.timer_s = CROWDED_INTERVAL_S if run.crowded else interval_s
+        set_fragment_interval(run.timer_s)
+
+
+def _retime(run: Run, seconds: float) -> None:
+    """In a timer refresh: the panel's timer becomes `seconds` (sent only when it changes)."""
+    if run.timer_s != seconds:
+        run.timer_s = seconds
+        set_fragment_interval(seconds)
 
 
 def _recent_ticks() -> dict[str, float]:
@@ -309,7 +344,12 @@ def _train_between_refreshes(run: Run, session: str, due: float, chunk_s: float,
 def _train_in_worker(run: Run, session: str, interval_s: float, chunk_s: float, time_budget_s: float) -> bool:
     """Keep `run` training in a worker process until its next refresh (and BETWEEN_MAX_S past it): lend it one
     when `session` trains alone, nobody waits and a slot is free, or extend the lease it has. False: not there."""
-    for_s = interval_s + BETWEEN_MAX_S
+    with run.lock:
+        return _keep_in_worker(run, session, interval_s, chunk_s, time_budget_s)
+
+
+def _keep_in_worker(run: Run, session: str, interval_s: float, chunk_s: float, time_budget_s: float) -> bool:
+    for_s = max(interval_s, run.timer_s or 0.0) + BETWEEN_MAX_S  # until the next refresh of the panel's timer
     if run.remote is not None:
         if offload.extend(run.remote, for_s):
             return True
@@ -332,26 +372,98 @@ def _draw_from_worker(run: Run, session: str, time_budget_s: float) -> bool:
     """In a timer refresh of a run training in a worker, while `session` still trains alone and nobody waits:
     take the worker's latest snapshot as the run's trainer (its bookkeeping too) and leave the worker training.
     False when there is no such worker (the caller then `hold`s the run, which takes the trainer back)."""
-    lease = run.remote
-    if lease is None or not fragment_rerun() or _waiting_for_slot or not _training_alone(session):
+    if run.remote is None or not fragment_rerun() or _waiting_for_slot or not _training_alone(session):
         return False
+    with run.lock:
+        return run.remote is not None and _read_worker(run, session, offload.SNAPSHOT_WAIT_S)[0]
+
+
+def _read_worker(run: Run, session: str, wait_s: float) -> tuple[bool, offload.Snapshot | None]:
+    """Take the worker's newest snapshot, if one came (within `wait_s`), as the run's trainer: (False, None) when
+    the worker was lost. `_draw_from_worker`'s reading, also a live panel's; the caller holds `run.lock`."""
+    lease = run.remote
     with _queue_lock:
         _last_ticks[session] = time.monotonic()  # it trains: the crowd count sees it
-    snapshot = offload.latest(lease)
+    snapshot = offload.latest(lease, wait_s)
     if lease.lost:
         _lost_worker(run)
-        return False
+        return False, None
     if snapshot is not None:
         _take_snapshot(run, snapshot)
         if snapshot.reason is not None:  # the worker stopped by itself: the trainer comes home
-            hold(run)
+            _hold(run)
             run.running, run.stop_reason = False, snapshot.reason
-    return True
+    return True, snapshot
 
 
 def _take_snapshot(run: Run, snapshot: offload.Snapshot) -> None:
     run.trainer, run.sec_per_step = snapshot.trainer, snapshot.sec_per_step
     run.seconds = run.remote.base_seconds + snapshot.seconds
+
+
+def _show_feed(run: Run, session: str, frame: Callable[[Run], list[dict]], time_budget_s: float, key: str) -> None:
+    """Draw the run with a live panel that fetches its next frames itself (ui/live_feed.py)."""
+    template = _progress_template(run)  # translated here: the panel's requests are answered outside any page run
+
+    def blocks() -> list[dict]:
+        return [live_feed.progress(*_progress_line(run, template)), *frame(run)]
+
+    lang = current_language()
+
+    def poll() -> dict:
+        with speaking(lang):  # `t` in the page's language, outside its runs
+            return _poll_feed(run, session, blocks)
+
+    if run.feed is None:
+        run.feed = live_feed.open_feed(poll)
+    with run.lock:  # (the panel's requests read and replace the trainer meanwhile)
+        first = {"state": "live", "blocks": blocks()}
+    live_feed.show(run.feed, first, key=key, on_end=_no_op)
+
+
+def _no_op() -> None:
+    """The live panel's "ended" only asks for a refresh of the panel; the refresh itself sees why."""
+
+
+def _close_feed(run: Run) -> None:
+    if run.feed is not None:
+        live_feed.close_feed(run.feed)
+        run.feed = None
+
+
+def _poll_feed(run: Run, session: str, blocks: Callable[[], list[dict]]) -> dict:
+    """A live panel's request (a server thread): the worker's newest snapshot as a frame. "same" when none came
+    within FEED_WAIT_S; "wait" while the page itself holds or stopped the run (its own run shows it next);
+    "ended" when this request found the run stopped by the worker (goal, budget, a problem), the worker lost, or
+    another session wanting to train: the panel then asks the page for a refresh."""
+    deadline = time.monotonic() + FEED_WAIT_S
+    lease = run.remote
+    while True:
+        with run.lock:
+            if lease is None or run.remote is not lease or not run.running:
+                return {"state": "wait"}
+            if _waiting_for_slot or not _training_alone(session):  # another session wants to train: the page's
+                return {"state": "ended"}  # refresh brings the trainer home (and the slot) now, not at its watch
+            began = time.monotonic()
+            found, snapshot = _read_worker(run, session, 0.0)
+            read = time.monotonic()
+            if not found or not run.running:
+                return {"state": "ended"}
+            pace = run.extra.setdefault("_feed", {"asked": True, "ask_at": 0.0})
+            if snapshot is not None:
+                pace["asked"], pace["ask_at"] = False, read + FEED_COST_FACTOR * (read - began)
+                frame = {"state": "live", "blocks": blocks()}
+            if not pace["asked"] and time.monotonic() >= pace["ask_at"]:
+                pace["asked"] = True  # the next snapshot, please
+                if not offload.extend(lease, FEED_WATCHDOG_S + BETWEEN_MAX_S):
+                    _lost_worker(run)
+            elif snapshot is not None:  # train on meanwhile (a closed tab's worker stops at this deadline)
+                offload.extend(lease, FEED_WATCHDOG_S + BETWEEN_MAX_S, snapshot=False)
+            if snapshot is not None:
+                return frame
+        if time.monotonic() > deadline:
+            return {"state": "same"}
+        time.sleep(FEED_POLL_S)
 
 
 def _lost_worker(run: Run) -> None:
@@ -361,6 +473,11 @@ def _lost_worker(run: Run) -> None:
 
 def hold(run: Run) -> None:
     """Stop `run`'s training between refreshes and wait for its chunk to end: the caller reads or changes the model."""
+    with run.lock:
+        _hold(run)
+
+
+def _hold(run: Run) -> None:
     lease = run.remote
     if lease is not None:
         final = offload.take_back(lease, HOLD_WAIT_S)
@@ -454,14 +571,25 @@ def _train_for(run: Run, tick_s: float, time_budget_s: float) -> None:
         run.stop_reason = reason
 
 
+def _progress_template(run: Run) -> str:
+    """The progress line in the page's language, its numbers left as {n}, {total} and {seconds}."""
+    since_load = run.trained_seconds is None  # loaded from a file that did not say how long it had trained
+    return t("runner.progress_since_load" if since_load else "runner.progress",
+             unit=t(f"runner.unit.{run.trainer.unit}"), n="{n}", total="{total}", seconds="{seconds}")
+
+
+def _progress_line(run: Run, template: str) -> tuple[float, str]:
+    tr = run.trainer
+    trained = run.trained_seconds
+    seconds = run.seconds if trained is None else trained
+    text = template.format(n=f"{tr.steps_done:,}", total=f"{tr.max_steps:,}", seconds=f"{seconds:.1f}")
+    return min(1.0, tr.steps_done / max(tr.max_steps, 1)), text
+
+
 def _progress(run: Run, time_budget_s: float) -> None:
     tr = run.trainer
     unit = t(f"runner.unit.{tr.unit}")
-    trained = run.trained_seconds  # None: loaded from a file that did not say how long it had trained
-    seconds = run.seconds if trained is None else trained
-    text = t("runner.progress_since_load" if trained is None else "runner.progress", unit=unit,
-             n=f"{tr.steps_done:,}", total=f"{tr.max_steps:,}", seconds=f"{seconds:.1f}")
-    st.progress(min(1.0, tr.steps_done / max(tr.max_steps, 1)), text=text)
+    st.progress(*_progress_line(run, _progress_template(run)))
     reason = run.stop_reason
     if reason in ("not_finite", "diverged"):
         st.error(t(f"runner.problem.{reason}", metric=tr.problem_metric or "loss"), icon=":material/warning:")

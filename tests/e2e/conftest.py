@@ -28,6 +28,36 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def count_script_finished(counter: str, condition: str = "true") -> str:
+    """An init script for a tab: `window[counter]` counts the server's "script finished" messages whose status `v`
+    meets `condition` (JavaScript). The websocket carries protobuf ForwardMsg; its top-level field 6 is
+    script_finished (streamlit/proto/ForwardMsg.proto)."""
+    return """(() => {
+  window.%s = 0;
+  const finished = data => {
+    if (!(data instanceof ArrayBuffer)) return false;
+    const b = new Uint8Array(data); let i = 0;
+    const varint = () => { let x = 0, s = 0, c; do { c = b[i++]; x += (c & 0x7f) * 2 ** s; s += 7; } while (c & 0x80); return x; };
+    while (i < b.length) {
+      const key = varint(), field = Math.floor(key / 8), wire = key & 7;
+      if (wire === 0) { const v = varint(); if (field === 6) return %s; }
+      else if (wire === 2) { const length = varint(); i += length; }  // (not `i += varint()`: i is read first)
+      else if (wire === 1) i += 8;
+      else if (wire === 5) i += 4;
+      else return false;
+    }
+    return false;
+  };
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', e => { if (finished(e.data)) window.%s++; });
+    }
+  };
+})();""" % (counter, condition, counter)
+
+
 def start_server(port: int, extra_env: dict | None = None) -> subprocess.Popen:
     """Start the app on 127.0.0.1:port and wait for its health check."""
     # A real server trains as in production: between refreshes in a worker process (unless a benchmark says
@@ -35,7 +65,7 @@ def start_server(port: int, extra_env: dict | None = None) -> subprocess.Popen:
     env = {**os.environ, "NNPG_STRICT_I18N": "1",
            "NNPG_TRAINING_PROCESS": os.environ.get("NNPG_SERVER_TRAINING_PROCESS", "1"), **(extra_env or {})}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", "asgi.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.time() + 90

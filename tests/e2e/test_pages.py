@@ -13,6 +13,14 @@ pytestmark = pytest.mark.e2e
 
 EXCEPTION = '[data-testid="stException"]'
 PAGES_WITHOUT_SLIDERS = {"backprop"}  # its numbers are typed, not slid
+# Streamlit's progress line, or the live panel's (ui/live_feed.py) while a run trains in the worker
+PROGRESS = '[data-testid="stProgress"], [data-testid="nnpgLiveProgress"]'
+
+
+def progress_text(page) -> str:
+    """The first progress line's text, read in one step (a refresh may replace the element at any moment)."""
+    return page.evaluate("(sel) => { const el = document.querySelector(sel); return el ? el.innerText : ''; }",
+                         PROGRESS)
 
 
 def wait_idle(page, timeout=60_000):
@@ -80,13 +88,13 @@ def test_page_renders_moves_and_trains(page, server_url, spec):
         # for the progress line to leave step 0, up to a minute, before pausing.
         first_step_by = time.monotonic() + 60
         while time.monotonic() < first_step_by:
-            line = page.locator('[data-testid="stProgress"]').first
-            text = line.inner_text() if line.count() else ""
+            text = progress_text(page)
             if text and " 0 of" not in text and " 0 / " not in text:
                 break
             page.wait_for_timeout(250)
         pause_training(page)
-        progress = page.locator('[data-testid="stProgress"]').first.inner_text()
+        page.locator('[data-testid="stProgress"]').first.wait_for()
+        progress = progress_text(page)
         assert " 0 of" not in progress and " 0 / " not in progress, progress
         assert page.locator(EXCEPTION).count() == 0
 

@@ -3,28 +3,9 @@ timer refresh draws the worker's latest snapshot, and the trainer comes home whe
 the worker stops by itself (the budget)."""
 import time
 
-import pytest
-
 from core.basics.playground import Hyper, PlaygroundConfig, PlaygroundTrainer
-from ui import offload, runner
+from ui import runner
 from ui.runner import Run
-
-
-@pytest.fixture
-def alone_with_a_worker(monkeypatch):
-    monkeypatch.setattr(offload, "ENABLED", True)
-    monkeypatch.setattr(offload, "_slots", [])
-    monkeypatch.setattr(runner, "_last_ticks", {})
-    monkeypatch.setattr(runner, "_waiting_for_slot", 0)
-    monkeypatch.setattr(runner, "fragment_rerun", lambda: True)  # as in a timer refresh
-    offload.warm(1)
-    deadline = time.monotonic() + 60
-    while not offload._slots[0].worker.ready() and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert offload._slots[0].worker.ready()
-    yield
-    for slot in offload._slots:
-        slot.worker.close()
 
 
 def _refresh_until(run, condition, seconds=20.0, budget=60.0):

@@ -1,0 +1,67 @@
+"""Every page that gives the runner a `live_frame` draws it right: run in AppTest as if its run trained in the
+worker and the live route were there, in both languages. The first frame (made in the page's run) and a frame made
+outside any page run (as the live panel's requests are answered, ui/live_feed.py) hold the progress line, the
+page's pictures as PNG and its texts in the page's language."""
+import json
+import re
+
+import pytest
+
+from tests.app.harness import assert_no_exception, open_page, press
+from ui import live_feed, runner
+
+PAGES = {"playground": 3, "gan": 3, "depth": 2, "fitting": 1, "rnn": 2}  # pictures in the frame after a tick
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _walk(blocks):
+    for block in blocks:
+        if block["k"] == "columns":
+            for column in block["cols"]:
+                yield from _walk(column)
+        else:
+            yield block
+
+
+def _texts(blocks) -> str:
+    parts = []
+    for block in _walk(blocks):
+        parts += [block.get("text", ""), block.get("title", "")]
+        parts += [run[0] for line in block.get("lines", []) + block.get("caption", []) for run in line]
+        parts += [label for pair in block.get("items", []) for label in pair[:1]]
+        parts += block.get("columns", [])
+    return " ".join(parts)
+
+
+@pytest.fixture
+def fed(monkeypatch):
+    """The runner as in a timer refresh of a run in the worker, with the route mounted; frames recorded."""
+    shown = []
+    monkeypatch.setattr(live_feed, "available", lambda: True)
+    monkeypatch.setattr(live_feed, "show", lambda token, first, **_: shown.append((token, first)))
+    monkeypatch.setattr(runner, "_draw_from_worker", lambda run, session, budget: run.running)
+    # a request answered outside the page run builds its frame (the worker's part is tested in tests/unit)
+    monkeypatch.setattr(runner, "_poll_feed", lambda run, session, blocks: {"state": "live", "blocks": blocks()})
+    return shown
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("slug", list(PAGES))
+def test_the_live_frame_of_each_page(fed, slug, lang):
+    at = open_page(slug, lang=lang)
+    press(at, f"{slug}.run.start")
+    at.run()  # a refresh of the running panel: the live panel takes over
+    assert_no_exception(at)
+    assert fed, "no live panel shown"
+    token, first = fed[-1]
+    status, body = live_feed.answer(token)  # here: no page run, no session
+    later = json.loads(body)
+    for frame in (first, later):
+        blocks = frame["blocks"]
+        assert frame["state"] == "live" and blocks[0]["k"] == "progress" and blocks[0]["text"]
+        pictures = [b for b in _walk(blocks) if b["k"] == "picture"]
+        assert len(pictures) >= PAGES[slug]
+        assert all(p["src"].startswith("data:image/png;base64,") for p in pictures)
+        text = _texts(blocks[1:])  # the page's own texts (the progress line is the runner's)
+        assert bool(CJK.search(text)) == (lang == "zh"), text[:200]
+    live_feed.close_feed(token)
