@@ -360,9 +360,13 @@ def _keep_in_worker(run: Run, session: str, interval_s: float, chunk_s: float, t
     offload.reclaim_expired()
     if not _slots.acquire(blocking=False):
         return False
-    run.remote = offload.lend(run.trainer, run.live, session=session, release=_slots.release, chunk_s=chunk_s,
-                              sec_per_step=run.sec_per_step, for_s=for_s,
-                              budget_s=time_budget_s - run.seconds, base_seconds=run.seconds, verdict=run.ship)
+    try:
+        run.remote = offload.lend(run.trainer, run.live, session=session, release=_slots.release, chunk_s=chunk_s,
+                                  sec_per_step=run.sec_per_step, for_s=for_s,
+                                  budget_s=time_budget_s - run.seconds, base_seconds=run.seconds, verdict=run.ship)
+    except BaseException:  # (a lease is made last: none holds the slot yet) never a slot lost for the server's life
+        _slots.release()
+        raise
     if run.remote is None:
         _slots.release()
     return run.remote is not None

@@ -5,6 +5,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -64,10 +65,14 @@ def start_server(port: int, extra_env: dict | None = None) -> subprocess.Popen:
     # NNPG_SERVER_TRAINING_PROCESS=0); the test process itself turned it off for its AppTests (tests/conftest.py).
     env = {**os.environ, "NNPG_STRICT_I18N": "1",
            "NNPG_TRAINING_PROCESS": os.environ.get("NNPG_SERVER_TRAINING_PROCESS", "1"), **(extra_env or {})}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "asgi.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # Its log goes to a file, never to a pipe nobody reads: once a pipe's buffer (64 KB) is full, the next line the
+    # server (or its training worker, which shares it) writes would stop that thread for good.
+    log = Path(tempfile.gettempdir()) / f"nnpg-e2e-server-{port}.log"
+    with open(log, "wb") as sink:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "asgi.py", "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=sink)
     deadline = time.time() + 90
     while time.time() < deadline:
         try:
@@ -77,7 +82,7 @@ def start_server(port: int, extra_env: dict | None = None) -> subprocess.Popen:
         except OSError:
             time.sleep(0.3)
         if proc.poll() is not None:
-            raise RuntimeError(proc.stderr.read().decode()[-2000:])
+            raise RuntimeError(log.read_text(errors="replace")[-2000:])
     proc.kill()
     raise RuntimeError("server did not become healthy in 90 s")
 

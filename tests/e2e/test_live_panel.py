@@ -9,7 +9,7 @@ import time
 import pytest
 
 from tests.e2e.conftest import count_script_finished
-from tests.e2e.test_pages import EXCEPTION, open_page, pause_training
+from tests.e2e.test_pages import EXCEPTION, open_page, pause_training, start_training
 from ui.runner import FEED_WATCHDOG_S
 
 pytestmark = pytest.mark.e2e
@@ -40,7 +40,7 @@ def _live(page, timeout_s: float = 60.0) -> dict:
 def test_a_run_training_alone_is_drawn_by_the_live_panel(page, server_url, slug, pictures):
     page.add_init_script(COUNT_RUNS)
     open_page(page, server_url, slug)
-    page.get_by_role("button", name="Start", exact=True).first.click()
+    start_training(page)
     first = _live(page)  # the worker starts (~1–2 s), then the panel takes over
     runs, began = page.evaluate("() => window.__nnpgRuns"), time.monotonic()
     while True:  # a few seconds on an idle machine; a busy one (CI, four servers) may take longer

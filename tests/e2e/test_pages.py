@@ -48,12 +48,38 @@ def pause_training(page, timeout_s: float = 90.0) -> None:
         if start.count() and start.first.is_visible():
             return
         if pause.count():
-            try:
-                pause.first.click(timeout=3_000)
-            except PlaywrightTimeout:
-                pass
+            press_now(pause.first)
         page.wait_for_timeout(500)
     raise AssertionError(f"training did not pause in {timeout_s:.0f} s")
+
+
+def press_now(button) -> None:
+    """Click `button`; if a refresh keeps redrawing it (Playwright waits for a button that stands still), send the
+    click event to it directly."""
+    try:
+        button.click(timeout=1_500)
+    except PlaywrightTimeout:
+        try:
+            button.dispatch_event("click", timeout=1_500)
+        except PlaywrightTimeout:
+            pass
+
+
+def start_training(page, timeout_s: float = 60.0) -> None:
+    """Press Start until the run trains (Pause shows, or the progress line leaves step 0): a click on a busy machine
+    can land while the page still reruns for the slider and be lost with the button it hit."""
+    start = page.get_by_role("button", name="Start", exact=True)
+    pause = page.get_by_role("button", name="Pause", exact=True)
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if start.count() and start.first.is_visible():
+            press_now(start.first)
+        for _ in range(20):  # up to 10 s for the run to show it trains
+            text = progress_text(page)
+            if pause.count() or (text and " 0 of" not in text and " 0 / " not in text):
+                return
+            page.wait_for_timeout(500)
+    raise AssertionError(f"training did not start in {timeout_s:.0f} s")
 
 
 @pytest.mark.parametrize("spec", PAGES, ids=[p.slug for p in PAGES])
@@ -83,7 +109,7 @@ def test_page_renders_moves_and_trains(page, server_url, spec):
     trains = "live_training(" in (ROOT / spec.path).read_text()
     assert (start.count() > 0) == trains
     if trains:
-        start.first.click()
+        start_training(page)
         # A slow first step (a model that evaluates before its first chart, a busy machine) may need longer: wait
         # for the progress line to leave step 0, up to a minute, before pausing.
         first_step_by = time.monotonic() + 60
