@@ -127,6 +127,11 @@ def open_feed(poll: Callable[[], dict]) -> str:
     return token
 
 
+def is_open(token: str | None) -> bool:
+    with _lock:
+        return token in _feeds
+
+
 def close_feed(token: str | None) -> None:
     if token is not None:
         with _lock:

@@ -418,7 +418,7 @@ def _show_feed(run: Run, session: str, frame: Callable[[Run], list[dict]], time_
         with speaking(lang):  # `t` in the page's language, outside its runs
             return _poll_feed(run, session, blocks)
 
-    if run.feed is None:
+    if not live_feed.is_open(run.feed):  # none yet, or one that ended (another session wanted to train meanwhile)
         run.feed = live_feed.open_feed(poll)
     with run.lock:  # (the panel's requests read and replace the trainer meanwhile)
         first = {"state": "live", "blocks": blocks()}

@@ -64,4 +64,8 @@ def test_the_live_frame_of_each_page(fed, slug, lang):
         assert all(p["src"].startswith("data:image/png;base64,") for p in pictures)
         text = _texts(blocks[1:])  # the page's own texts (the progress line is the runner's)
         assert bool(CJK.search(text)) == (lang == "zh"), text[:200]
-    live_feed.close_feed(token)
+    live_feed.close_feed(token)  # as an "ended" answer does: the next refresh of the running panel opens a new one
+    at.run()
+    assert_no_exception(at)
+    assert fed[-1][0] != token and live_feed.is_open(fed[-1][0])
+    live_feed.close_feed(fed[-1][0])

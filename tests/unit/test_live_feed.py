@@ -40,8 +40,9 @@ def test_a_feed_nobody_asks_for_is_forgotten_and_an_ended_one_closes(monkeypatch
     monkeypatch.setattr(live_feed.time, "monotonic", lambda: clock)
     fresh = live_feed.open_feed(lambda: {"state": "ended"})
     assert json.loads(live_feed.answer(stale)[1]) == {"state": "gone"}  # its tab closed long ago
+    assert live_feed.is_open(fresh)
     assert json.loads(live_feed.answer(fresh)[1]) == {"state": "ended"}
-    assert json.loads(live_feed.answer(fresh)[1]) == {"state": "gone"}
+    assert json.loads(live_feed.answer(fresh)[1]) == {"state": "gone"} and not live_feed.is_open(fresh)
 
 
 def test_a_failing_poll_answers_wait_not_an_error():
