@@ -112,27 +112,6 @@ def loss_curves(run, where, key: str, x_title: str, height: int) -> None:
                        title=t("gan.curves.losses"), x_title=x_title, height=height), key=key, where=where)
 
 
-def coverage_live(run, where) -> None:
-    """`history_charts`' coverage chart as a picture: modes and high-quality share, or precision and recall."""
-    trainer: GanTrainer = run.trainer
-    h, x_title = trainer.history, t("gan.curves.x")
-    if trainer.modes is not None:
-        steps, modes, hq = thin(h["step"], h["modes"], h["high_quality"])
-        total = len(trainer.modes)
-        picture = run.per_model_state("gan.coverage", lambda: coverage_picture(
-            steps, [list(modes)], (0, total + 0.5), [[100 * v for v in hq]]))
-        legend = (markdown_legend([(t("gan.curves.modes", total=total), REAL_COLOR)]) + " \u2003 "
-                  + markdown_legend([(t("gan.curves.high_quality"), FAKE_COLOR)], mark="╌╌"))
-        title, y_title = t("gan.curves.coverage"), t("gan.curves.modes", total=total)
-    else:
-        steps, precision, recall = thin(h["step"], h["precision"], h["recall"])
-        picture = run.per_model_state("gan.coverage", lambda: coverage_picture(
-            steps, [[100 * v for v in precision], [100 * v for v in recall]], (0, 100)))
-        legend = markdown_legend([(t("gan.curves.precision"), REAL_COLOR), (t("gan.curves.recall"), FAKE_COLOR)])
-        title = y_title = t("gan.curves.pr")
-    show_picture(picture, title=title, where=where, caption=f"{legend}  \n{t('runner.axes', x=x_title, y=y_title)}")
-
-
 VIOLET, GRAY = "#9333ea", "#6b7280"  # .streamlit/config.toml's Markdown colours, as `view_legend` uses them
 _LIVE_TEXTS = ("gan.metrics.iterations", "gan.metrics.precision_recall", "gan.metrics.modes", "gan.metrics.modes_value",
                "gan.metrics.high_quality", "gan.metrics.first_all", "gan.curves.losses", "gan.curves.d_loss",
@@ -185,36 +164,40 @@ def live_metrics(trainer: GanTrainer, text: dict) -> list[dict]:
     return blocks
 
 
-def live_history(run, text: dict) -> list[dict]:
-    """`history_charts` while training, as blocks: the loss and coverage pictures with their legends."""
+def history_pictures(run, text: dict) -> list[tuple[str, str, list, str]]:
+    """`history_charts` while training: the loss and coverage pictures as (title, PNG data URI, legend entries
+    (mark, label, colour), axes caption); none before the first measurement."""
     trainer: GanTrainer = run.trainer
     h, x_title = trainer.history, text["gan.curves.x"]
     if not h["step"] or "d_loss" not in h:
         return []
     steps, d_loss, g_loss = thin(h["step"], h["d_loss"], h["g_loss"])
     losses = live_png(run, "gan.losses", lambda: curves_picture(steps, [d_loss, g_loss], height=220))
-    blocks = [live_feed.picture(losses, title=text["gan.curves.losses"], stretch=True,
-                                legend=[("━━", text["gan.curves.d_loss"], PALETTE[0]),
-                                        ("━━", text["gan.curves.g_loss"], PALETTE[1])],
-                                caption=text["runner.axes"].format(x=x_title, y=text["gan.curves.losses"]))]
+    pictures = [(text["gan.curves.losses"], losses,
+                 [("━━", text["gan.curves.d_loss"], PALETTE[0]), ("━━", text["gan.curves.g_loss"], PALETTE[1])],
+                 text["runner.axes"].format(x=x_title, y=text["gan.curves.losses"]))]
     if trainer.modes is not None:
         total = len(trainer.modes)
         steps, modes, hq = thin(h["step"], h["modes"], h["high_quality"])
-        picture = run.per_model_state("gan.coverage", lambda: coverage_picture(
-            steps, [list(modes)], (0, total + 0.5), [[100 * v for v in hq]]))
+        build = lambda: coverage_picture(steps, [list(modes)], (0, total + 0.5), [[100 * v for v in hq]])  # noqa: E731
         modes_label = text["gan.curves.modes"].format(total=total)
         legend = [("━━", modes_label, REAL_COLOR), ("╌╌", text["gan.curves.high_quality"], FAKE_COLOR)]
         title, y_title = text["gan.curves.coverage"], modes_label
     else:
         steps, precision, recall = thin(h["step"], h["precision"], h["recall"])
-        picture = run.per_model_state("gan.coverage", lambda: coverage_picture(
-            steps, [[100 * v for v in precision], [100 * v for v in recall]], (0, 100)))
+        build = lambda: coverage_picture(steps, [[100 * v for v in precision], [100 * v for v in recall]],  # noqa: E731
+                                         (0, 100))
         legend = [("━━", text["gan.curves.precision"], REAL_COLOR), ("━━", text["gan.curves.recall"], FAKE_COLOR)]
         title = y_title = text["gan.curves.pr"]
-    src = run.per_model_state("gan.coverage.png", lambda: png_data_uri(picture))
-    blocks.append(live_feed.picture(src, title=title, legend=legend, stretch=True,
-                                    caption=text["runner.axes"].format(x=x_title, y=y_title)))
-    return blocks
+    pictures.append((title, live_png(run, "gan.coverage", build), legend,
+                     text["runner.axes"].format(x=x_title, y=y_title)))
+    return pictures
+
+
+def live_history(run, text: dict) -> list[dict]:
+    """`history_pictures` as live-panel blocks."""
+    return [live_feed.picture(src, title=title, legend=legend, caption=caption, stretch=True)
+            for title, src, legend, caption in history_pictures(run, text)]
 
 
 def history_charts(run, where) -> None:
@@ -223,10 +206,12 @@ def history_charts(run, where) -> None:
     if not h["step"] or "d_loss" not in h:
         return
     x_title = t("gan.curves.x")
-    loss_curves(run, where, "gan.losses", x_title, 220)
-    if run.running:
-        coverage_live(run, where)
+    if run.running:  # pictures, their legends and axes in text (the live panel draws the same ones)
+        for title, src, legend, caption in history_pictures(run, {key: t(key) for key in _LIVE_TEXTS}):
+            marks = " \u2003 ".join(markdown_legend([(label, color)], mark=mark) for mark, label, color in legend)
+            show_picture(src, title=title, where=where, caption=f"{marks}  \n{caption}")
         return
+    loss_curves(run, where, "gan.losses", x_title, 220)
     if trainer.modes is not None:
         steps, modes, hq = thin(h["step"], h["modes"], h["high_quality"])
         total = len(trainer.modes)
