@@ -36,9 +36,10 @@ from core.basics.playground import Hyper, PlaygroundConfig, PlaygroundTrainer
 from core.generative.gan import GanConfig, GanTrainer
 from core.generative.gan_targets import ring
 from light_session import LightSession
-from load_test import COUNT_FINISHED_RUNS, IDLE, WATCH_RERUN
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, start_server
+from load_test import IDLE, WATCH_RERUN
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, count_script_finished, start_server
 from core.trainer import train_for
+from ui.nav import PAGES
 from ui.runner import TICK_S
 
 SPIRAL = "?data=spiral&layers=6&" + "&".join(f"n{i}=8" for i in range(1, 7))
@@ -50,6 +51,9 @@ SETUPS = {  # name -> (page path, trainer the page builds with its defaults)
 }
 # Streamlit's progress line, or the live panel's (ui/live_feed.py) while it draws a run training in the worker
 PROGRESS = '[data-testid="stProgress"], [data-testid="nnpgLiveProgress"]'
+# A slider move is settled when the run it caused finished: a full run (status 0, or 1 for a compile error) or,
+# for a control inside a fragment, that fragment's run (3). Nothing trains here, so no timer's run counts.
+COUNT_SETTLING_RUNS = count_script_finished("__nnpgFinished", "v === 0 || v === 1 || v === 3")
 # In the page: every change of the (first) progress line is one refresh; the first one that shows a step > 0
 # after the click on Start is "first step". performance.now() is the page's clock.
 WATCH_TRAINING = """() => {
@@ -149,16 +153,19 @@ async def without_a_browser(port: int, path: str, seconds: float) -> dict:
 
 
 def slider_settle(browser, url: str, moves: int) -> list[float]:
-    """Key press on the page's first slider → the page settled (ms), `moves` times, left and right."""
+    """Key press on the page's first slider → the page settled (ms), `moves` times, left and right; [] for a
+    page without a slider."""
     context = browser.new_context(viewport={"width": 1366, "height": 768})
-    context.add_init_script(COUNT_FINISHED_RUNS)
+    context.add_init_script(COUNT_SETTLING_RUNS)
     page = context.new_page()
     page.set_default_timeout(120_000)
     try:
         page.goto(url)
-        page.locator("[data-testid='stSlider']").first.wait_for()
+        page.locator("h1").first.wait_for()
         page.wait_for_function(IDLE)
         page.wait_for_timeout(2_000)
+        if not page.locator("[data-testid='stSlider']").count():
+            return []  # a page without a slider
         slider, direction, latencies = page.get_by_role("slider").first, "ArrowRight", []
         for _ in range(moves):
             page.wait_for_timeout(700)
@@ -182,7 +189,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15.0, help="training time per setup in the browser")
     parser.add_argument("--no-ui-seconds", type=float, default=6.0, help="half before, half after the page")
     parser.add_argument("--moves", type=int, default=10, help="slider moves per page")
-    parser.add_argument("--slider-pages", nargs="*", default=["playground", "gan"])
+    parser.add_argument("--slider-pages", nargs="*", default=[spec.slug for spec in PAGES],
+                        help="pages whose first slider is moved (default: every page; those without one are skipped)")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -212,6 +220,8 @@ def main() -> None:
             print(f"slider move → page settled, {args.moves} moves (ms): median | p95")
             for slug in args.slider_pages:
                 latencies = slider_settle(browser, f"{url}/{slug}", args.moves)
+                if not latencies:
+                    continue
                 print(f"  {slug:12s} {statistics.median(latencies):6.0f} | {p95(latencies):6.0f}", flush=True)
             browser.close()
     finally:

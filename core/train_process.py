@@ -14,6 +14,7 @@ files never come here (they go through core.checkpoint's checks and a weights-on
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import io
 import json
 import os
@@ -27,6 +28,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import torch
@@ -40,28 +42,76 @@ IDLE_EXIT_S = float(os.environ.get("NNPG_WORKER_IDLE_EXIT_S", "60"))  # a worker
 ANSWER_GRACE_S = 5.0  # a "stop" is answered within the chunk in progress plus this, or the worker is replaced
 
 
-def pack(obj: Any) -> bytes:
+_known: contextvars.ContextVar[dict[str, Any]] = contextvars.ContextVar("known")  # `unpack`'s `known`
+
+
+def _known_object(name: str) -> Any:
+    """How a packed reference to a `known` object comes back (see `pack`)."""
+    return _known.get()[name]
+
+
+def _pickle_module(known: dict[str, Any]):
+    """pickle, whose Pickler writes each of the `known` objects as a reference by name (`reducer_override` is asked
+    before any other way of pickling an object; torch.save's own Pickler subclasses this one)."""
+    names = {id(obj): name for name, obj in known.items()}
+
+    class Pickler(pickle.Pickler):
+        def reducer_override(self, obj):
+            name = names.get(id(obj))
+            return NotImplemented if name is None else (_known_object, (name,))
+
+    return SimpleNamespace(**{name: getattr(pickle, name) for name in ("Unpickler", "load", "dump", "dumps")},
+                           Pickler=Pickler, __name__="pickle")
+
+
+def pack(obj: Any, known: dict[str, Any] | None = None) -> bytes:
     """`torch.save` rather than plain pickle: it writes each tensor storage once, so views stay views (a flat
-    parameter vector and the weight matrices that look into it); plain pickle would copy each view apart."""
+    parameter vector and the weight matrices that look into it); plain pickle would copy each view apart.
+    The `known` objects (name -> object, which the other side holds already) are written as their names."""
     buffer = io.BytesIO()
-    torch.save(obj, buffer)
+    torch.save(obj, buffer, pickle_module=_pickle_module(known) if known else pickle)
     return buffer.getvalue()
 
 
-def unpack(blob: bytes) -> Any:
-    """Only for bytes `pack` made in this server or its own worker, never a visitor's file."""
-    return torch.load(io.BytesIO(blob), weights_only=False)
+def unpack(blob: bytes, known: dict[str, Any] | None = None) -> Any:
+    """Only for bytes `pack` made in this server or its own worker, never a visitor's file; `known` as in `pack`."""
+    token = _known.set(known or {})
+    try:
+        return torch.load(io.BytesIO(blob), weights_only=False)
+    finally:
+        _known.reset(token)
 
 
-def shipping_cost(trainer: Trainer, live: Any) -> tuple[bytes, float] | None:
+def fixed_parts(trainer: Trainer) -> dict[str, Any]:
+    """The trainer's data that never changes while it trains (`Trainer.FIXED`), by attribute name."""
+    return {name: getattr(trainer, name) for name in type(trainer).FIXED if hasattr(trainer, name)}
+
+
+@dataclass
+class Parcel:
+    """A trainer ready to ship: its fixed data packed once (`fixed`), the rest (`body`) as every snapshot of it
+    will be, and the objects both refer to by name (`known`)."""
+
+    body: bytes
+    fixed: bytes
+    known: dict[str, Any]
+
+    @property
+    def size(self) -> int:
+        """What each snapshot costs to send and read: the trainer without its fixed data."""
+        return len(self.body)
+
+
+def shipping_cost(trainer: Trainer, live: Any) -> tuple[Parcel, float] | None:
     """The packed (trainer, live settings) and the seconds packing took; None when it cannot be packed (a trainer
     holding a thread, a lock, a lambda or an open file trains in the server)."""
     started = time.perf_counter()
+    known = fixed_parts(trainer)
     try:
-        blob = pack((trainer, live))
+        parcel = Parcel(pack((trainer, live), known), pack(known), known)
     except (pickle.PicklingError, TypeError, AttributeError, RuntimeError):
         return None
-    return blob, time.perf_counter() - started
+    return parcel, time.perf_counter() - started
 
 
 @dataclass
@@ -90,6 +140,7 @@ class TrainingWorker:
         self.process = subprocess.Popen([sys.executable, "-m", "core.train_process"], cwd=ROOT, env=env,
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         self._run = 0  # the number of the current `start`: answers about an earlier one are dropped
+        self._known: dict[str, Any] = {}  # the current run's fixed data, which its snapshots refer to by name
         self._asked = 0  # snapshots asked for and not yet received
         self.training = False  # it holds a trainer (it may have stopped training by itself)
         self._ready = False  # it said hello: torch is imported, a trainer sent now starts training at once
@@ -108,14 +159,15 @@ class TrainingWorker:
     def alive(self) -> bool:
         return self.process.poll() is None
 
-    def start(self, blob: bytes, *, chunk_s: float, sec_per_step: float | None, for_s: float,
+    def start(self, parcel: Parcel, *, chunk_s: float, sec_per_step: float | None, for_s: float,
               budget_s: float) -> None:
-        """Give the worker a trainer (`blob` from `shipping_cost`) to train in chunks of `chunk_s` for `for_s`
+        """Give the worker a trainer (`parcel` from `shipping_cost`) to train in chunks of `chunk_s` for `for_s`
         seconds from now (see `extend`), stopping by itself when done or after `budget_s` of training."""
         self._run += 1
         self._asked = 0
+        self._known = parcel.known
         self._send({"op": "start", "run": self._run, "chunk_s": chunk_s, "sec_per_step": sec_per_step,
-                    "for_s": for_s, "budget_s": budget_s}, blob)
+                    "for_s": for_s, "budget_s": budget_s, "fixed": len(parcel.fixed)}, parcel.fixed + parcel.body)
         self.training = True
 
     def extend(self, for_s: float, *, snapshot: bool = True) -> None:
@@ -179,7 +231,7 @@ class TrainingWorker:
                     raise WorkerGone(unpack(body))
                 if header["kind"] == "snapshot":
                     self._asked = max(0, self._asked - 1)
-                trainer, sec_per_step, seconds, reason = unpack(body)
+                trainer, sec_per_step, seconds, reason = unpack(body, self._known)
             except WorkerGone:
                 raise
             except (EOFError, OSError, TimeoutError, ValueError, pickle.UnpicklingError, RuntimeError) as error:
@@ -222,6 +274,7 @@ class _Serving:
         threading.Thread(target=self._write_all, args=(answers,), daemon=True).start()
         self.trainer: Trainer | None = None
         self.live = None
+        self.known: dict[str, Any] = {}  # the trainer's fixed data, sent once: snapshots refer to it by name
         self.run, self.chunk_s, self.sec_per_step = 0, 0.1, None
         self.until, self.budget_s, self.seconds, self.reason = 0.0, 0.0, 0.0, None
         self.want_snapshot = 0
@@ -234,7 +287,7 @@ class _Serving:
                 return
 
     def answer(self, kind: str, payload: Any) -> None:
-        self.outbox.put((json.dumps({"kind": kind, "run": self.run}).encode(), pack(payload)))
+        self.outbox.put((json.dumps({"kind": kind, "run": self.run}).encode(), pack(payload, self.known)))
 
     def state(self) -> tuple:
         return self.trainer, self.sec_per_step, self.seconds, self.reason
@@ -243,7 +296,8 @@ class _Serving:
         op = header["op"]
         if op == "start":
             self.run, self.trainer = header["run"], None
-            self.trainer, self.live = unpack(body)
+            self.known = unpack(body[:header["fixed"]])
+            self.trainer, self.live = unpack(body[header["fixed"]:], self.known)
             self.chunk_s, self.sec_per_step = header["chunk_s"], header["sec_per_step"]
             self.until = time.monotonic() + header["for_s"]
             self.budget_s, self.seconds, self.reason, self.want_snapshot = header["budget_s"], 0.0, None, 0
@@ -255,6 +309,7 @@ class _Serving:
         elif op == "stop":
             self.answer("final", self.state())
             self.trainer = self.live = None
+            self.known = {}
 
     @property
     def training(self) -> bool:
@@ -311,4 +366,8 @@ def serve() -> None:
 
 
 if __name__ == "__main__":
-    serve()
+    # Serve from the imported module, not from this `__main__` copy of it: what the server packs names
+    # `core.train_process` (its references to fixed data too), and unpacking must find that module's state.
+    from core.train_process import serve as serve_imported
+
+    serve_imported()

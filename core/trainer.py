@@ -19,6 +19,9 @@ class Trainer(abc.ABC):
     """
 
     unit: str = "step"  # what one step is; the UI labels the counter with it
+    # Attributes set when the trainer is built and only read afterwards (its data): a training worker process gets
+    # them once, and its snapshots of the trainer leave them out (core/train_process.py).
+    FIXED: tuple[str, ...] = ()
     watch: str | None = "loss"  # metric checked for divergence (None: only NaN/inf are checked)
     diverge_factor: float = 1e3
 

@@ -11,10 +11,11 @@ from core.device import device
 from core.attention.pretrained import PretrainedUnavailable, load_encoder, model_path, sentence_attention
 from core.attention.seq2seq import Seq2SeqTrainer, Seq2SeqTrainConfig
 from core.attention.vocab import detokenize, tokenize
+from ui import live_feed
 from ui.figures.attention.attention import (alignment_figure, head_view_figure, metric_curves_figure,
                                             metric_curves_picture, token_heatmap)
 from ui.figures.attention.pictures import GOLD, alignment_picture
-from ui.figures.chart_pictures import markdown_legend, show_picture
+from ui.figures.chart_pictures import live_png, markdown_legend, show_picture
 from ui.figures.common import PALETTE, show
 from ui.i18n import error_text, literal_list, options, t
 from ui.page import Page, seed
@@ -128,6 +129,7 @@ if not src_tokens:
 elif unknown:
     st.warning(t("attention.align.unknown", words=literal_list(unknown[:8]),
                  examples=literal_list(data.src_vocab.tokens[4:16])), icon=":material/help:")
+golds = gold_alignments()  # here: the live panel's frames are made outside the page's run
 
 
 def draw(run: Run) -> None:
@@ -137,11 +139,41 @@ def draw(run: Run) -> None:
     if not tr.history["step"]:
         left.info(t("attention.align.start"), icon=":material/play_arrow:")
     elif run.running:
-        _curve_pictures(tr, left)
+        for title, src, caption in curve_pictures(run):
+            show_picture(src, title=title, where=left, caption=caption)
+        left.caption(t("runner.live_picture"))
     else:
         _curve_charts(tr, left)
     if not src_tokens:
         return
+    out_tokens, alpha, shown_src, gold = translation(run)
+    if run.running:
+        title, src, caption = alignment_chart(run)
+        show_picture(src, title=title, where=right, caption=caption)
+    else:
+        show(alignment_figure(alpha.numpy(), shown_src, out_tokens + [EOS_LABEL], title=t("attention.align.map_title"),
+                              x_title=t("attention.align.source"), y_title=t("attention.align.output"), gold=gold,
+                              gold_name=t("attention.align.gold")), key="attention.alignment_map", where=right)
+    right.markdown(translation_text(out_tokens))
+
+
+def live_frame(run: Run) -> list[dict]:
+    """`draw` while it trains, as live-panel blocks (ui/live_feed.py)."""
+    left = [live_feed.picture(src, title=title, caption=caption, stretch=True)
+            for title, src, caption in curve_pictures(run)]
+    left.append(live_feed.note(t("runner.live_picture") if left else t("attention.align.start")))
+    right = []
+    if src_tokens:
+        title, src, caption = alignment_chart(run)
+        right = [live_feed.picture(src, title=title, caption=caption, stretch=True),
+                 live_feed.text(translation_text(translation(run)[0]))]
+    return [live_feed.columns([2, 3], left, right)]
+
+
+def translation(run: Run) -> tuple[list[str], torch.Tensor, list[str], tuple]:
+    """The model's translation of the sentence: its tokens, the attention weights, the source as the map labels it,
+    and the true alignment when the translation is the corpus's own."""
+    tr: Seq2SeqTrainer = run.trainer
     ids = data.src_vocab.encode(src_tokens)
     # same model, same sentence: reuse (other controls and waiting ticks rerun the panel)
     # an untrained decoder never says <eos>: as many rows as the sentence has words, not a page-long map of noise
@@ -149,19 +181,24 @@ def draw(run: Run) -> None:
     out, alpha = run.per_model_state("translation", lambda: tr.model.translate(ids, max_len=max_len), tuple(ids))
     out_tokens = data.tgt_vocab.decode(out)
     shown_src = [tok if tok in data.src_vocab else UNK_LABEL for tok in src_tokens] + [EOS_LABEL]
-    reference, links = gold_alignments().get(tuple(src_tokens), ((), ()))
+    reference, links = golds.get(tuple(src_tokens), ((), ()))
     gold = links if list(reference) == out_tokens else ()  # gold positions only fit a correct translation
-    if run.running:
-        marks = f" · {markdown_legend([(t('attention.align.gold'), GOLD)], mark='□')}" if gold else ""
-        show_picture(alignment_picture(alpha.numpy(), shown_src, out_tokens + [EOS_LABEL], gold=gold), where=right,
-                     title=t("attention.align.map_title"),
-                     caption=t("attention.align.map_picture", x=t("attention.align.source"),
-                               y=t("attention.align.output")) + marks)
-    else:
-        show(alignment_figure(alpha.numpy(), shown_src, out_tokens + [EOS_LABEL], title=t("attention.align.map_title"),
-                              x_title=t("attention.align.source"), y_title=t("attention.align.output"), gold=gold,
-                              gold_name=t("attention.align.gold")), key="attention.alignment_map", where=right)
-    right.markdown(t("attention.align.translation", text=detokenize(out_tokens, capitalize=True) or "…"))
+    return out_tokens, alpha, shown_src, gold
+
+
+def translation_text(out_tokens: list[str]) -> str:
+    return t("attention.align.translation", text=detokenize(out_tokens, capitalize=True) or "…")
+
+
+def alignment_chart(run: Run) -> tuple[str, str, str]:
+    """The attention map while training as (title, PNG data URI, caption): the axes and the gold marks in text."""
+    out_tokens, alpha, shown_src, gold = translation(run)
+    src = live_png(run, "attention.alignment", lambda: alignment_picture(alpha.numpy(), shown_src,
+                                                                         out_tokens + [EOS_LABEL], gold=gold),
+                   tuple(src_tokens))
+    marks = f" · {markdown_legend([(t('attention.align.gold'), GOLD)], mark='□')}" if gold else ""
+    return (t("attention.align.map_title"), src,
+            t("attention.align.map_picture", x=t("attention.align.source"), y=t("attention.align.output")) + marks)
 
 
 def _curve_charts(tr: Seq2SeqTrainer, where) -> None:
@@ -174,23 +211,27 @@ def _curve_charts(tr: Seq2SeqTrainer, where) -> None:
                                   y_range=(0, 1.02)), key="attention.alignment_curve", where=where)
 
 
-def _curve_pictures(tr: Seq2SeqTrainer, where) -> None:
-    """The loss and alignment curves as pictures, the curve's name and the axis in text."""
-    across = t("runner.axes", x=t("attention.align.steps"), y=t("attention.align.loss"))
-    size = dict(width=400, height=260)  # two fifths of the page wide
-    show_picture(metric_curves_picture([(tr.history["step"], tr.history["loss"])], **size), where=where,
-                 title=t("attention.align.loss_title"),
-                 caption=f"{markdown_legend([(t('attention.align.loss'), PALETTE[0])])}  \n{across}")
+def curve_pictures(run: Run) -> list[tuple[str, str, str]]:
+    """The loss and alignment curves while training as (title, PNG data URI, caption) tuples, the curve's name and
+    the axis in text; none before the first step."""
+    tr: Seq2SeqTrainer = run.trainer
+
+    def chart(name: str, steps: list, values: list, **y_range) -> tuple[str, str, str]:
+        label = t(f"attention.align.{name}")
+        src = live_png(run, f"attention.{name}", lambda: metric_curves_picture(
+            [(steps, values)], width=400, height=260, **y_range))  # two fifths of the page wide
+        across = t("runner.axes", x=t("attention.align.steps"), y=label)
+        return t(f"attention.align.{name}_title"), src, f"{markdown_legend([(label, PALETTE[0])])}  \n{across}"
+
+    charts = [chart("loss", tr.history["step"], tr.history["loss"])] if tr.history["step"] else []
     if tr.evals["step"]:
-        across = t("runner.axes", x=t("attention.align.steps"), y=t("attention.align.alignment"))
-        show_picture(metric_curves_picture([(tr.evals["step"], tr.evals["alignment"])], y_range=(0, 1.02), **size),
-                     where=where, title=t("attention.align.alignment_title"),
-                     caption=f"{markdown_legend([(t('attention.align.alignment'), PALETTE[0])])}  \n{across}")
-    where.caption(t("runner.live_picture"))
+        charts.append(chart("alignment", tr.evals["step"], tr.evals["alignment"], y_range=(0, 1.02)))
+    return charts
 
 
 train_cfg = Seq2SeqTrainConfig(seed=seed())  # a core dataclass: equal across reruns, so the run survives them
-live_training(NS, build=lambda: Seq2SeqTrainer(data, train_cfg=train_cfg, device=device), config=train_cfg, draw=draw)
+live_training(NS, build=lambda: Seq2SeqTrainer(data, train_cfg=train_cfg, device=device), config=train_cfg, draw=draw,
+              live_frame=live_frame)
 
 takeaway(NS, "align")
 # ----- 3. a pretrained Transformer's heads -----

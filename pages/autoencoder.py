@@ -1,4 +1,6 @@
 """Autoencoder latent space: 8×8 digits squeezed through a 2-D code, trained live, compared with PCA."""
+from typing import NamedTuple
+
 import numpy as np
 import streamlit as st
 import torch
@@ -8,6 +10,7 @@ from core.generative.autoencoder import (KINDS, KNN_K, KNN_TARGET, AutoencoderCo
 from core.digits import digit_split
 from ui.figures.generative.autoencoder import PATH_COLOR, code_scatter_figure, manifold_figure
 from ui.figures.chart_pictures import live_png, markdown_legend, show_picture
+from ui import live_feed
 from ui.figures.common import CHART_CONFIG, PALETTE, curves_figure, png_data_uri, show, with_room
 from ui.figures.generative.digit_pictures import digit_art, digit_picture, thin
 from ui.figures.generative.live_pictures import code_scatter_picture, curves_picture, manifold_picture
@@ -98,57 +101,101 @@ hover = hover_texts(labels, art)
 axis_names = (t("autoencoder.axis.z1"), t("autoencoder.axis.z2"))
 
 
-def score_row(trainer: AutoencoderTrainer, score: float) -> None:
-    row = st.columns(3)
-    row[0].metric(t("autoencoder.metrics.knn"), f"{100 * score:.1f}%",
-                  delta=f"{100 * (score - pca_score):+.1f} {t('autoencoder.metrics.vs_pca')}",
-                  help=t("autoencoder.metrics.knn_help", k=KNN_K))
-    row[1].metric(t("autoencoder.metrics.pca"), f"{100 * pca_score:.1f}%")
-    if trainer.target_seconds is not None:
-        row[2].metric(t("autoencoder.metrics.target", target=int(100 * KNN_TARGET)), f"{trainer.target_seconds:.1f} s",
-                      help=t("autoencoder.metrics.target_epoch", epoch=trainer.target_epoch))
-    else:
-        row[2].metric(t("autoencoder.metrics.target", target=int(100 * KNN_TARGET)), t("autoencoder.metrics.not_yet"))
+class CodeView(NamedTuple):
+    codes: np.ndarray  # the held-out digits' codes
+    box: tuple[float, float, float, float]  # the code plane shown
+    probe: tuple[float, float]  # the decoded point's code
+    path: torch.Tensor  # the interpolation's codes
+    ends: tuple[int, int]  # its two end digits
 
 
-def explore(trainer: AutoencoderTrainer, box, where) -> tuple[tuple[float, float], torch.Tensor, tuple[int, int]]:
-    """The probe sliders and the interpolation pickers: the probe's code, the path's codes, its two end digits."""
-    sliders = where.columns(2)
-    s1 = page.slider("z1", -1.0, 1.0, 0.0, 0.05, where=sliders[0])
-    s2 = page.slider("z2", -1.0, 1.0, 0.0, 0.05, where=sliders[1])
+def explore_controls() -> tuple[float, float, int, int]:
+    """The probe's place across the code plane (−1 … 1) and the interpolation's end digits. Outside the live panel:
+    while training in the worker, the panel draws itself from frames that hold no widgets (ui/live_feed.py)."""
+    cols = st.columns(4)
+    return (page.slider("z1", -1.0, 1.0, 0.0, 0.05, where=cols[0]),
+            page.slider("z2", -1.0, 1.0, 0.0, 0.05, where=cols[1]),
+            page.choice("from", DIGITS, 1, where=cols[2]), page.choice("to", DIGITS, 7, where=cols[3]))
+
+
+def code_view(run) -> CodeView:
+    trainer: AutoencoderTrainer = run.trainer
+    codes = run.per_model_state("codes", lambda: trainer.codes(torch.from_numpy(images)).cpu())
+    box = latent_box(codes)
+    s1, s2, start, end = knobs
     probe = (box[0] + (s1 + 1) / 2 * (box[1] - box[0]), box[2] + (s2 + 1) / 2 * (box[3] - box[2]))
-    pickers = where.columns(2)
-    start = page.choice("from", DIGITS, 1, where=pickers[0])
-    end = page.choice("to", DIGITS, 7, where=pickers[1])
-    ends = torch.from_numpy(images[examples[[start, end]]])
-    a, b = trainer.codes(ends)
-    return probe, interpolate_codes(a, b, INTERPOLATION_STEPS), (start, end)
+    a, b = trainer.codes(torch.from_numpy(images[examples[[start, end]]]))
+    return CodeView(codes.numpy(), box, probe, interpolate_codes(a, b, INTERPOLATION_STEPS), (start, end))
+
+
+def score_metrics(run) -> list[tuple[str, str, str | None, str | None]]:
+    """The k-NN scores of the code and of PCA, and when the target was reached: (label, value, delta, help)."""
+    trainer: AutoencoderTrainer = run.trainer
+    score = trainer.latest().get("knn")
+    score = run.per_model_state("knn", trainer.knn_score) if score is None else score
+    target = t("autoencoder.metrics.target", target=int(100 * KNN_TARGET))
+    reached = (target, f"{trainer.target_seconds:.1f} s", None,
+               t("autoencoder.metrics.target_epoch", epoch=trainer.target_epoch)) \
+        if trainer.target_seconds is not None else (target, t("autoencoder.metrics.not_yet"), None, None)
+    return [(t("autoencoder.metrics.knn"), f"{100 * score:.1f}%",
+             f"{100 * (score - pca_score):+.1f} {t('autoencoder.metrics.vs_pca')}",
+             t("autoencoder.metrics.knn_help", k=KNN_K)),
+            (t("autoencoder.metrics.pca"), f"{100 * pca_score:.1f}%", None, None), reached]
+
+
+def code_map(run, view: CodeView, picked: int | None) -> tuple[str, str, str]:
+    """The code map while training, as (title, PNG data URI, caption)."""
+    spot = None if picked is None else tuple(view.codes[picked])
+    src = live_png(run, "codes_picture", lambda: code_scatter_picture(
+        view.codes, labels, view.box, probe=view.probe, path=view.path.cpu().numpy(), picked=spot),
+        view.probe, view.ends, picked)
+    axes = t("runner.axes", x=axis_names[0], y=axis_names[1])
+    return t("autoencoder.codes_title"), src, f"{code_legend(picked is not None)}  \n{axes}"
 
 
 def draw(run) -> None:
-    trainer: AutoencoderTrainer = run.trainer
-    codes = run.per_model_state("codes", lambda: trainer.codes(torch.from_numpy(images)).cpu())
-    score = trainer.latest().get("knn")
-    score_row(trainer, trainer.knn_score() if score is None else score)
-    box = latent_box(codes)
+    view = code_view(run)
+    for where, (label, value, delta, help_) in zip(st.columns(3), score_metrics(run)):
+        where.metric(label, value, delta=delta, help=help_)
     map_col, side_col = st.columns([3, 2], gap="medium")
-    probe, path, (start, end) = explore(trainer, box, side_col)
     picked = st.session_state.get(PICKED_KEY)
-    codes_np = codes.numpy()
     if run.running:
-        picture = run.per_model_state("codes_picture", lambda: code_scatter_picture(
-            codes_np, labels, box, probe=probe, path=path.cpu().numpy(),
-            picked=None if picked is None else tuple(codes_np[picked])), probe, start, end, picked)
-        map_col.markdown(f"**{t('autoencoder.codes_title')}**")
-        axes = t("runner.axes", x=axis_names[0], y=axis_names[1])
-        map_col.image(png_data_uri(picture), width="stretch", caption=f"{code_legend(picked is not None)}  \n{axes}")
+        title, src, caption = code_map(run, view, picked)
+        map_col.markdown(f"**{title}**")
+        map_col.image(src, width="stretch", caption=caption)
     else:
-        code_chart(codes_np, box, probe, path, picked, map_col)
+        code_chart(view, picked, map_col)
     map_col.caption(t("autoencoder.codes_note"))
-    side_panel(trainer, probe, path, picked, start, end, side_col)
-    manifold_and_pca(run, box, current_language())
-    reconstructions(trainer)
+    for src, caption, width in side_pictures(run, view, picked):
+        if src:
+            side_col.image(src, caption=caption, width=width)
+        else:
+            side_col.caption(caption)
+    manifold_and_pca(run, view.box, current_language())
+    recon, caption = reconstructions(run)
+    st.image(recon, caption=caption)
     curves(run)
+
+
+def live_frame(run) -> list[dict]:
+    """`draw` while it trains, as live-panel blocks (ui/live_feed.py)."""
+    def pictures(charts) -> dict:
+        return live_feed.columns([1, 1], *[[live_feed.picture(src, title=title, caption=caption, stretch=True)]
+                                           for title, src, caption in charts])
+
+    view = code_view(run)
+    title, src, caption = code_map(run, view, picked_at_start)
+    codes = [live_feed.picture(src, title=title, caption=caption, stretch=True),
+             live_feed.note(t("autoencoder.codes_note"))]
+    side = [live_feed.picture(image, caption=text, stretch=width == "stretch") if image else live_feed.note(text)
+            for image, text, width in side_pictures(run, view, picked_at_start)]
+    recon, recon_caption = reconstructions(run)
+    blocks = [live_feed.metrics(*[(label, f"{value} ({delta})" if delta else value)
+                                  for label, value, delta, _ in score_metrics(run)]),
+              live_feed.columns([3, 2], codes, side), pictures(plane_charts(run, view.box)),
+              live_feed.picture(recon, caption=recon_caption)]
+    charts = curve_charts(run)
+    return blocks + ([pictures(charts), live_feed.note(t("runner.live_picture"))] if charts else [])
 
 
 def code_legend(picked: bool) -> str:
@@ -161,73 +208,90 @@ def code_legend(picked: bool) -> str:
     return f"{digits} … {t('autoencoder.legend_digits')}  \n" + " \u2003 ".join(entries)
 
 
-def code_chart(codes_np, box, probe, path, picked, map_col) -> None:
+def code_chart(view: CodeView, picked, map_col) -> None:
     figure = code_scatter_figure(
-        codes_np, labels, hover, title=t("autoencoder.codes_title"),
-        axis_names=axis_names, revision=f"codes.{config}", probe=probe, probe_name=t("autoencoder.probe"),
-        path=path.cpu().numpy(), path_name=t("autoencoder.path"), box=box,
-        picked=None if picked is None else tuple(codes_np[picked]), picked_name=t("autoencoder.picked"))
+        view.codes, labels, hover, title=t("autoencoder.codes_title"),
+        axis_names=axis_names, revision=f"codes.{config}", probe=view.probe, probe_name=t("autoencoder.probe"),
+        path=view.path.cpu().numpy(), path_name=t("autoencoder.path"), box=view.box,
+        picked=None if picked is None else tuple(view.codes[picked]), picked_name=t("autoencoder.picked"))
     map_col.plotly_chart(with_room(figure), key="autoencoder.codes", on_select=remember_pick, selection_mode="points",
                          config=CHART_CONFIG)
 
 
-def side_panel(trainer: AutoencoderTrainer, probe, path, picked, start: int, end: int, side_col) -> None:
-    """The decoded probe, the picked digit and its reconstruction, the interpolation strip."""
-    probe_image = trainer.decode(torch.tensor([probe])).cpu().numpy()
-    side_col.image(digit_picture(probe_image, 1, scale=14), caption=t("autoencoder.probe_caption",
-                   z1=f"{probe[0]:.2f}", z2=f"{probe[1]:.2f}"), width=120)
-    if picked is not None:
-        rebuilt = trainer.reconstruct(torch.from_numpy(images[picked:picked + 1])).cpu().numpy()
-        side_col.image(digit_picture(np.concatenate([images[picked:picked + 1], rebuilt]), 2, scale=10), width=180,
-                       caption=t("autoencoder.picked_caption", digit=int(labels[picked])))
-    else:
-        side_col.caption(t("autoencoder.pick_hint"))
+def side_pictures(run, view: CodeView, picked: int | None) -> list[tuple[str | None, str, int | str]]:
+    """The decoded probe, the picked digit beside its reconstruction (or how to pick one), the interpolation strip:
+    (PNG data URI, or None for a line of text; caption; width)."""
+    trainer: AutoencoderTrainer = run.trainer
 
-    strip = trainer.decode(path).cpu().numpy()
-    blend = np.linspace(0, 1, INTERPOLATION_STEPS)[:, None, None]
-    start_img, end_img = images[examples[start]], images[examples[end]]
-    side_col.image(digit_picture(np.concatenate([strip, (1 - blend) * start_img + blend * end_img]),
-                                 INTERPOLATION_STEPS, scale=4), width="stretch",
-                   caption=t("autoencoder.interpolation_caption"))
+    def build() -> tuple[str, str | None, str]:
+        probe_image = trainer.decode(torch.tensor([view.probe])).cpu().numpy()
+        pair = None
+        if picked is not None:
+            rebuilt = trainer.reconstruct(torch.from_numpy(images[picked:picked + 1])).cpu().numpy()
+            pair = digit_picture(np.concatenate([images[picked:picked + 1], rebuilt]), 2, scale=10)
+        strip = trainer.decode(view.path).cpu().numpy()
+        blend = np.linspace(0, 1, INTERPOLATION_STEPS)[:, None, None]
+        start_img, end_img = images[examples[view.ends[0]]], images[examples[view.ends[1]]]
+        return (digit_picture(probe_image, 1, scale=14), pair,
+                digit_picture(np.concatenate([strip, (1 - blend) * start_img + blend * end_img]), INTERPOLATION_STEPS,
+                              scale=4))
+
+    probe, pair, strip = run.per_model_state("side", build, view.probe, view.ends, picked)
+    return [(probe, t("autoencoder.probe_caption", z1=f"{view.probe[0]:.2f}", z2=f"{view.probe[1]:.2f}"), 120),
+            (pair, t("autoencoder.picked_caption", digit=int(labels[picked])), 180) if pair else
+            (None, t("autoencoder.pick_hint"), 0),
+            (strip, t("autoencoder.interpolation_caption"), "stretch")]
+
+
+def decoded_grid(run, box) -> np.ndarray:
+    """The decoder's digits on a grid over the code plane."""
+    z1 = np.linspace(box[0], box[1], MANIFOLD_SIDE)
+    z2 = np.linspace(box[2], box[3], MANIFOLD_SIDE)
+    mesh = torch.tensor(np.stack(np.meshgrid(z1, z2), axis=-1).reshape(-1, 2), dtype=torch.float32)
+    return run.per_model_state("manifold", lambda: run.trainer.decode(mesh).cpu().numpy().reshape(
+        MANIFOLD_SIDE, MANIFOLD_SIDE, 8, 8), box)
+
+
+def plane_charts(run, box) -> list[tuple[str, str, str]]:
+    """The decoded grid and the PCA map while training, as (title, PNG data URI, caption)."""
+    axes = t("runner.axes", x=axis_names[0], y=axis_names[1])
+    return [(t("autoencoder.manifold_title"),
+             live_png(run, "manifold_picture", lambda: manifold_picture(decoded_grid(run, box), box), box), axes),
+            (t("autoencoder.pca_title", score=f"{100 * pca_score:.0f}"), pca_png,
+             t("runner.axes", x=t("autoencoder.axis.pc1"), y=t("autoencoder.axis.pc2")))]
 
 
 def manifold_and_pca(run, box, lang: str) -> None:
     """The decoded grid over the code plane beside the PCA map: pictures while training, charts when paused."""
-    trainer: AutoencoderTrainer = run.trainer
     grid_col, pca_col = st.columns(2, gap="medium")
-    z1 = np.linspace(box[0], box[1], MANIFOLD_SIDE)
-    z2 = np.linspace(box[2], box[3], MANIFOLD_SIDE)
-    mesh = torch.tensor(np.stack(np.meshgrid(z1, z2), axis=-1).reshape(-1, 2), dtype=torch.float32)
-    decoded = run.per_model_state("manifold", lambda: trainer.decode(mesh).cpu().numpy().reshape(
-        MANIFOLD_SIDE, MANIFOLD_SIDE, 8, 8), box)
-    if not run.running:
-        show(manifold_figure(decoded, box, title=t("autoencoder.manifold_title"), axis_names=axis_names),
-             key="autoencoder.manifold", where=grid_col, csv=False)
-        show(pca_figure(config.seed, lang), key="autoencoder.pca", where=pca_col)
+    if run.running:
+        for (title, src, caption), where in zip(plane_charts(run, box), (grid_col, pca_col)):
+            show_picture(src, title=title, caption=caption, where=where)
         return
-    axes = t("runner.axes", x=axis_names[0], y=axis_names[1])
-    show_picture(live_png(run, "manifold_picture", lambda: manifold_picture(decoded, box), box),
-                 title=t("autoencoder.manifold_title"), caption=axes, where=grid_col)
-    pca_col.markdown(f"**{t('autoencoder.pca_title', score=f'{100 * pca_score:.0f}')}**")
-    pca_col.image(pca_picture(config.seed), width="stretch", caption=t(
-        "runner.axes", x=t("autoencoder.axis.pc1"), y=t("autoencoder.axis.pc2")))
+    show(manifold_figure(decoded_grid(run, box), box, title=t("autoencoder.manifold_title"), axis_names=axis_names),
+         key="autoencoder.manifold", where=grid_col, csv=False)
+    show(pca_figure(config.seed, lang), key="autoencoder.pca", where=pca_col)
 
 
-def reconstructions(trainer: AutoencoderTrainer) -> None:
-    rows = [images[examples]]
-    if trainer.config.kind == "dae":
-        rows.append(np.clip(trainer.noisy(torch.from_numpy(images[examples])).cpu().numpy(), 0, 1))
-    rows.append(trainer.reconstruct(torch.from_numpy(images[examples])).cpu().numpy())
-    caption = "autoencoder.recon_caption_dae" if trainer.config.kind == "dae" else "autoencoder.recon_caption"
-    st.image(digit_picture(np.concatenate(rows), 10, scale=6), caption=t(caption))
+def reconstructions(run) -> tuple[str, str]:
+    """A digit of each kind (noised, for the denoising model) over its reconstruction: (PNG data URI, caption)."""
+    trainer: AutoencoderTrainer = run.trainer
+
+    def build() -> str:
+        rows = [images[examples]]
+        if trainer.config.kind == "dae":
+            rows.append(np.clip(trainer.noisy(torch.from_numpy(images[examples])).cpu().numpy(), 0, 1))
+        rows.append(trainer.reconstruct(torch.from_numpy(images[examples])).cpu().numpy())
+        return digit_picture(np.concatenate(rows), 10, scale=6)
+
+    dae = trainer.config.kind == "dae"
+    return (run.per_model_state("reconstructions", build),
+            t("autoencoder.recon_caption_dae" if dae else "autoencoder.recon_caption"))
 
 
-def curves(run) -> None:
-    """The loss terms and the k-NN score (with PCA's and the target's levels) over epochs: pictures while training."""
+def curve_series(run) -> tuple[list, dict[str, list], list, dict[str, list]]:
+    """The loss terms and the k-NN score (with PCA's and the target's levels) over epochs, thinned, by label."""
     h = run.trainer.history
-    if not h["step"]:
-        return
-    loss_col, knn_col = st.columns(2, gap="medium")
     series = {t("autoencoder.curves.recon"): h["recon"]}
     if "kl" in h:
         series[t("autoencoder.curves.kl")] = h["kl"]
@@ -237,18 +301,37 @@ def curves(run) -> None:
     scores = {t("autoencoder.curves.knn"): [100 * v for v in knn],
               t("autoencoder.curves.pca"): [100 * pca_score] * len(knn_steps),
               t("autoencoder.curves.target"): [100 * KNN_TARGET] * len(knn_steps)}
-    x_title = t("autoencoder.curves.x")
+    return steps, dict(zip(series, values)), knn_steps, scores
+
+
+def curve_charts(run) -> list[tuple[str, str, str]]:
+    """The loss and k-NN curves while training, as (title, PNG data URI, caption); none before the first epoch."""
+    if not run.trainer.history["step"]:
+        return []
+    steps, losses, knn_steps, scores = curve_series(run)
+    charts = []
+    for key, xs, named, title in (("losses", steps, losses, t("autoencoder.curves.loss_title")),
+                                  ("knn", knn_steps, scores, t("autoencoder.curves.knn_title"))):
+        legend = markdown_legend([(name, PALETTE[i]) for i, name in enumerate(named)])
+        charts.append((title, live_png(run, key, lambda: curves_picture(xs, list(named.values()))),
+                       f"{legend}  \n{t('runner.axes', x=t('autoencoder.curves.x'), y=title)}"))
+    return charts
+
+
+def curves(run) -> None:
+    """The loss terms and the k-NN score over epochs: pictures while training, charts when paused."""
+    if not run.trainer.history["step"]:
+        return
+    loss_col, knn_col = st.columns(2, gap="medium")
     if run.running:
-        for where, key, xs, named, title in ((loss_col, "losses", steps, dict(zip(series, values)),
-                                              t("autoencoder.curves.loss_title")),
-                                             (knn_col, "knn", knn_steps, scores, t("autoencoder.curves.knn_title"))):
-            legend = markdown_legend([(name, PALETTE[i]) for i, name in enumerate(named)])
-            show_picture(live_png(run, key, lambda: curves_picture(xs, list(named.values()))), title=title,
-                         caption=f"{legend}  \n{t('runner.axes', x=x_title, y=title)}", where=where)
+        for (title, src, caption), where in zip(curve_charts(run), (loss_col, knn_col)):
+            show_picture(src, title=title, caption=caption, where=where)
         st.caption(t("runner.live_picture"))
         return
-    show(curves_figure(steps, dict(zip(series, values)), title=t("autoencoder.curves.loss_title"), x_title=x_title,
-                       height=240), key="autoencoder.losses", where=loss_col)
+    steps, losses, knn_steps, scores = curve_series(run)
+    x_title = t("autoencoder.curves.x")
+    show(curves_figure(steps, losses, title=t("autoencoder.curves.loss_title"), x_title=x_title, height=240),
+         key="autoencoder.losses", where=loss_col)
     show(curves_figure(knn_steps, scores, title=t("autoencoder.curves.knn_title"), x_title=x_title, height=240),
          key="autoencoder.knn", where=knn_col)
 
@@ -257,6 +340,9 @@ def build() -> AutoencoderTrainer:
     return AutoencoderTrainer(config, digit_split(seed=config.seed))
 
 
-live_training("autoencoder", build, config, draw, steps_per_click=5)
+knobs = explore_controls()
+picked_at_start = st.session_state.get(PICKED_KEY)  # (a click on the map, paused, is followed by a full run)
+pca_png = pca_picture(config.seed)
+live_training("autoencoder", build, config, draw, steps_per_click=5, live_frame=live_frame)
 takeaway("autoencoder", "codes")
 page.finish()

@@ -4,9 +4,9 @@ import streamlit as st
 
 from core.basics.backprop import (ACTIVATIONS, PARAMS, BackpropConfig, BackpropTrainer, Example, Params, autograd_gradients,
                            backward, forward, update)
-from ui import i18n
+from ui import i18n, live_feed
 from ui.figures.basics import backprop as fig
-from ui.figures.chart_pictures import show_picture
+from ui.figures.chart_pictures import live_png, show_picture
 from ui.figures.common import show
 from ui.i18n import t
 from ui.page import Page
@@ -39,25 +39,48 @@ def latex_rows(rows: list[str]) -> None:
         st.latex(row)
 
 
+def metric_pairs(tr: BackpropTrainer) -> list[tuple[str, str]]:
+    """The loss at the start and now, and the outputs against their targets, as (label, value) pairs."""
+    fw = forward(tr.params, tr.config.example, tr.config.act)
+    x = tr.config.example
+    return [(t("backprop.train.start_loss"), f"{tr.curve_loss[0]:.9g}"),
+            (t("backprop.train.loss_now", n=f"{tr.steps_done:,}"), f"{fw.E:.9g}"),
+            (t("backprop.train.output", o="o1", t="t1", target=f"{x.t1:g}"), f"{fw.out_o1:.6f}"),
+            (t("backprop.train.output", o="o2", t="t2", target=f"{x.t2:g}"), f"{fw.out_o2:.6f}")]
+
+
+def live_chart(run: Run) -> tuple[str, str, str]:
+    """The loss curve while training, as (title, PNG data URI, caption): a picture the browser redraws cheaply."""
+    tr: BackpropTrainer = run.trainer
+    src = live_png(run, "curve", lambda: fig.loss_curve_picture(tr.curve_steps, tr.curve_loss))
+    return (t("backprop.train.curve_title"), src,
+            f":red[━━] E  \n{t('runner.axes', x=t('backprop.train.steps_axis'), y='E')}")
+
+
 def draw_training(run: Run) -> None:
     """The live panel: loss so far and the outputs against their targets."""
     tr: BackpropTrainer = run.trainer
-    fw = forward(tr.params, tr.config.example, tr.config.act)
-    start, now, o1, o2 = st.columns(4)
-    start.metric(t("backprop.train.start_loss"), f"{tr.curve_loss[0]:.9g}")
-    now.metric(t("backprop.train.loss_now", n=f"{tr.steps_done:,}"), f"{fw.E:.9g}")
-    o1.metric(t("backprop.train.output", o="o1", t="t1", target=f"{tr.config.example.t1:g}"), f"{fw.out_o1:.6f}")
-    o2.metric(t("backprop.train.output", o="o2", t="t2", target=f"{tr.config.example.t2:g}"), f"{fw.out_o2:.6f}")
+    for where, (label, value) in zip(st.columns(4), metric_pairs(tr)):
+        where.metric(label, value)
     if tr.steps_done and run.running:  # live: a picture, which a browser redraws several times a second
-        picture = run.per_model_state("curve", lambda: fig.loss_curve_picture(tr.curve_steps, tr.curve_loss))
-        show_picture(picture, title=t("backprop.train.curve_title"),
-                     caption=f":red[━━] E  \n{t('runner.axes', x=t('backprop.train.steps_axis'), y='E')}")
+        title, src, caption = live_chart(run)
+        show_picture(src, title=title, caption=caption)
         st.caption(t("runner.live_picture"))
     elif tr.steps_done:
         show(fig.loss_curve_figure(tr.curve_steps, tr.curve_loss, title=t("backprop.train.curve_title"),
                                    x_title=t("backprop.train.steps_axis"), y_title="E"), key="backprop.curve")
     else:
         st.caption(t("backprop.train.no_steps"))
+
+
+def live_frame(run: Run) -> list[dict]:
+    """`draw_training` while it trains, as live-panel blocks (ui/live_feed.py)."""
+    blocks = [live_feed.metrics(*metric_pairs(run.trainer))]
+    if not run.trainer.steps_done:
+        return blocks + [live_feed.note(t("backprop.train.no_steps"))]
+    title, src, caption = live_chart(run)
+    return blocks + [live_feed.picture(src, title=title, caption=caption, stretch=True),
+                     live_feed.note(t("runner.live_picture"))]
 
 
 page = Page("backprop")
@@ -85,7 +108,8 @@ st.divider()
 st.subheader(t("backprop.train.title"))
 st.markdown(t("backprop.train.text"))
 run = live_training("backprop", build=lambda: BackpropTrainer(config, lr, train_biases), config=config,
-                    draw=draw_training, live=(lr, train_biases))  # the step rule applies live, without a restart
+                    draw=draw_training, live=(lr, train_biases),  # the step rule applies live, without a restart
+                    live_frame=live_frame)
 
 takeaway("backprop", "train")
 with stepper:

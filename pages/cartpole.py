@@ -8,7 +8,8 @@ from core.rl.cartpole import SOLVED_RETURN, THETA_LIMIT
 from core.rl.neural import ALGORITHMS, SOLVED_WINDOW, CartPoleConfig, CartPoleTrainer, make_trainer
 from core.rl.returns import discounted_returns
 from core.rl.tabular import moving_average
-from ui.figures.chart_pictures import markdown_legend, show_picture
+from ui import live_feed
+from ui.figures.chart_pictures import live_png, markdown_legend, show_picture
 from ui.figures.common import PALETTE, show
 from ui.figures.rl.cartpole import cart_figure, policy_map_figure, returns_figure, value_figure
 from ui.figures.rl.pictures import cart_image, episode_curves_image, policy_map_image
@@ -41,6 +42,7 @@ depth = page.slider("depth", 1, 3, 2, where=row[1])
 watch = page.toggle("watch", True, where=row[2])
 config = CartPoleConfig(algorithm=algorithm, width=width, depth=depth, lr=lr, gamma=gamma, entropy=entropy,
                         explore_steps=explore, seed=seed())
+kind = "dqn" if algorithm == "dqn" else "pg"
 
 
 def policy_map(trainer: CartPoleTrainer) -> np.ndarray:
@@ -51,23 +53,44 @@ def policy_map(trainer: CartPoleTrainer) -> np.ndarray:
     return p.cpu().numpy().reshape(theta.shape)
 
 
-def results(trainer: CartPoleTrainer, where) -> None:
+def result_numbers(trainer: CartPoleTrainer) -> tuple[list[tuple[str, str]], str | None]:
+    """The run's numbers as (label, value) pairs, and the "solved" line once it is (Markdown)."""
     latest = trainer.latest()
-    cols = where.columns(3)
-    cols[0].metric(t("cartpole.metrics.episodes"), f"{len(trainer.returns):,}")
-    cols[1].metric(t("cartpole.metrics.env_steps"), f"{trainer.env_steps:,}")
-    cols[2].metric(t("cartpole.metrics.mean_return", n=SOLVED_WINDOW), f"{latest.get('mean_return', 0.0):.0f}")
-    if trainer.solved is not None:
-        episodes, steps, seconds = trainer.solved
-        where.success(t("cartpole.solved", seconds=f"{seconds:.1f}", steps=f"{steps:,}", episodes=f"{episodes:,}"),
-                      icon=":material/flag:")
+    numbers = [(t("cartpole.metrics.episodes"), f"{len(trainer.returns):,}"),
+               (t("cartpole.metrics.env_steps"), f"{trainer.env_steps:,}"),
+               (t("cartpole.metrics.mean_return", n=SOLVED_WINDOW), f"{latest.get('mean_return', 0.0):.0f}")]
+    if trainer.solved is None:
+        return numbers, None
+    episodes, steps, seconds = trainer.solved
+    return numbers, t("cartpole.solved", seconds=f"{seconds:.1f}", steps=f"{steps:,}", episodes=f"{episodes:,}")
+
+
+def results(trainer: CartPoleTrainer, where) -> None:
+    numbers, solved = result_numbers(trainer)
+    for col, (label, value) in zip(where.columns(3), numbers):
+        col.metric(label, value)
+    if solved is not None:
+        where.success(solved, icon=":material/flag:")
 
 
 def draw(run) -> None:
     trainer: CartPoleTrainer = run.trainer
     left, right = st.columns([1, 1.3], gap="medium")
+    if run.running:  # live: pictures, which a browser redraws several times a second (ui/figures/rl/pictures.py)
+        cart, returns, policy = live_charts(run)
+        show_picture(cart[1], title=cart[0], where=left)
+        if trainer.steps_done and watch:
+            left.caption(t("cartpole.watch.pause_hint"))
+        results(trainer, left)
+        if returns is not None:
+            show_picture(returns[1], title=returns[0], caption=returns[2], where=right)
+        map_col, value_col = st.columns(2, gap="medium")
+        show_picture(policy[1], title=policy[0], caption=policy[2], where=map_col)
+        map_col.caption(t(f"cartpole.map.caption_{kind}"))
+        value_col.caption(t("runner.live_picture"))
+        return
     replay = None
-    if watch and not run.running and trainer.steps_done:
+    if watch and trainer.steps_done:
         replay = run.per_model_state("replay", lambda: trainer.greedy_episode(seed=trainer.steps_done))
     if replay is not None:
         states, actions, values = replay
@@ -76,32 +99,22 @@ def draw(run) -> None:
         show(cart_figure(states[frame], t("cartpole.watch.title", steps=len(actions)),
                          action=int(actions[frame]) if frame < len(actions) else None),
              key="cartpole.cart", where=left, csv=False)
-    elif run.running:  # live: pictures, which a browser redraws several times a second (ui/figures/rl/pictures.py)
-        show_picture(cart_image(trainer.envs.state[0]), title=t("cartpole.cart_live"), where=left)
     else:
         show(cart_figure(trainer.envs.state[0], t("cartpole.cart_live")), key="cartpole.cart", where=left, csv=False)
     if replay is None and trainer.steps_done and watch:
         left.caption(t("cartpole.watch.pause_hint"))
     results(trainer, left)
     if trainer.returns:
-        returns_chart(trainer, right, live=run.running)
+        show(returns_figure(trainer.returns, moving_average(trainer.returns, SOLVED_WINDOW), SOLVED_RETURN,
+                            returns_names(), title=t("cartpole.curves.title")), key="cartpole.returns", where=right)
     p_right = run.per_model_state("policy", lambda: policy_map(trainer))
-    kind = "dqn" if algorithm == "dqn" else "pg"
     map_names = {"prob": t("cartpole.map.prob"), "path": t("cartpole.map.path"), "x": t("cartpole.map.x"),
                  "y": t("cartpole.map.y")}
     path = replay[0][:, 2:4] if replay is not None else None
     map_col, value_col = st.columns(2, gap="medium")
-    if run.running:
-        pixels = run.per_model_state("policy_picture", lambda: policy_map_image(MAP_THETAS, MAP_OMEGAS, p_right))
-        show_picture(pixels, title=t(f"cartpole.map.title_{kind}"),
-                     caption=f"{t('cartpole.map.scale', prob=map_names['prob'])}  \n"
-                             f"{t('runner.axes', x=map_names['x'], y=map_names['y'])}", where=map_col)
-    else:
-        show(policy_map_figure(MAP_THETAS, MAP_OMEGAS, p_right, map_names, title=t(f"cartpole.map.title_{kind}"),
-                               path=path), key="cartpole.policy", where=map_col)
+    show(policy_map_figure(MAP_THETAS, MAP_OMEGAS, p_right, map_names, title=t(f"cartpole.map.title_{kind}"),
+                           path=path), key="cartpole.policy", where=map_col)
     map_col.caption(t(f"cartpole.map.caption_{kind}"))
-    if run.running:
-        value_col.caption(t("runner.live_picture"))
     if replay is not None:
         states, actions, values = replay
         returns = discounted_returns(np.ones(len(actions)), config.gamma)
@@ -113,25 +126,50 @@ def draw(run) -> None:
         value_col.caption(t("cartpole.values.caption", horizon=f"{1 / (1 - config.gamma):.0f}"))
 
 
-def returns_chart(trainer: CartPoleTrainer, where, *, live: bool) -> None:
-    """Each episode's return, the mean of the last 100 and the "solved" line: a picture while training, Plotly when
-    paused."""
-    names = {"each": t("cartpole.curves.each"), "average": t("cartpole.curves.average", n=SOLVED_WINDOW),
-             "solved": t("cartpole.curves.solved", value=int(SOLVED_RETURN)), "x": t("cartpole.curves.x")}
-    average = moving_average(trainer.returns, SOLVED_WINDOW)
-    if not live:
-        show(returns_figure(trainer.returns, average, SOLVED_RETURN, names, title=t("cartpole.curves.title")),
-             key="cartpole.returns", where=where)
-        return
-    legend = (f"{markdown_legend([(names['each'], PALETTE[0])], mark='──')} \u2003 "
-              f"{markdown_legend([(names['average'], PALETTE[0])])} \u2003 :green[╌╌] {names['solved']}")
-    show_picture(episode_curves_image(trainer.returns, average, PALETTE[0], threshold=(SOLVED_RETURN, PALETTE[2])),
-                 title=t("cartpole.curves.title"), where=where,
-                 caption=f"{legend}  \n{t('runner.axes', x=names['x'], y=t('cartpole.curves.y'))}")
+def live_frame(run) -> list[dict]:
+    """`draw` while it trains, as live-panel blocks (ui/live_feed.py)."""
+    trainer: CartPoleTrainer = run.trainer
+    cart, returns, policy = (chart and live_feed.picture(chart[1], title=chart[0], caption=chart[2], stretch=True)
+                             for chart in live_charts(run))
+    numbers, solved = result_numbers(trainer)
+    left = [cart, *([live_feed.note(t("cartpole.watch.pause_hint"))] if trainer.steps_done and watch else []),
+            live_feed.metrics(*numbers), *([live_feed.text(solved)] if solved else [])]
+    return [live_feed.columns([1, 1.3], left, [returns] if returns else []),
+            live_feed.columns([1, 1], [policy, live_feed.note(t(f"cartpole.map.caption_{kind}"))],
+                              [live_feed.note(t("runner.live_picture"))])]
 
 
-live_training("cartpole", lambda: make_trainer(config), config, draw, steps_per_click=1, interval_s=LIGHT_INTERVAL_S)
-st.caption(t(f"cartpole.iteration_note.{'dqn' if algorithm == 'dqn' else 'pg'}"))
+def returns_names() -> dict[str, str]:
+    return {"each": t("cartpole.curves.each"), "average": t("cartpole.curves.average", n=SOLVED_WINDOW),
+            "solved": t("cartpole.curves.solved", value=int(SOLVED_RETURN)), "x": t("cartpole.curves.x")}
+
+
+def live_charts(run) -> tuple[tuple[str, str, str], tuple[str, str, str] | None, tuple[str, str, str]]:
+    """While training, as (title, PNG data URI, caption) each, legends and axes in text: one of the environments
+    now, each episode's return with the mean of the last 100 and the "solved" line (None before the first episode
+    ends), and the policy map."""
+    trainer: CartPoleTrainer = run.trainer
+    cart = (t("cartpole.cart_live"), live_png(run, "cartpole.cart", lambda: cart_image(trainer.envs.state[0])), "")
+    returns = None
+    if trainer.returns:
+        names = returns_names()
+        legend = (f"{markdown_legend([(names['each'], PALETTE[0])], mark='──')} \u2003 "
+                  f"{markdown_legend([(names['average'], PALETTE[0])])} \u2003 :green[╌╌] {names['solved']}")
+        returns = (t("cartpole.curves.title"), live_png(run, "cartpole.returns", lambda: episode_curves_image(
+                       trainer.returns, moving_average(trainer.returns, SOLVED_WINDOW), PALETTE[0],
+                       threshold=(SOLVED_RETURN, PALETTE[2]))),
+                   f"{legend}  \n{t('runner.axes', x=names['x'], y=t('cartpole.curves.y'))}")
+    p_right = run.per_model_state("policy", lambda: policy_map(trainer))
+    prob, x, y = t("cartpole.map.prob"), t("cartpole.map.x"), t("cartpole.map.y")
+    policy = (t(f"cartpole.map.title_{kind}"),
+              live_png(run, "cartpole.policy", lambda: policy_map_image(MAP_THETAS, MAP_OMEGAS, p_right)),
+              f"{t('cartpole.map.scale', prob=prob)}  \n{t('runner.axes', x=x, y=y)}")
+    return cart, returns, policy
+
+
+live_training("cartpole", lambda: make_trainer(config), config, draw, steps_per_click=1, interval_s=LIGHT_INTERVAL_S,
+              live_frame=live_frame)
+st.caption(t(f"cartpole.iteration_note.{kind}"))
 takeaway("cartpole", "training")
 
 with st.expander(t("cartpole.explain.heading"), icon=":material/school:"):

@@ -8,9 +8,10 @@ from core.vision import shape_calc
 from core.vision.cnn import (ACTIVATIONS, FULL_BATCH, HIDDEN, KERNELS, OPTIMIZERS, POOLS, STAGES, TARGET_ACCURACY,
                       TEST_DIGITS, CNNConfig, CNNTrainer, drawing_to_digit)
 from core.vision.conv_vs_dense import parameter_counts
+from ui import live_feed
 from ui.canvas import drawing_canvas
 from ui.figures.chart_pictures import live_png, markdown_legend, show_picture
-from ui.figures.common import show
+from ui.figures.common import png_data_uri, show
 from ui.figures.vision.live_pictures import (ACCURACY_COLORS, LOSS_COLORS, accuracy_picture, confusion_picture,
                                              filters_picture, loss_picture)
 from ui.figures.vision.pictures import (architecture_figure, as_rgb, confusion_figure, enlarge, filters_figure,
@@ -61,63 +62,83 @@ def architecture_caption(cfg: CNNConfig) -> str:
     return t(f"{NS}.shapes_line", c1=cfg.c1, c2=cfg.c2, k=cfg.kernel, flat=cfg.c2 * 4, hidden=HIDDEN)
 
 
-def feature_maps(trainer: CNNTrainer, sample: int) -> None:
-    image, label = trainer.test_image(sample)
-    maps = trainer.feature_maps(image)
-    guess = int(np.argmax(maps["probs"]))
-    st.markdown(t(f"{NS}.maps_text", label=label, guess=guess, p=f"{maps['probs'][guess]:.0%}"))
-    for where, stage in zip(st.columns(len(STAGES)), STAGES):
-        channels, h, w = maps[stage].shape
-        sheet = mosaic(maps[stage], columns=min(channels, 4))
-        where.image(enlarge(as_rgb(to_display(sheet)), 240)[0], width="stretch",
-                    caption=t(f"{NS}.stage.{stage}", c=channels, h=h, w=w))
+def panel_metrics(trainer: CNNTrainer) -> list[tuple[str, str]]:
+    """Accuracies, epochs and when the target was reached, as (label, value) pairs (once there is a reading)."""
+    latest = trainer.latest()
+    reached = (t(f"{NS}.metric.reached_value", step=trainer.reached[0], seconds=f"{trainer.reached[1]:.1f}")
+               if trainer.reached else "—")
+    return [(t(f"{NS}.metric.test_acc"), f"{latest['test_acc']:.1%}"),
+            (t(f"{NS}.metric.train_acc"), f"{latest['train_acc']:.1%}"),
+            (t(f"{NS}.metric.epoch"), f"{latest['epoch']:.1f}"),
+            (t(f"{NS}.metric.reached", target=f"{TARGET_ACCURACY:.0%}"), reached)]
 
 
-def curve_pictures(run, names: dict[str, str]) -> None:
-    """The loss and accuracy curves as two pictures side by side, legends and axis titles in Markdown."""
+def curve_charts(run) -> list[tuple[str, str, str]]:
+    """The loss and accuracy curves while training, as (title, PNG data URI, caption): legends and axes in text."""
     history = run.trainer.history
-    loss_col, acc_col = st.columns(2, gap="medium")
+    names = series_names()
     loss_legend = markdown_legend([(names[key], color) for key, color in zip(("loss", "test_loss"), LOSS_COLORS)])
     acc_legend = markdown_legend([(names[key], color) for key, color in zip(("train_acc", "test_acc"),
                                                                             ACCURACY_COLORS)])
-    show_picture(live_png(run, "loss", lambda: loss_picture(history)), title=t(f"{NS}.loss_title"),
-                 where=loss_col, caption=f"{loss_legend}  \n"
-                                         f"{t('runner.axes', x=t(f'{NS}.step_axis'), y=t(f'{NS}.loss_title'))}")
-    show_picture(live_png(run, "accuracy", lambda: accuracy_picture(history, TARGET_ACCURACY)),
-                 title=t(f"{NS}.acc_title"), where=acc_col,
-                 caption=f"{acc_legend} \u2003 :gray[╌╌] {TARGET_ACCURACY:.0%}  \n"
-                         f"{t('runner.axes', x=t(f'{NS}.step_axis'), y=t(f'{NS}.acc_title'))}")
+    axis = t(f"{NS}.step_axis")
+    return [(t(f"{NS}.loss_title"), live_png(run, "loss", lambda: loss_picture(history)),
+             f"{loss_legend}  \n{t('runner.axes', x=axis, y=t(f'{NS}.loss_title'))}"),
+            (t(f"{NS}.acc_title"), live_png(run, "accuracy", lambda: accuracy_picture(history, TARGET_ACCURACY)),
+             f"{acc_legend} \u2003 :gray[╌╌] {TARGET_ACCURACY:.0%}  \n"
+             f"{t('runner.axes', x=axis, y=t(f'{NS}.acc_title'))}")]
+
+
+def model_charts(run) -> list[tuple[str, str, str]]:
+    """The first-layer filters and the confusion matrix while training, as (title, PNG data URI, caption)."""
+    trainer: CNNTrainer = run.trainer
+    return [(t(f"{NS}.filters_title"), live_png(run, "filters", lambda: filters_picture(trainer.first_layer_filters())),
+             t(f"{NS}.filters_text")),
+            (t(f"{NS}.confusion_title"), live_png(run, "confusion", lambda: confusion_picture(trainer.confusion())),
+             t("runner.matrix_axes", x=t(f"{NS}.predicted"), y=t(f"{NS}.true")))]
+
+
+def feature_maps(run, sample: int) -> tuple[str, list[tuple[str, str]]]:
+    """What the network makes of test digit `sample`: a sentence, and each stage's maps as (PNG data URI, caption)."""
+    def build():
+        image, label = run.trainer.test_image(sample)
+        maps = run.trainer.feature_maps(image)
+        sheets = [(png_data_uri(enlarge(as_rgb(to_display(mosaic(maps[stage], columns=min(len(maps[stage]), 4)))),
+                                        240)[0]), maps[stage].shape) for stage in STAGES]
+        return label, maps["probs"], sheets
+
+    label, probs, sheets = run.per_model_state("maps", build, sample)
+    guess = int(np.argmax(probs))
+    return (t(f"{NS}.maps_text", label=label, guess=guess, p=f"{probs[guess]:.0%}"),
+            [(src, t(f"{NS}.stage.{stage}", c=c, h=h, w=w)) for stage, (src, (c, h, w)) in zip(STAGES, sheets)])
+
+
+def series_names() -> dict[str, str]:
+    return {key: t(f"{NS}.series.{key}") for key in ("loss", "test_loss", "train_acc", "test_acc")}
+
+
+def show_charts(charts: list[tuple[str, str, str]]) -> None:
+    for (title, src, caption), where in zip(charts, st.columns(2, gap="medium")):
+        show_picture(src, title=title, caption=caption, where=where)
 
 
 def draw_panel(run, sample: int) -> None:
     """The live charts: metrics, curves, first-layer filters, confusion matrix, feature maps."""
     trainer: CNNTrainer = run.trainer
-    latest = trainer.latest()
-    if not latest:
+    if not trainer.latest():
         st.info(t(f"{NS}.press_start"), icon=":material/play_arrow:")
     else:
-        m = st.columns(4)
-        m[0].metric(t(f"{NS}.metric.test_acc"), f"{latest['test_acc']:.1%}")
-        m[1].metric(t(f"{NS}.metric.train_acc"), f"{latest['train_acc']:.1%}")
-        m[2].metric(t(f"{NS}.metric.epoch"), f"{latest['epoch']:.1f}")
-        reached = (t(f"{NS}.metric.reached_value", step=trainer.reached[0], seconds=f"{trainer.reached[1]:.1f}")
-                   if trainer.reached else "—")
-        m[3].metric(t(f"{NS}.metric.reached", target=f"{TARGET_ACCURACY:.0%}"), reached)
-        names = {key: t(f"{NS}.series.{key}") for key in ("loss", "test_loss", "train_acc", "test_acc")}
+        for where, (label, value) in zip(st.columns(4), panel_metrics(trainer)):
+            where.metric(label, value)
         if run.running:
-            curve_pictures(run, names)
+            show_charts(curve_charts(run))
         else:
-            show(training_figure(trainer.history, names, (t(f"{NS}.loss_title"), t(f"{NS}.acc_title")),
+            show(training_figure(trainer.history, series_names(), (t(f"{NS}.loss_title"), t(f"{NS}.acc_title")),
                                  t(f"{NS}.step_axis")), key=f"{NS}.curves")
-    left, right = st.columns(2, gap="medium")
     if run.running:  # live: pictures, which a browser redraws several times a second (ui/figures/chart_pictures.py)
-        show_picture(live_png(run, "filters", lambda: filters_picture(trainer.first_layer_filters())),
-                     title=t(f"{NS}.filters_title"), caption=t(f"{NS}.filters_text"), where=left)
-        show_picture(live_png(run, "confusion", lambda: confusion_picture(trainer.confusion())),
-                     title=t(f"{NS}.confusion_title"), where=right,
-                     caption=t("runner.matrix_axes", x=t(f"{NS}.predicted"), y=t(f"{NS}.true")))
+        show_charts(model_charts(run))
         st.caption(t("runner.live_picture"))
     else:
+        left, right = st.columns(2, gap="medium")
         with left:
             show(filters_figure(trainer.first_layer_filters(), t(f"{NS}.filters_title")), key=f"{NS}.filters")
             st.caption(t(f"{NS}.filters_text"))
@@ -125,7 +146,26 @@ def draw_panel(run, sample: int) -> None:
             show(confusion_figure(trainer.confusion(), t(f"{NS}.confusion_title"), t(f"{NS}.predicted"),
                                   t(f"{NS}.true")), key=f"{NS}.confusion")
     st.markdown(f"##### {t(f'{NS}.maps_header')}")
-    feature_maps(trainer, sample)
+    text, maps = feature_maps(run, sample)
+    st.markdown(text)
+    for where, (src, caption) in zip(st.columns(len(maps)), maps):
+        where.image(src, width="stretch", caption=caption)
+
+
+def live_frame(run, sample: int) -> list[dict]:
+    """`draw_panel` while it trains, as live-panel blocks (ui/live_feed.py)."""
+    def pair(charts):
+        return live_feed.columns([1, 1], *[[live_feed.picture(src, title=title, caption=caption, stretch=True)]
+                                           for title, src, caption in charts])
+
+    trainer: CNNTrainer = run.trainer
+    blocks = ([live_feed.metrics(*panel_metrics(trainer)), pair(curve_charts(run))] if trainer.latest() else
+              [live_feed.note(t(f"{NS}.press_start"))])
+    text, maps = feature_maps(run, sample)
+    return blocks + [pair(model_charts(run)), live_feed.note(t("runner.live_picture")),
+                     live_feed.text(f"**{t(f'{NS}.maps_header')}**"), live_feed.text(text),
+                     live_feed.columns([1] * len(maps), *[[live_feed.picture(src, caption=caption, stretch=True)]
+                                                          for src, caption in maps])]
 
 
 def drawing_section(area, run) -> None:
@@ -156,7 +196,8 @@ def training_view() -> None:
     st.subheader(t(f"{NS}.draw_header"))
     draw_area = st.container()
     with panel_area:
-        run = live_training(NS, build=lambda: CNNTrainer(cfg), config=cfg, draw=lambda r: draw_panel(r, sample))
+        run = live_training(NS, build=lambda: CNNTrainer(cfg), config=cfg, draw=lambda r: draw_panel(r, sample),
+                            live_frame=lambda r: live_frame(r, sample))
     drawing_section(draw_area, run)
 
 

@@ -7,8 +7,9 @@ import streamlit as st
 from core.vision import conv3d
 from core.vision.clips import DIRECTIONS, SPRITES, make_clips
 from core.vision.motion import CHANCE, TARGET_ACCURACY, VIEWS, MotionConfig, MotionRace, count_params
-from ui.figures.chart_pictures import markdown_legend
-from ui.figures.common import png_data_uri, show
+from ui import live_feed
+from ui.figures.chart_pictures import live_png, markdown_legend
+from ui.figures.common import show
 from ui.figures.vision.conv3d import (MODEL_COLORS, MODEL_TEXT_COLORS, costs_memo, frames_strip, kernel_slices_memo,
                                       predictions_figure, race_figure, race_picture, voxel_latex)
 from ui.figures.vision.pictures import conv_size_latex
@@ -118,32 +119,47 @@ def model_names() -> dict[str, str]:
     return {view: t(f"{NS}.model.{view}") for view in VIEWS}
 
 
+def race_metrics(trainer: MotionRace) -> list[tuple[str, str, str]]:
+    """Each model's test accuracy as (name, value, when it reached the target)."""
+    latest, names, target = trainer.latest(), model_names(), f"{TARGET_ACCURACY:.0%}"
+    rows = []
+    for view in VIEWS:
+        reached = trainer.reached.get(view)
+        rows.append((names[view], f"{latest[f'test_acc_{view}']:.1%}" if latest else "—",
+                     t(f"{NS}.reached", target=target, step=reached[0], seconds=f"{reached[1]:.1f}") if reached
+                     else t(f"{NS}.not_reached", target=target)))
+    return rows
+
+
+def race_charts(run) -> list[tuple[str, str, str]]:
+    """Accuracy and loss while training, as (title, PNG data URI, caption): legends and axes in text."""
+    trainer: MotionRace = run.trainer
+    legend = markdown_legend([(name, MODEL_COLORS[view]) for view, name in model_names().items()])
+    return [(t(f"{NS}.{metric}_title"),
+             live_png(run, f"race.{metric}", lambda: race_picture(trainer.history, VIEWS, metric, reference)),
+             f"{legend} \u2003 :gray[╌╌] {t(f'{NS}.{metric}_reference')}  \n"
+             f"{t('runner.axes', x=t(f'{NS}.step_axis'), y=t(f'{NS}.{metric}_title'))}")
+            for metric, reference in (("test_acc", CHANCE), ("loss", math.log(1 / CHANCE)))]
+
+
 def draw_race(run, example, direction: str) -> None:
     trainer: MotionRace = run.trainer
-    latest = trainer.latest()
     names = model_names()
-    m = st.columns(len(VIEWS))
-    for where, view in zip(m, VIEWS):
-        value = f"{latest[f'test_acc_{view}']:.1%}" if latest else "—"
-        reached = trainer.reached.get(view)
-        where.metric(f":{MODEL_TEXT_COLORS[view]}[**{names[view]}**]", value, help=t(f"{NS}.metric_help"))
-        where.caption(t(f"{NS}.reached", target=f"{TARGET_ACCURACY:.0%}", step=reached[0],
-                        seconds=f"{reached[1]:.1f}") if reached else t(f"{NS}.not_reached",
-                                                                       target=f"{TARGET_ACCURACY:.0%}"))
-    if not latest:
+    for where, view, (name, value, reached) in zip(st.columns(len(VIEWS)), VIEWS, race_metrics(trainer)):
+        where.metric(f":{MODEL_TEXT_COLORS[view]}[**{name}**]", value, help=t(f"{NS}.metric_help"))
+        where.caption(reached)
+    if not trainer.latest():
         st.info(t(f"{NS}.press_start"), icon=":material/play_arrow:")
+    elif run.running:  # live: pictures, which a browser redraws several times a second
+        for where, (title, src, caption) in zip(st.columns(2, gap="medium"), race_charts(run)):
+            where.markdown(f"###### {title}")
+            where.image(src, width="stretch")
+            where.caption(caption)
     else:
-        left, right = st.columns(2, gap="medium")
-        legend = markdown_legend([(names[view], MODEL_COLORS[view]) for view in VIEWS])
-        for where, metric, reference in ((left, "test_acc", CHANCE), (right, "loss", math.log(1 / CHANCE))):
+        axis = t(f"{NS}.step_axis")
+        for where, metric, reference in zip(st.columns(2, gap="medium"), ("test_acc", "loss"),
+                                            (CHANCE, math.log(1 / CHANCE))):
             where.markdown(f"###### {t(f'{NS}.{metric}_title')}")
-            axis = t(f"{NS}.step_axis")
-            if run.running:  # live: pictures, which a browser redraws several times a second
-                where.image(png_data_uri(run.per_model_state(f"race.{metric}.picture", lambda: race_picture(
-                    trainer.history, VIEWS, metric, reference))), width="stretch")
-                where.caption(f"{legend} \u2003 :gray[╌╌] {t(f'{NS}.{metric}_reference')}  \n"
-                              f"{t('runner.axes', x=axis, y=t(f'{NS}.{metric}_title'))}")
-                continue
             chart = run.per_model_state(f"race.{metric}", lambda: race_figure(
                 trainer.history, names, metric, axis, reference, legend=metric == "test_acc"), axis)
             show(chart, key=f"{NS}.race.{metric}", where=where)
@@ -156,6 +172,19 @@ def draw_race(run, example, direction: str) -> None:
         direction, *labels), key=f"{NS}.predictions", csv=False)
 
 
+def live_frame(run) -> list[dict]:
+    """`draw_race` while it trains, as live-panel blocks (ui/live_feed.py)."""
+    trainer: MotionRace = run.trainer
+    blocks = [live_feed.columns([1] * len(VIEWS), *[[live_feed.metrics((name, value)), live_feed.note(reached)]
+                                                    for name, value, reached in race_metrics(trainer)])]
+    if not trainer.latest():
+        blocks.append(live_feed.note(t(f"{NS}.press_start")))
+    else:
+        blocks.append(live_feed.columns([1, 1], *[[live_feed.picture(src, title=title, caption=caption, stretch=True)]
+                                                  for title, src, caption in race_charts(run)]))
+    return blocks + [live_feed.note(f"{t('runner.live_picture')} {t(f'{NS}.predictions_paused')}")]
+
+
 def race_section(clip_cfg: MotionConfig, example, direction: str) -> None:
     st.header(t(f"{NS}.race_header"))
     st.markdown(t(f"{NS}.race_text"))
@@ -165,7 +194,7 @@ def race_section(clip_cfg: MotionConfig, example, direction: str) -> None:
     cfg = MotionConfig(clip_cfg.frames, clip_cfg.noise, clip_cfg.speed, clip_cfg.sprite, channels, lr,
                        seed=clip_cfg.seed)
     run = live_training(NS, build=lambda: MotionRace(cfg), config=cfg, draw=lambda r: draw_race(r, example, direction),
-                        interval_s=LIGHT_INTERVAL_S)
+                        interval_s=LIGHT_INTERVAL_S, live_frame=live_frame)
     sizes = {view: f"{count_params(model):,}" for view, model in run.trainer.models.items()}
     st.caption(t(f"{NS}.params_line", frames=cfg.frames, **{f"p_{view}": n for view, n in sizes.items()}))
     st.markdown(t(f"{NS}.race_explain"))

@@ -7,12 +7,12 @@ import streamlit as st
 from core.sequences.gates import gru_step, lstm_step, scalar_gru, scalar_lstm
 from core.sequences.sequence_tasks import ALPHABET, LEAD, SequenceInputError, parse_recall, recall_length
 from core.sequences.sequence_trainers import (KINDS, SOLVED_ACCURACY, RaceConfig, RaceTrainer, RecallConfig, RecallTrainer)
-from ui import i18n
+from ui import i18n, live_feed
 from ui.figures.common import PALETTE, show
 from ui.figures.sequences.equations import gru_step_tex, lstm_step_tex
 from ui.figures.sequences.charts import GOOD, MUTED, accuracy_figure, answer_figure, gate_values_figure, gates_figure
 from ui.figures.sequences.pictures import GATE_ROWS, accuracy_picture, answer_picture, gates_picture
-from ui.figures.chart_pictures import markdown_legend, show_picture
+from ui.figures.chart_pictures import live_png, markdown_legend, show_picture
 from ui.i18n import error_text, t
 from ui.page import Page, seed
 from ui.runner import live_training
@@ -110,21 +110,32 @@ memory_config = RecallConfig(kind="lstm", distance=distance, hidden=MEMORY_HIDDE
                              seed=seed(), stop_when_solved=False)
 
 
-def draw_memory(live) -> None:
-    trainer: RecallTrainer = live.trainer
+def memory_status(trainer: RecallTrainer) -> str:
+    """How far the memory task is, in words (Markdown)."""
     accuracy = trainer.evals[-1][2] if trainer.evals else None
     if trainer.solved_at is not None:
-        st.markdown(t("lstm.memory.solved", step=f"{trainer.solved_at[0]:,}", seconds=f"{trainer.solved_at[1]:.1f}",
-                      accuracy=f"{accuracy:.1%}"))
-    elif accuracy is not None:
-        st.markdown(t("lstm.memory.status", accuracy=f"{accuracy:.1%}", goal=f"{SOLVED_ACCURACY:.0%}",
-                      chance=f"{1 / len(ALPHABET):.1%}"))
-    else:
-        st.markdown(t("lstm.memory.untrained", chance=f"{1 / len(ALPHABET):.1%}"))
+        return t("lstm.memory.solved", step=f"{trainer.solved_at[0]:,}", seconds=f"{trainer.solved_at[1]:.1f}",
+                 accuracy=f"{accuracy:.1%}")
+    if accuracy is not None:
+        return t("lstm.memory.status", accuracy=f"{accuracy:.1%}", goal=f"{SOLVED_ACCURACY:.0%}",
+                 chance=f"{1 / len(ALPHABET):.1%}")
+    return t("lstm.memory.untrained", chance=f"{1 / len(ALPHABET):.1%}")
+
+
+def draw_memory(live) -> None:
+    st.markdown(memory_status(live.trainer))
     if live.running:  # live: pictures, which a browser redraws several times a second (ui/figures/chart_pictures.py)
-        _memory_pictures(trainer)
+        _memory_pictures(live)
     else:
-        _memory_charts(trainer)
+        _memory_charts(live.trainer)
+
+
+def memory_frame(live) -> list[dict]:
+    """`draw_memory` while it trains, as live-panel blocks (ui/live_feed.py)."""
+    curve, *more = (live_feed.picture(src, title=title, caption=caption, stretch=True)
+                    for title, src, caption in memory_pictures(live))
+    top = [live_feed.columns([3, 2], [curve], more[:1])] if more else [curve]
+    return [live_feed.text(memory_status(live.trainer)), *top, *more[1:], live_feed.note(t("runner.live_picture"))]
 
 
 def _memory_charts(trainer: RecallTrainer) -> None:
@@ -158,30 +169,43 @@ def accuracy_caption(entries: list[tuple[str, str]]) -> str:
     return f"{lines}{marks}  \n{t('runner.axes', x=t('lstm.race.steps'), y=t('lstm.race.accuracy') + ' (%)')}"
 
 
-def _memory_pictures(trainer: RecallTrainer) -> None:
-    """The memory task's three charts as pictures (legends, row names and axis titles in text)."""
+def memory_pictures(live) -> list[tuple[str, str, str]]:
+    """The memory task's charts while it trains as (title, PNG data URI, caption) tuples, legends, row names and axis
+    titles in text: the accuracy curve and, for a valid string, the answer and the gates over time."""
+    trainer: RecallTrainer = live.trainer
     evals = trainer.evals
-    curve = accuracy_picture([e[0] for e in evals], [e[2] for e in evals], color=PALETTE[0], goal=SOLVED_ACCURACY,
-                             chance=1 / len(ALPHABET), solved_at=trainer.solved_at[0] if trainer.solved_at else None)
-    left, right = st.columns([3, 2]) if letters is not None else (st.container(), None)
-    show_picture(curve, title=t("lstm.memory.curve_title"), where=left,
-                 caption=accuracy_caption([("LSTM", PALETTE[0])]))
-    if letters is not None:
-        probabilities = trainer.answer(letters, mark_at)
-        answer = ALPHABET[int(np.argmax(probabilities))]
-        show_picture(answer_picture(probabilities, ALPHABET, letters[mark_at]), where=right,
-                     title=t("lstm.memory.answer_title", answer=answer, truth=ALPHABET[letters[mark_at]]),
-                     caption=t("lstm.memory.answer_picture"))
-        inside = trainer.inside(letters, mark_at)
-        labels = [ALPHABET[k].upper() if pos == mark_at else ALPHABET[k] for pos, k in enumerate(letters)]
-        rows = " · ".join(t(f"lstm.memory.row_{name}") for name in GATE_ROWS if name in inside)
-        show_picture(gates_picture(inside, labels, mark_at), title=t("lstm.memory.gates_title"),
-                     caption=f"{rows}  \n{t('lstm.memory.gates_picture', unit=t('lstm.memory.unit'))}")
+    curve = live_png(live, "lstm.curve", lambda: accuracy_picture(
+        [e[0] for e in evals], [e[2] for e in evals], color=PALETTE[0], goal=SOLVED_ACCURACY, chance=1 / len(ALPHABET),
+        solved_at=trainer.solved_at[0] if trainer.solved_at else None))
+    charts = [(t("lstm.memory.curve_title"), curve, accuracy_caption([("LSTM", PALETTE[0])]))]
+    if letters is None:
+        return charts
+    probabilities = live.per_model_state("lstm.answer", lambda: trainer.answer(letters, mark_at), letters_text)
+    answer = ALPHABET[int(np.argmax(probabilities))]
+    charts.append((t("lstm.memory.answer_title", answer=answer, truth=ALPHABET[letters[mark_at]]),
+                   live_png(live, "lstm.answer", lambda: answer_picture(probabilities, ALPHABET, letters[mark_at]),
+                            letters_text),
+                   t("lstm.memory.answer_picture")))
+    inside = live.per_model_state("lstm.inside", lambda: trainer.inside(letters, mark_at), letters_text)
+    labels = [ALPHABET[k].upper() if pos == mark_at else ALPHABET[k] for pos, k in enumerate(letters)]
+    rows = " · ".join(t(f"lstm.memory.row_{name}") for name in GATE_ROWS if name in inside)
+    charts.append((t("lstm.memory.gates_title"),
+                   live_png(live, "lstm.gates", lambda: gates_picture(inside, labels, mark_at), letters_text),
+                   f"{rows}  \n{t('lstm.memory.gates_picture', unit=t('lstm.memory.unit'))}"))
+    return charts
+
+
+def _memory_pictures(live) -> None:
+    """`memory_pictures` on the page: the curve and the answer side by side, the gates below."""
+    charts = memory_pictures(live)
+    left, right = st.columns([3, 2]) if len(charts) > 1 else (st.container(), None)
+    for (title, src, caption), where in zip(charts, (left, right, st)):
+        show_picture(src, title=title, where=where, caption=caption)
     st.caption(t("runner.live_picture"))
 
 
 live_training("lstm", build=lambda: RecallTrainer(memory_config), config=memory_config, draw=draw_memory,
-              steps_per_click=20)
+              steps_per_click=20, live_frame=memory_frame)
 st.markdown(t("lstm.memory.reading"))
 
 takeaway("lstm", "memory")
@@ -191,11 +215,11 @@ st.markdown(t("lstm.race.body", goal=f"{SOLVED_ACCURACY:.0%}"))
 race_distance = page.choice("race_distance", RACE_DISTANCES, 20, style="slider")
 race_config = RaceConfig(distance=race_distance, seed=seed())
 names = i18n.options("lstm.race.name", list(KINDS))
+race_results = st.session_state.setdefault("lstm_race.results", {})  # the live panel's frames see it too
 
 
 def remember_result(distance_: int, trainer: RaceTrainer) -> None:
     """This session's race results per distance, so the table below grows as the learner tries distances."""
-    results = st.session_state.setdefault("lstm_race.results", {})
     row = {}
     for kind, contestant in trainer.contestants.items():
         if contestant.solved_at is not None:
@@ -205,25 +229,32 @@ def remember_result(distance_: int, trainer: RaceTrainer) -> None:
             row[kind] = t("lstm.race.cell_open", accuracy=f"{contestant.evals[-1][2]:.0%}",
                           step=f"{contestant.steps_done:,}")
     if row:
-        results[distance_] = row
+        race_results[distance_] = row
 
 
-def draw_race(live) -> None:
-    trainer: RaceTrainer = live.trainer
+def race_curves(trainer: RaceTrainer) -> tuple[dict, dict]:
+    """Each contestant's (steps, accuracies) and the step it was solved at (None: not yet), by its name."""
     contestants = trainer.contestants
     curves = {names[k]: ([e[0] for e in c.evals], [e[2] for e in c.evals]) for k, c in contestants.items()}
-    solved = {names[k]: (c.solved_at[0] if c.solved_at else None) for k, c in contestants.items()}
-    if live.running:  # live: a picture per contestant on one step scale (ui/figures/chart_pictures.py)
-        end = max([max(steps, default=1) for steps, _ in curves.values()])
-        for k, (col, name) in enumerate(zip(st.columns(len(curves)), curves)):
-            show_picture(accuracy_picture(*curves[name], color=PALETTE[k % len(PALETTE)], goal=SOLVED_ACCURACY,
-                                          chance=1 / len(ALPHABET), solved_at=solved[name], end=end, width=340,
-                                          height=240), title=name, where=col)
-        st.caption(f"{accuracy_caption([])} · {t('runner.live_picture')}")
-    else:
-        show(accuracy_figure(curves, solved=solved, goal=SOLVED_ACCURACY, chance=1 / len(ALPHABET), title=None,
-                             x_title=t("lstm.race.steps"), y_title=t("lstm.race.accuracy"),
-                             goal_name=t("lstm.race.goal"), chance_name=t("lstm.race.chance")), key="lstm.fig.race")
+    return curves, {names[k]: (c.solved_at[0] if c.solved_at else None) for k, c in contestants.items()}
+
+
+def race_pictures(live) -> list[tuple[str, str]]:
+    """While it races: a picture per contestant on one step scale, as (name, PNG data URI)."""
+    curves, solved = race_curves(live.trainer)
+    end = max([max(steps, default=1) for steps, _ in curves.values()])
+
+    def picture(k: int, name: str) -> str:
+        return live_png(live, f"lstm.race.{k}", lambda: accuracy_picture(
+            *curves[name], color=PALETTE[k % len(PALETTE)], goal=SOLVED_ACCURACY, chance=1 / len(ALPHABET),
+            solved_at=solved[name], end=end, width=340, height=240))
+
+    return [(name, picture(k, name)) for k, name in enumerate(curves)]
+
+
+def race_tables(trainer: RaceTrainer) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """The contestants' table, and this session's races per distance (None before the first result)."""
+    contestants = trainer.contestants
     remember_result(race_distance, trainer)
     table = pd.DataFrame(
         {names[k]: [f"{sum(p.numel() for p in c.model.parameters()):,}",
@@ -233,17 +264,49 @@ def draw_race(live) -> None:
                     f"{c.evals[-1][2]:.1%}" if c.evals else "–"]
          for k, c in contestants.items()},
         index=[t("lstm.race.row_params"), t("lstm.race.row_solved"), t("lstm.race.row_accuracy")])
+    if not race_results:
+        return table, None
+    return table, pd.DataFrame({names[k]: [race_results[d].get(k, "–") for d in sorted(race_results)] for k in KINDS},
+                               index=[t("lstm.race.distance_row", distance=d) for d in sorted(race_results)])
+
+
+def draw_race(live) -> None:
+    if live.running:  # live: a picture per contestant on one step scale (ui/figures/chart_pictures.py)
+        pictures = race_pictures(live)
+        for (name, src), col in zip(pictures, st.columns(len(pictures))):
+            show_picture(src, title=name, where=col)
+        st.caption(f"{accuracy_caption([])} · {t('runner.live_picture')}")
+    else:
+        curves, solved = race_curves(live.trainer)
+        show(accuracy_figure(curves, solved=solved, goal=SOLVED_ACCURACY, chance=1 / len(ALPHABET), title=None,
+                             x_title=t("lstm.race.steps"), y_title=t("lstm.race.accuracy"),
+                             goal_name=t("lstm.race.goal"), chance_name=t("lstm.race.chance")), key="lstm.fig.race")
+    table, history = race_tables(live.trainer)
     st.table(table)
-    results = st.session_state.get("lstm_race.results", {})
-    if results:
+    if history is not None:
         st.markdown(t("lstm.race.history"))
-        history = pd.DataFrame({names[k]: [results[d].get(k, "–") for d in sorted(results)] for k in KINDS},
-                               index=[t("lstm.race.distance_row", distance=d) for d in sorted(results)])
         st.table(history)
 
 
+def race_frame(live) -> list[dict]:
+    """`draw_race` while it races, as live-panel blocks (ui/live_feed.py)."""
+    pictures = race_pictures(live)
+    table, history = race_tables(live.trainer)
+    blocks = [live_feed.columns([1] * len(pictures), *[[live_feed.picture(src, title=name, stretch=True)]
+                                                       for name, src in pictures]),
+              live_feed.note(f"{accuracy_caption([])} · {t('runner.live_picture')}"), table_block(table)]
+    if history is not None:
+        blocks += [live_feed.text(t("lstm.race.history")), table_block(history)]
+    return blocks
+
+
+def table_block(table: pd.DataFrame) -> dict:
+    """A table of the page as a live-panel block, its row names in the first column."""
+    return live_feed.table([{"": name, **row.to_dict()} for name, row in table.iterrows()])
+
+
 live_training("lstm_race", build=lambda: RaceTrainer(race_config), config=race_config, draw=draw_race,
-              steps_per_click=20)
+              steps_per_click=20, live_frame=race_frame)
 st.markdown(t("lstm.race.reading"))
 
 takeaway("lstm", "race")

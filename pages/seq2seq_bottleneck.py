@@ -13,9 +13,10 @@ from core.attention.compound_corpus import (BUCKET_EDGES, MAX_CLAUSES, CompoundC
 from core.attention.seq2seq import Seq2SeqTrainConfig
 from core.attention.vocab import detokenize
 from core.device import device
+from ui import live_feed
 from ui.figures.attention.attention import metric_curves_figure, metric_curves_picture
 from ui.figures.attention.bottleneck import length_counts_figure, score_by_length_figure, score_by_length_picture
-from ui.figures.chart_pictures import markdown_legend, show_picture
+from ui.figures.chart_pictures import live_png, markdown_legend, show_picture
 from ui.figures.common import PALETTE, show
 from ui.i18n import t
 from ui.page import Page, seed
@@ -77,14 +78,33 @@ def draw(run: Run) -> None:
         st.info(t("seq2seq_bottleneck.race.start", every=tr.cfg.eval_every), icon=":material/play_arrow:")
         return
     # live: pictures, which a browser redraws several times a second (ui/figures/chart_pictures.py); paused: Plotly
-    right = _pictures(tr, ev) if run.running else _charts(tr, ev)
+    right = _pictures(run, ev) if run.running else _charts(tr, ev)
+    right.markdown(example_text(ev))
+
+
+def live_frame(run: Run) -> list[dict]:
+    """`draw` while it trains, as live-panel blocks (ui/live_feed.py)."""
+    ev = current_evaluation(run)
+    if ev is None:
+        return [live_feed.note(t("seq2seq_bottleneck.race.start", every=run.trainer.cfg.eval_every))]
+    by_length, longest, loss = (live_feed.picture(src, title=title, caption=caption, stretch=True)
+                                for title, src, caption in live_charts(run, ev))
+    return [live_feed.columns([1, 1], [by_length], [longest]), live_feed.note(gap_text(ev)),
+            live_feed.columns([1, 1], [loss], [live_feed.text(example_text(ev))])]
+
+
+def example_text(ev) -> str:
+    """The chosen held-out sentence, its reference and both models' translations (Markdown)."""
     index = bucket * CORPUS.n_test_per_bucket + example - 1  # held-out sentences are stored bucket by bucket
     source, reference = data.test[index]
-    right.markdown(t("seq2seq_bottleneck.race.example", n=len(source), source=detokenize(source, capitalize=True),
-                     reference=detokenize(reference, capitalize=True),
-                     plain=detokenize(ev.translations["plain"][index], capitalize=True) or "…",
-                     attention=detokenize(ev.translations["attention"][index], capitalize=True) or "…"))
+    return t("seq2seq_bottleneck.race.example", n=len(source), source=detokenize(source, capitalize=True),
+             reference=detokenize(reference, capitalize=True),
+             plain=detokenize(ev.translations["plain"][index], capitalize=True) or "…",
+             attention=detokenize(ev.translations["attention"][index], capitalize=True) or "…")
 
+
+def gap_text(ev) -> str:
+    return t("seq2seq_bottleneck.race.gap", bucket=BUCKETS[-1], gap=f"{ev.gap():+.1f}")
 
 
 def _charts(tr: BottleneckTrainer, ev):
@@ -99,7 +119,7 @@ def _charts(tr: BottleneckTrainer, ev):
                               title=t("seq2seq_bottleneck.race.longest_chart", bucket=BUCKETS[-1]),
                               x_title=t("seq2seq_bottleneck.race.steps"), y_range=(-2, 102)),
          key="seq2seq_bottleneck.longest", where=right)
-    st.caption(t("seq2seq_bottleneck.race.gap", bucket=BUCKETS[-1], gap=f"{ev.gap():+.1f}"))
+    st.caption(gap_text(ev))
     left, right = st.columns(2)
     show(metric_curves_figure([(names[m], tr.history["step"], tr.history[f"loss_{m}"]) for m in MODELS],
                               title=t("seq2seq_bottleneck.race.loss_chart"), x_title=t("seq2seq_bottleneck.race.steps"), log_y=True),
@@ -107,29 +127,40 @@ def _charts(tr: BottleneckTrainer, ev):
     return right
 
 
-def _pictures(tr: BottleneckTrainer, ev):
-    """The same three charts as pictures, with the legend and axis titles in text; returns the example's column."""
+def live_charts(run: Run, ev) -> list[tuple[str, str, str]]:
+    """The same three charts as (title, PNG data URI, caption) tuples, the legend and axis titles in text: BLEU by
+    length, BLEU on the longest sentences, the training losses."""
+    tr: BottleneckTrainer = run.trainer
     legend = markdown_legend([(names[m], PALETTE[k]) for k, m in enumerate(MODELS)])
     steps_axis, bleu_axis = t("seq2seq_bottleneck.race.steps"), t("seq2seq_bottleneck.race.bleu_axis")
-    left, right = st.columns(2)
-    show_picture(score_by_length_picture(BUCKETS, [ev.scores[m] for m in MODELS]), where=left,
-                 title=t("seq2seq_bottleneck.race.chart", step=f"{ev.step:,}"),
-                 caption=f"{legend}  \n{t('runner.axes', x=t('seq2seq_bottleneck.race.length_axis'), y=bleu_axis)}")
     steps = tr.evals["step"]
-    show_picture(metric_curves_picture([(steps, [s[-1] for s in tr.evals[m]]) for m in MODELS], y_range=(-2, 102)),
-                 where=right, title=t("seq2seq_bottleneck.race.longest_chart", bucket=BUCKETS[-1]),
-                 caption=f"{legend}  \n{t('runner.axes', x=steps_axis, y=bleu_axis)}")
-    st.caption(t("seq2seq_bottleneck.race.gap", bucket=BUCKETS[-1], gap=f"{ev.gap():+.1f}"))
+    return [(t("seq2seq_bottleneck.race.chart", step=f"{ev.step:,}"),
+             live_png(run, "by_length", lambda: score_by_length_picture(BUCKETS, [ev.scores[m] for m in MODELS])),
+             f"{legend}  \n{t('runner.axes', x=t('seq2seq_bottleneck.race.length_axis'), y=bleu_axis)}"),
+            (t("seq2seq_bottleneck.race.longest_chart", bucket=BUCKETS[-1]),
+             live_png(run, "longest", lambda: metric_curves_picture(
+                 [(steps, [s[-1] for s in tr.evals[m]]) for m in MODELS], y_range=(-2, 102))),
+             f"{legend}  \n{t('runner.axes', x=steps_axis, y=bleu_axis)}"),
+            (t("seq2seq_bottleneck.race.loss_chart"),
+             live_png(run, "loss", lambda: metric_curves_picture(
+                 [(tr.history["step"], tr.history[f"loss_{m}"]) for m in MODELS], log_y=True)),
+             f"{legend}  \n{t('runner.axes', x=steps_axis, y=t('seq2seq_bottleneck.race.loss_axis'))}"
+             f" · {t('runner.live_picture')}")]
+
+
+def _pictures(run: Run, ev):
+    """`live_charts` on the page; returns the column beside the loss picture, for the example."""
+    by_length, longest, (title, src, caption) = live_charts(run, ev)
+    for chart, where in zip((by_length, longest), st.columns(2)):
+        show_picture(chart[1], title=chart[0], where=where, caption=chart[2])
+    st.caption(gap_text(ev))
     left, right = st.columns(2)
-    show_picture(metric_curves_picture([(tr.history["step"], tr.history[f"loss_{m}"]) for m in MODELS], log_y=True),
-                 where=left, title=t("seq2seq_bottleneck.race.loss_chart"),
-                 caption=f"{legend}  \n{t('runner.axes', x=steps_axis, y=t('seq2seq_bottleneck.race.loss_axis'))}"
-                         f" · {t('runner.live_picture')}")
+    show_picture(src, title=title, where=left, caption=caption)
     return right
 
 
 live_training(NS, build=lambda: BottleneckTrainer(data, config, device), config=config, draw=draw,
-              interval_s=LIGHT_INTERVAL_S, tick_s=SHORT_TICK_S)
+              interval_s=LIGHT_INTERVAL_S, tick_s=SHORT_TICK_S, live_frame=live_frame)
 takeaway(NS, "race")
 
 st.divider()

@@ -14,9 +14,10 @@ from core.attention.transformer import TransformerConfig, sinusoidal_positions
 from core.attention.transformer_file import export_bytes
 from core.attention.transformer_trainer import TrainConfig, TransformerTrainer
 from core.attention.vocab import detokenize, tokenize
+from ui import live_feed
 from ui.figures.attention.attention import (heads_grid_figure, metric_curves_figure, metric_curves_picture,
                                             positional_encoding_figure, positional_waves_figure)
-from ui.figures.chart_pictures import markdown_legend, show_picture
+from ui.figures.chart_pictures import live_png, markdown_legend, show_picture
 from ui.figures.common import PALETTE, curves_figure, show
 from ui.figures.memo import memoized
 from ui.i18n import error_text, literal_list, options, t
@@ -110,20 +111,48 @@ def draw(run: Run) -> None:
     if not tr.history["step"]:
         st.info(t("transformer.live.start"), icon=":material/play_arrow:")
         return
-    left, middle, right = st.columns(3)
+    columns = st.columns(3)
     # live: pictures, which a browser redraws several times a second (ui/figures/chart_pictures.py); paused: Plotly
-    (_curve_pictures if run.running else _curve_charts)(tr, left, middle, right)
-    if tr.evals["step"]:
-        st.markdown(t("transformer.live.summary", step=tr.evals["step"][-1], exact=f"{100 * tr.evals['exact'][-1]:.1f}",
-                      bleu=f"{tr.evals['bleu'][-1]:.1f}", n=len(tr.test_pairs)))
-        st.dataframe(pd.DataFrame(
-            [(src, ref, out, "✓" if out == ref else "✗") for src, ref, out in tr.samples],
-            columns=[t("transformer.live.source"), t("transformer.live.reference"), t("transformer.live.output"),
-                     t("transformer.live.match")]), hide_index=True, width="stretch")
+    if run.running:
+        for (title, src, caption), where in zip(live_charts(run), columns):
+            show_picture(src, title=title, where=where, caption=caption)
     else:
-        right.info(t("transformer.live.first_eval", n=tr.cfg.eval_every), icon=":material/hourglass_top:")
+        _curve_charts(tr, *columns)
+    if tr.evals["step"]:
+        st.markdown(summary_text(tr))
+        st.dataframe(pd.DataFrame(sample_rows(tr)), hide_index=True, width="stretch")
+    else:
+        columns[2].info(t("transformer.live.first_eval", n=tr.cfg.eval_every), icon=":material/hourglass_top:")
     if run.running:
         st.caption(t("runner.live_picture"))
+
+
+def live_frame(run: Run) -> list[dict]:
+    """`draw` while it trains, as live-panel blocks (ui/live_feed.py)."""
+    tr: TransformerTrainer = run.trainer
+    if not tr.history["step"]:
+        return [live_feed.note(t("transformer.live.start"))]
+    columns = [[live_feed.picture(src, title=title, caption=caption, stretch=True)]
+               for title, src, caption in live_charts(run)]
+    if tr.evals["step"]:
+        blocks = [live_feed.columns([1, 1, 1], *columns), live_feed.text(summary_text(tr)),
+                  live_feed.table(sample_rows(tr))]
+    else:
+        blocks = [live_feed.columns([1, 1, 1], *columns, [live_feed.note(t("transformer.live.first_eval",
+                                                                           n=tr.cfg.eval_every))])]
+    return blocks + [live_feed.note(t("runner.live_picture"))]
+
+
+def summary_text(tr: TransformerTrainer) -> str:
+    return t("transformer.live.summary", step=tr.evals["step"][-1], exact=f"{100 * tr.evals['exact'][-1]:.1f}",
+             bleu=f"{tr.evals['bleu'][-1]:.1f}", n=len(tr.test_pairs))
+
+
+def sample_rows(tr: TransformerTrainer) -> list[dict]:
+    """The held-out examples of the last test: source, reference, output and whether they match."""
+    names = [t("transformer.live.source"), t("transformer.live.reference"), t("transformer.live.output"),
+             t("transformer.live.match")]
+    return [dict(zip(names, (src, ref, out, "✓" if out == ref else "✗"))) for src, ref, out in tr.samples]
 
 
 def _curve_charts(tr: TransformerTrainer, left, middle, right) -> None:
@@ -140,27 +169,34 @@ def _curve_charts(tr: TransformerTrainer, left, middle, right) -> None:
                                   title=t("transformer.live.bleu_title")), key="transformer.bleu", where=right)
 
 
-def _curve_pictures(tr: TransformerTrainer, left, middle, right) -> None:
-    """The three training curves as pictures, their names and axes in text."""
+def live_charts(run: Run) -> list[tuple[str, str, str]]:
+    """The training curves as (title, PNG data URI, caption) tuples, their names and axes in text: the loss, the
+    accuracies and, after the first test, BLEU."""
+    tr: TransformerTrainer = run.trainer
+
     def caption(names: list[str], axis: str) -> str:
         legend = markdown_legend([(name, PALETTE[k]) for k, name in enumerate(names)])
         return f"{legend}  \n{t('runner.axes', x=t('transformer.live.steps'), y=t(f'transformer.live.{axis}_axis'))}"
 
     size = dict(width=360, height=260)  # a third of the page wide
-    show_picture(metric_curves_picture([(tr.history["step"], tr.history["loss"])], log_y=True, **size), where=left,
-                 title=t("transformer.live.loss_title"), caption=caption([t("transformer.live.loss")], "loss"))
-    show_picture(metric_curves_picture([(tr.history["step"], tr.history["accuracy"]),
-                                        (tr.evals["step"], tr.evals["exact"])], y_range=(0, 1.02), **size),
-                 where=middle,
-                 title=t("transformer.live.accuracy_title"),
-                 caption=caption([t("transformer.live.token_accuracy"), t("transformer.live.exact")], "accuracy"))
+    charts = [(t("transformer.live.loss_title"),
+               live_png(run, "transformer.loss", lambda: metric_curves_picture(
+                   [(tr.history["step"], tr.history["loss"])], log_y=True, **size)),
+               caption([t("transformer.live.loss")], "loss")),
+              (t("transformer.live.accuracy_title"),
+               live_png(run, "transformer.accuracy", lambda: metric_curves_picture(
+                   [(tr.history["step"], tr.history["accuracy"]), (tr.evals["step"], tr.evals["exact"])],
+                   y_range=(0, 1.02), **size)),
+               caption([t("transformer.live.token_accuracy"), t("transformer.live.exact")], "accuracy"))]
     if tr.evals["step"]:
-        show_picture(metric_curves_picture([(tr.evals["step"], tr.evals["bleu"])], y_range=(0, 101), **size),
-                     where=right,
-                     title=t("transformer.live.bleu_title"), caption=caption(["BLEU"], "bleu"))
+        charts.append((t("transformer.live.bleu_title"),
+                       live_png(run, "transformer.bleu", lambda: metric_curves_picture(
+                           [(tr.evals["step"], tr.evals["bleu"])], y_range=(0, 101), **size)),
+                       caption(["BLEU"], "bleu")))
+    return charts
 
 
-run = live_training(NS, build=build, config=(data.name, model_cfg, train_cfg), draw=draw)
+run = live_training(NS, build=build, config=(data.name, model_cfg, train_cfg), draw=draw, live_frame=live_frame)
 model = run.trainer.model
 st.download_button(t("transformer.download"), data=lambda: export_bytes(model, data.src_vocab, data.tgt_vocab),
                    file_name="nnpg-transformer.pt", mime="application/octet-stream", on_click="ignore",

@@ -92,6 +92,11 @@ def text(markdown: str) -> dict:
     return {"k": "text", "lines": rich(markdown)}
 
 
+def literal(text: str) -> dict:
+    """Text shown exactly as it is, in a monospace box (Streamlit's `st.code`): model output, visitor text."""
+    return {"k": "literal", "text": str(text)}
+
+
 def note(markdown: str) -> dict:
     """Small grey lines (Streamlit's caption; `rich`)."""
     return {"k": "note", "lines": rich(markdown)}

@@ -21,9 +21,11 @@ from core.trainer import Trainer
 # `NNPG_TRAINING_PROCESS=0` trains between refreshes in a server thread instead; on a GPU the model stays in the
 # server's process (its arithmetic does not hold the interpreter lock, and CUDA tensors would cross processes).
 ENABLED = os.environ.get("NNPG_TRAINING_PROCESS", "1") != "0" and device.type == "cpu"
-# A trainer is shipped when it packs into at most this many bytes: each refresh reads a copy of it back (the GAN's,
-# ~0.5 MB, in ~10 ms). Decided by size, not by packing time, which doubles on a busy machine.
-SHIP_MAX_BYTES = 4_000_000
+# A trainer is shipped when it packs into at most this many bytes without its fixed data (`Trainer.FIXED`, sent once):
+# each refresh reads a copy of the rest back (after a few steps the GAN's 0.9 MB in ~3 ms, the Transformer's 4.5 MB
+# in ~30 ms, the bottleneck race's 5.6 MB in ~25 ms; 2026-12-08). Decided by size, not by packing time, which
+# doubles on a busy machine.
+SHIP_MAX_BYTES = 6_000_000
 SNAPSHOT_WAIT_S = 0.05  # a refresh waits this long at most for the snapshot asked for at the end of the last one
 LEASE_GRACE_S = 1.0  # a lease is taken back this long after its owner's deadline passed
 
@@ -106,7 +108,7 @@ def lend(trainer: Trainer, live: Any, *, session: str, release: Callable[[], Non
                 continue
             shipment = shipping_cost(trainer, live)
             if "ship" not in verdict:
-                verdict["ship"] = shipment is not None and len(shipment[0]) <= SHIP_MAX_BYTES
+                verdict["ship"] = shipment is not None and shipment[0].size <= SHIP_MAX_BYTES
             if not verdict["ship"] or shipment is None:
                 return None
             lease = Lease(slot, session, release, time.monotonic() + for_s, base_seconds)

@@ -26,7 +26,7 @@ import streamlit as st
 from core.trainer import Trainer, train_for, why_done
 from ui import live_feed, offload
 from ui.checkpoints import model_file_panel, restore_into
-from ui.compat.streamlit_internals import fragment_rerun, set_fragment_interval
+from ui.compat.streamlit_internals import fragment_rerun, set_fragment_interval, stop_fragment_timer
 from ui.i18n import current_language, speaking, t
 
 TICK_S = 0.12  # training time per refresh: leaves room to draw ~4+ times a second
@@ -172,7 +172,6 @@ def live_training(ns: str, build: Callable[[], Trainer], config: Hashable, draw:
     run.live, run.steps_per_tick = live, steps_per_tick  # from this full run on, for every step and tick
     _apply_live(run)  # and at once: what the page shows of the run reflects the learner's settings
 
-    _buttons(key, build, config, steps_per_click, time_budget_s, run)
     session = st.session_state.setdefault("_session_id", uuid.uuid4().hex)
     if run.running and _training_alone(session):
         offload.warm(WORKERS)  # the worker that trains between refreshes starts now (~1–2 s)
@@ -185,16 +184,31 @@ def live_training(ns: str, build: Callable[[], Trainer], config: Hashable, draw:
     def panel() -> None:
         began = time.monotonic()
         live = st.session_state[key]
+        if fragment_rerun() and (st.session_state.pop(f"{key}.whole_page", False)
+                                 or live.running and not timed and not live.just_started):
+            # Pause, Step, Reset, or the first refresh after a Start pressed in this panel: the rest of the page
+            # may show the run's state too (a paused run's controls), and only a full run declares the timer
+            _rerun_whole_page(live)
+        st.session_state.pop(f"{key}.whole_page", None)
+        # The buttons live in the panel: Start reruns the panel alone, which trains its first moment and shows it
+        # at once (a full run first re-rendered the whole page); the next refresh is a full run (above).
+        _buttons(key, build, config, steps_per_click, time_budget_s, live)
+        started_here = live.running and not timed
+        if started_here:  # this panel's timer starts now, from inside it
+            live.crowded = _crowded()
+            _retime(live, CROWDED_INTERVAL_S if live.crowded else interval_s)
+            if _training_alone(session):
+                offload.warm(WORKERS)
         from_worker = _draw_from_worker(live, session, time_budget_s)
         if not from_worker:
             hold(live)
         if timed and not live.running:  # stopped between refreshes (goal, budget): a full run drops the timer
-            st.rerun(scope="app")
+            _rerun_whole_page(live)
         if live.running:
             if _idle_for() > IDLE_PAUSE_S:
                 live.running, live.stop_reason = False, "idle"
                 _leave_queue()
-                st.rerun(scope="app")
+                _rerun_whole_page(live)
             # A person's full run (a slider, a button) answers first: it trains only a moment, and only if a slot
             # is free at once; the timer's refreshes train the full tick and wait their turn for a slot.
             by_timer = fragment_rerun()
@@ -214,7 +228,7 @@ def live_training(ns: str, build: Callable[[], Trainer], config: Hashable, draw:
                 st.info(t("runner.waiting", position=live.queued[1], slots=MAX_CONCURRENT_TRAININGS),
                         icon=":material/hourglass_top:")
             if not live.running:  # stopped by itself during this tick: drop the timer
-                st.rerun(scope="app")
+                _rerun_whole_page(live)
         fed = from_worker and live.running and live_frame is not None and live_feed.available()
         if fed:
             _show_feed(live, session, live_frame, time_budget_s, f"{key}.live")
@@ -227,12 +241,23 @@ def live_training(ns: str, build: Callable[[], Trainer], config: Hashable, draw:
         if live.running and live.steps_per_tick is None and fragment_rerun():  # (slow motion stays one step a refresh)
             if _training_alone(session):  # (a class trains in the slots: no worker kept waiting for it)
                 offload.warm(WORKERS)
-            if not _train_in_worker(live, session, interval_s, tick_s, time_budget_s):
+            # (not a run Start began here: the full run that follows in a moment would take it back at once)
+            if started_here or not _train_in_worker(live, session, interval_s, tick_s, time_budget_s):
                 _train_between_refreshes(live, session, began + interval_s, tick_s, time_budget_s)
 
     st.fragment(panel, run_every=declared if run.running else None)()
     model_file_panel(ns, run)
     return run
+
+
+def _rerun_whole_page(run: Run) -> None:
+    """From the live panel: rerun the whole page. Its timer stops first, so its ticks cannot cut that full run short
+    (each tick reruns the panel, which stops a script run in progress: a page slower than the timer never finished);
+    the full run declares the timer again if the run goes on."""
+    if fragment_rerun():
+        stop_fragment_timer()
+        run.timer_s = None
+    st.rerun(scope="app")
 
 
 def mark_activity() -> None:
@@ -535,11 +560,13 @@ def _set_running(key: str, running: bool, time_budget_s: float = DEFAULT_TIME_BU
     run.stop_reason = None if running else "paused"
     if not running:
         _leave_queue()
+        st.session_state[f"{key}.whole_page"] = True
 
 
 def _step(key: str, n: int) -> None:
     run: Run = st.session_state[key]
     hold(run)
+    st.session_state[f"{key}.whole_page"] = True
     run.trainer.past_goal = run.trainer.past_goal or run.trainer.done
     started = time.perf_counter()
     _apply_live(run)
@@ -552,6 +579,7 @@ def _reset(key: str, build, config) -> None:
     if key in st.session_state:
         hold(st.session_state[key])
     st.session_state[key] = Run(build(), config)
+    st.session_state[f"{key}.whole_page"] = True
     _leave_queue()
 
 

@@ -96,6 +96,9 @@ function build(blocks, parent, updaters) {
         });
         if (caption) rich(caption, u.caption);
       });
+    } else if (b.k === "literal") {
+      const node = el("pre", "nnpg-literal", parent);
+      updaters.push((u) => { node.textContent = u.text; });
     } else if (b.k === "table") {
       const node = el("table", "nnpg-table", parent);
       updaters.push((u) => table(node, u));

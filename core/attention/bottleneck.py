@@ -109,6 +109,7 @@ class BottleneckTrainer(Seq2SeqTrainer):
     `eval_every` steps, by greedy decoding of the held-out sentences."""
 
     watch = "loss_attention"
+    FIXED = (*Seq2SeqTrainer.FIXED, "test_src", "test_lengths")
 
     def __init__(self, corpus: ParallelCorpus, cfg: BottleneckConfig = BottleneckConfig(),
                  device: torch.device | str = "cpu"):

@@ -152,6 +152,7 @@ class Seq2SeqTrainer(Trainer):
 
     unit = "step"
     watch = "loss"
+    FIXED = ("corpus", "batches", "eval_batches")
 
     def __init__(self, corpus: ParallelCorpus, model_cfg: Seq2SeqConfig | None = None,
                  train_cfg: Seq2SeqTrainConfig = Seq2SeqTrainConfig(), device: torch.device | str = "cpu"):

@@ -40,6 +40,7 @@ class TransformerTrainer(Trainer):
 
     unit = "step"
     watch = "loss"
+    FIXED = ("corpus", "src_vocab", "tgt_vocab", "batches", "test_pairs", "test_batches")
 
     def __init__(self, corpus: ParallelCorpus, model_cfg: TransformerConfig, train_cfg: TrainConfig = TrainConfig(),
                  device: torch.device | str = "cpu"):

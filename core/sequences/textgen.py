@@ -148,6 +148,7 @@ class TextGenTrainer(Trainer):
 
     unit = "step"
     watch = None  # the perplexity is reported; NaN/inf still stop the run
+    FIXED = ("vocab", "data", "valid")
 
     def __init__(self, cfg: TextGenConfig, train_text: str, valid_text: str):
         super().__init__(cfg.max_steps)

@@ -115,6 +115,7 @@ class MotionRace(Trainer):
 
     unit = "step"
     watch = "loss_3d"
+    FIXED = ("x_train", "y_train", "x_test", "y_test")
 
     def __init__(self, cfg: MotionConfig, max_steps: int = MAX_STEPS):
         super().__init__(max_steps)

@@ -36,7 +36,8 @@ def _live(page, timeout_s: float = 60.0) -> dict:
     raise AssertionError("no live panel")
 
 
-@pytest.mark.parametrize("slug, pictures", [("playground", 3), ("gan", 3), ("depth", 2), ("rnn", 2)])
+@pytest.mark.parametrize("slug, pictures", [("playground", 3), ("gan", 3), ("depth", 2), ("rnn", 2), ("cnn", 9),
+                                             ("transformer", 2)])
 def test_a_run_training_alone_is_drawn_by_the_live_panel(page, server_url, slug, pictures):
     page.add_init_script(COUNT_RUNS)
     open_page(page, server_url, slug)

@@ -113,6 +113,9 @@ def test_blocks_carry_text_and_png_pictures_only():
         "k": "table", "columns": ["a", "b"], "rows": [["1", "x"], ["2", "y"]]}
     assert live_feed.progress(1.7, "done")["value"] == 1.0 and live_feed.progress(-1, "x")["value"] == 0.0
     assert live_feed.metrics(("Epoch", "12")) == {"k": "metrics", "items": [["Epoch", "12"]]}
+    # model output and visitor text as it is: no Markdown read, no HTML (the script sets textContent)
+    assert live_feed.literal("the **cat** <i>sat</i>\n:red[x]") == {"k": "literal",
+                                                                      "text": "the **cat** <i>sat</i>\n:red[x]"}
 
 
 def test_the_panel_script_sets_text_never_html():

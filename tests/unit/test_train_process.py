@@ -9,7 +9,8 @@ import torch
 from core.basics.playground import Hyper, PlaygroundConfig, PlaygroundTrainer
 from core.generative.gan import GanConfig, GanTrainer
 from core.generative.gan_targets import ring
-from core.train_process import WORKER_NICENESS, TrainingWorker, WorkerGone, shipping_cost
+from core.sequences.textgen import TextGenConfig, TextGenTrainer
+from core.train_process import WORKER_NICENESS, TrainingWorker, WorkerGone, pack, shipping_cost
 from core.trainer import Trainer
 
 
@@ -66,6 +67,27 @@ def test_steps_trained_in_the_worker_equal_the_same_steps_here(worker, build):
     for name, tensor in here.model_tensors().items():
         assert torch.equal(tensor, final.trainer.model_tensors()[name]), name
     assert final.seconds > 0 and final.reason is None
+
+
+def test_fixed_data_travels_once_and_snapshots_bring_back_the_rest(worker):
+    """`Trainer.FIXED` (the training text here) goes to the worker with the trainer and never comes back: every
+    snapshot refers to it by name and gets the server's own copy; the steps still equal training here."""
+    text = "the quick brown fox jumps over the lazy dog. " * 400
+    build = lambda: TextGenTrainer(TextGenConfig(hidden=16, seq_len=16, batch=4), text, text[:2_000])  # noqa: E731
+    trainer = build()
+    parcel = _ship(trainer)
+    assert set(parcel.known) == {"vocab", "data", "valid"}
+    assert parcel.size < len(pack((trainer, None))) - trainer.data.numel() * trainer.data.element_size()
+    worker.start(parcel, chunk_s=0.02, sec_per_step=None, for_s=30.0, budget_s=60.0)
+    worker.extend(30.0)
+    snapshot = _wait_snapshot(worker)
+    assert snapshot.trainer.data is trainer.data and snapshot.trainer.vocab is trainer.vocab
+    final = worker.stop(10.0)
+    assert final.trainer.valid is trainer.valid and final.trainer.steps_done > 0
+    here = build()
+    here.step(final.trainer.steps_done)
+    for name, tensor in here.model_tensors().items():
+        assert torch.equal(tensor, final.trainer.model_tensors()[name]), name
 
 
 def test_views_stay_views_across_the_process():

@@ -71,3 +71,20 @@ def set_fragment_interval(seconds: float) -> bool:
     msg.auto_rerun.fragment_id = fragment_id
     ctx.enqueue(msg)
     return True
+
+
+def stop_fragment_timer() -> bool:
+    """Stop the `run_every` timer of the fragment running now (a StopAutoRerun message, as Streamlit sends when a
+    fragment's timer ends), so its ticks cannot cut short the full run this fragment asks for next. True if sent."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+    from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState
+
+    ctx = get_script_run_ctx(suppress_warning=True)
+    fragment_id = ThreadState.get().fragment_id if ctx is not None else None
+    if not fragment_id:
+        return False
+    msg = ForwardMsg()
+    msg.stop_auto_rerun.fragment_ids.append(fragment_id)
+    ctx.enqueue(msg)
+    return True
