@@ -2,8 +2,10 @@
 
 Recipe (docs/DEVELOPING.md): the trainer lives in `st.session_state` under "<ns>.run" — never in a shared
 cache, so two tabs never share a model. Buttons change state in `on_click` callbacks, which run before
-the script, because `run_every` of the fragment is fixed by the full rerun that creates it. The live
-panel is `st.fragment(panel, run_every=interval if running else None)`: a timer only while running.
+the script. The live panel is `st.fragment(panel, run_every=interval if running else None)`: a timer only while
+running. The buttons are drawn inside the panel, so Start reruns the panel alone: it trains a moment, shows it and
+starts its own timer (`set_fragment_interval`); its next refresh, Pause, Step and Reset rerun the whole page, which
+declares the timer (or none) and shows the run's state outside the panel too.
 Each tick trains for about `tick_s` seconds, then draws; when the run stops by itself (budget, goal,
 NaN) a full rerun removes the timer. After a refresh (a fragment rerun, in a browser) the run trains on until the
 next refresh, which then only draws (see BETWEEN_MAX_S): in a worker process when the session trains alone (the
