@@ -82,3 +82,16 @@ def test_a_fragment_timer_is_an_auto_rerun_message_for_the_running_fragment_id()
     assert "msg.auto_rerun.interval" in inspect.getsource(fragment) and "ThreadState.scoped(" in inspect.getsource(fragment)
     assert "fragment_id" in FragmentThreadState.__dataclass_fields__ and callable(ThreadState.get)
     assert streamlit_internals.set_fragment_interval(1.0) is False
+
+
+def test_stopping_a_fragment_timer_is_the_message_streamlit_sends_when_it_evicts_fragments():
+    """`stop_fragment_timer` sends Streamlit's own StopAutoRerun (the one it sends for evicted fragments) for the
+    fragment running now; outside a fragment run it sends nothing."""
+    from streamlit.runtime.scriptrunner import script_runner
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    msg = ForwardMsg()
+    msg.stop_auto_rerun.fragment_ids.append("f")
+    assert msg.WhichOneof("type") == "stop_auto_rerun" and list(msg.stop_auto_rerun.fragment_ids) == ["f"]
+    assert "stop_auto_rerun" in inspect.getsource(script_runner)
+    assert streamlit_internals.stop_fragment_timer() is False
